@@ -1,0 +1,70 @@
+//! The CSeq header ([RFC 3261 §20.16](https://www.rfc-editor.org/rfc/rfc3261#section-20.16)).
+
+use std::fmt;
+
+use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
+use crate::method::Method;
+use crate::syntax;
+
+/// `CSeq: 4711 INVITE`: a sequence number up to 2³²−1 and the
+/// request method.
+///
+/// ```
+/// use imsip::header::{CSeq, TypedHeader};
+/// use imsip::Method;
+///
+/// let cseq = CSeq::parse("0009\r\n  INVITE").unwrap();
+/// assert_eq!((cseq.seq, cseq.method), (9, Method::Invite));
+/// assert!(CSeq::parse("36893488147419103232 REGISTER").is_err()); // RFC 4475 §3.1.2.4
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CSeq<'a> {
+    /// The sequence number.
+    pub seq: u32,
+    /// The method of the request.
+    pub method: Method<'a>,
+}
+
+impl<'a> TypedHeader<'a> for CSeq<'a> {
+    const NAME: HeaderName = HeaderName::CSeq;
+
+    fn parse(value: &'a str) -> Result<Self, HeaderError> {
+        let mut c = Cursor::new(value);
+        let seq = c.number()?;
+        let before = c.pos;
+        c.skip_lws();
+        if c.pos == before {
+            return Err(c.error(HeaderErrorKind::Expected(b' ')));
+        }
+        let start = c.pos;
+        let token = c
+            .token()
+            .map_err(|e| HeaderError::new(HeaderErrorKind::Method, e.offset()))?;
+        let method =
+            Method::parse(token).ok_or(HeaderError::new(HeaderErrorKind::Method, start))?;
+        c.finish()?;
+        Ok(CSeq { seq, method })
+    }
+
+    fn encode(&self, dst: &mut Vec<u8>) {
+        syntax::write_u64(dst, u64::from(self.seq));
+        dst.push(b' ');
+        dst.extend_from_slice(self.method.as_str().as_bytes());
+    }
+}
+
+impl CSeq<'_> {
+    /// Copies borrowed text so the value outlives the input.
+    pub fn into_owned(self) -> CSeq<'static> {
+        CSeq {
+            seq: self.seq,
+            method: self.method.into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for CSeq<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.seq, self.method)
+    }
+}

@@ -1,0 +1,208 @@
+//! Header fields: names, and typed values parsed lazily from a message.
+//!
+//! Every typed header implements [`TypedHeader`]: `parse` borrows from the
+//! header value (one element of it for list headers such as Via or Contact)
+//! and `encode` writes the value in canonical form, so that parsing what was
+//! encoded gives the same value back. Text fields are `Cow<'a, str>`: borrowed
+//! when parsed, owned when built.
+//!
+//! ```
+//! use imsip::header::{TypedHeader, Via};
+//!
+//! let via = Via::parse("SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport").unwrap();
+//! assert_eq!(via.branch(), Some("z9hG4bK776asdhds"));
+//! assert_eq!(via.sent_by.host.to_string(), "pc33.atlanta.example.com");
+//!
+//! let mut out = Vec::new();
+//! via.encode(&mut out);
+//! assert_eq!(out, b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport");
+//! ```
+
+mod allow;
+mod auth;
+mod call_id;
+mod contact;
+mod content_length;
+mod content_type;
+mod cseq;
+mod error;
+mod expires;
+mod from;
+mod max_forwards;
+mod name;
+mod name_addr;
+mod option_tag;
+mod record_route;
+mod route;
+mod to;
+mod via;
+
+pub use allow::Allow;
+pub use auth::{
+    AuthParams, AuthenticationInfo, Authorization, Challenge, Credentials, ProxyAuthenticate,
+    ProxyAuthorization, WwwAuthenticate,
+};
+pub use call_id::CallId;
+pub use contact::{Contact, ContactAddress, QValue};
+pub use content_length::ContentLength;
+pub use content_type::{ContentType, MediaType};
+pub use cseq::CSeq;
+pub use error::{HeaderError, HeaderErrorKind};
+pub use expires::Expires;
+pub use from::From;
+pub use max_forwards::MaxForwards;
+pub use name::{HeaderName, UnknownHeaderName};
+pub use name_addr::NameAddr;
+pub use option_tag::{ProxyRequire, Require, Supported, Unsupported};
+pub use record_route::RecordRoute;
+pub use route::Route;
+pub use to::To;
+pub use via::{MAGIC_COOKIE, Rport, Via};
+
+pub(crate) use name::ALL as ALL_NAMES;
+
+use crate::params::Params;
+use crate::syntax::{self, TOKEN};
+
+/// A header whose value this crate parses into a type.
+///
+/// For a list header ([`HeaderName::is_list`]) the type stands for one
+/// element of the list; [`crate::MessageRef::header_all`] splits the list and
+/// parses each element.
+pub trait TypedHeader<'a>: Sized {
+    /// The header this type parses.
+    const NAME: HeaderName;
+
+    /// Parses one value. Surrounding white space is ignored.
+    ///
+    /// # Errors
+    /// A [`HeaderError`] with what was wrong and where.
+    fn parse(value: &'a str) -> Result<Self, HeaderError>;
+
+    /// Writes the value in canonical form (without the name and CRLF).
+    fn encode(&self, dst: &mut Vec<u8>);
+
+    /// Writes `Name: value\r\n`.
+    fn encode_field(&self, dst: &mut Vec<u8>) {
+        dst.extend_from_slice(Self::NAME.as_str().as_bytes());
+        dst.extend_from_slice(b": ");
+        self.encode(dst);
+        dst.extend_from_slice(b"\r\n");
+    }
+}
+
+/// A position in a header value, for the typed parsers.
+pub(crate) struct Cursor<'a> {
+    pub(crate) s: &'a str,
+    pub(crate) pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(s: &'a str) -> Self {
+        let mut c = Cursor { s, pos: 0 };
+        c.skip_lws();
+        c
+    }
+
+    #[inline]
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.s.as_bytes()
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    #[inline]
+    pub(crate) fn skip_lws(&mut self) {
+        self.pos = syntax::skip_lws(self.bytes(), self.pos);
+    }
+
+    #[inline]
+    pub(crate) fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips white space, expects `c`, skips white space after it (the
+    /// `SWS c SWS` separators of RFC 3261 §25.1).
+    #[inline]
+    pub(crate) fn separator(&mut self, c: u8) -> Result<(), HeaderError> {
+        self.skip_lws();
+        if !self.eat(c) {
+            return Err(self.error(HeaderErrorKind::Expected(c)));
+        }
+        self.skip_lws();
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn scan(&mut self, class: u16) -> &'a str {
+        let start = self.pos;
+        self.pos = syntax::scan(self.bytes(), start, class);
+        &self.s[start..self.pos]
+    }
+
+    #[inline]
+    pub(crate) fn token(&mut self) -> Result<&'a str, HeaderError> {
+        let t = self.scan(TOKEN);
+        if t.is_empty() {
+            Err(self.error(HeaderErrorKind::Token))
+        } else {
+            Ok(t)
+        }
+    }
+
+    #[inline]
+    pub(crate) fn error(&self, kind: HeaderErrorKind) -> HeaderError {
+        HeaderError::new(kind, self.pos)
+    }
+
+    /// Parses decimal digits as a `u32`.
+    pub(crate) fn number(&mut self) -> Result<u32, HeaderError> {
+        let start = self.pos;
+        let digits = self.scan(syntax::DIGIT);
+        syntax::parse_u32(digits.as_bytes()).map_err(|overflow| {
+            let kind = if overflow {
+                HeaderErrorKind::OutOfRange
+            } else {
+                HeaderErrorKind::Number
+            };
+            HeaderError::new(kind, start)
+        })
+    }
+
+    /// Parses `*( SEMI generic-param )`.
+    pub(crate) fn params(&mut self) -> Result<Params<'a>, HeaderError> {
+        let (params, end) = Params::parse_header_at(self.s, self.pos)
+            .map_err(|p| HeaderError::new(HeaderErrorKind::Param, p))?;
+        self.pos = end;
+        Ok(params)
+    }
+
+    /// Requires that only white space is left.
+    pub(crate) fn finish(&mut self) -> Result<(), HeaderError> {
+        self.skip_lws();
+        if self.pos == self.s.len() {
+            Ok(())
+        } else {
+            Err(self.error(HeaderErrorKind::Trailing))
+        }
+    }
+}
+
+/// Parses a header whose whole value is one unsigned 32-bit number.
+pub(crate) fn parse_number(value: &str) -> Result<u32, HeaderError> {
+    let mut c = Cursor::new(value);
+    if c.peek().is_none() {
+        return Err(c.error(HeaderErrorKind::Empty));
+    }
+    let n = c.number()?;
+    c.finish()?;
+    Ok(n)
+}

@@ -1,0 +1,927 @@
+//! Header field names: the known names, their compact forms (RFC 3261 §7.3.3
+//! and the IANA registry) and how their values are shaped.
+
+use std::fmt;
+
+// This table is the one place that lists the header names the crate knows;
+// `tests::table_is_consistent` checks that lookups agree with it.
+
+/// A header field name the crate knows, with its compact form where IANA
+/// registered one.
+///
+/// Unknown header names are not represented here: they are kept as written
+/// and compared case-insensitively.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[repr(u8)]
+pub enum HeaderName {
+    /// `Accept`, RFC 3261 §20.1.
+    Accept = 1,
+    /// `Accept-Contact` (compact form `a`), RFC 3841.
+    AcceptContact = 2,
+    /// `Accept-Encoding`, RFC 3261 §20.2.
+    AcceptEncoding = 3,
+    /// `Accept-Language`, RFC 3261 §20.3.
+    AcceptLanguage = 4,
+    /// `Accept-Resource-Priority`, RFC 4412.
+    AcceptResourcePriority = 5,
+    /// `Alert-Info`, RFC 3261 §20.4.
+    AlertInfo = 6,
+    /// `Allow`, RFC 3261 §20.5.
+    Allow = 7,
+    /// `Allow-Events` (compact form `u`), RFC 6665.
+    AllowEvents = 8,
+    /// `Answer-Mode`, RFC 5373.
+    AnswerMode = 9,
+    /// `Authentication-Info`, RFC 3261 §20.6.
+    AuthenticationInfo = 10,
+    /// `Authorization`, RFC 3261 §20.7.
+    Authorization = 11,
+    /// `Call-ID` (compact form `i`), RFC 3261 §20.8.
+    CallId = 12,
+    /// `Call-Info`, RFC 3261 §20.9.
+    CallInfo = 13,
+    /// `Contact` (compact form `m`), RFC 3261 §20.10.
+    Contact = 14,
+    /// `Content-Disposition`, RFC 3261 §20.11.
+    ContentDisposition = 15,
+    /// `Content-Encoding` (compact form `e`), RFC 3261 §20.12.
+    ContentEncoding = 16,
+    /// `Content-ID`, RFC 8262.
+    ContentId = 17,
+    /// `Content-Language`, RFC 3261 §20.13.
+    ContentLanguage = 18,
+    /// `Content-Length` (compact form `l`), RFC 3261 §20.14.
+    ContentLength = 19,
+    /// `Content-Type` (compact form `c`), RFC 3261 §20.15.
+    ContentType = 20,
+    /// `CSeq`, RFC 3261 §20.16.
+    CSeq = 21,
+    /// `Date`, RFC 3261 §20.17.
+    Date = 22,
+    /// `Error-Info`, RFC 3261 §20.18.
+    ErrorInfo = 23,
+    /// `Event` (compact form `o`), RFC 6665.
+    Event = 24,
+    /// `Expires`, RFC 3261 §20.19.
+    Expires = 25,
+    /// `Feature-Caps`, RFC 6809.
+    FeatureCaps = 26,
+    /// `Flow-Timer`, RFC 5626.
+    FlowTimer = 27,
+    /// `From` (compact form `f`), RFC 3261 §20.20.
+    From = 28,
+    /// `Geolocation`, RFC 6442.
+    Geolocation = 29,
+    /// `Geolocation-Error`, RFC 6442.
+    GeolocationError = 30,
+    /// `Geolocation-Routing`, RFC 6442.
+    GeolocationRouting = 31,
+    /// `History-Info`, RFC 7044.
+    HistoryInfo = 32,
+    /// `Identity` (compact form `y`), RFC 8224.
+    Identity = 33,
+    /// `Identity-Info` (compact form `n`), RFC 4474.
+    IdentityInfo = 34,
+    /// `Info-Package`, RFC 6086.
+    InfoPackage = 35,
+    /// `In-Reply-To`, RFC 3261 §20.21.
+    InReplyTo = 36,
+    /// `Join`, RFC 3911.
+    Join = 37,
+    /// `Max-Breadth`, RFC 5393.
+    MaxBreadth = 38,
+    /// `Max-Forwards`, RFC 3261 §20.22.
+    MaxForwards = 39,
+    /// `MIME-Version`, RFC 3261 §20.24.
+    MimeVersion = 40,
+    /// `Min-Expires`, RFC 3261 §20.23.
+    MinExpires = 41,
+    /// `Min-SE`, RFC 4028.
+    MinSe = 42,
+    /// `Organization`, RFC 3261 §20.25.
+    Organization = 43,
+    /// `P-Access-Network-Info`, RFC 7315.
+    PAccessNetworkInfo = 44,
+    /// `P-Answer-State`, RFC 4964.
+    PAnswerState = 45,
+    /// `P-Asserted-Identity`, RFC 3325.
+    PAssertedIdentity = 46,
+    /// `P-Asserted-Service`, RFC 6050.
+    PAssertedService = 47,
+    /// `P-Associated-URI`, RFC 7315.
+    PAssociatedUri = 48,
+    /// `P-Called-Party-ID`, RFC 7315.
+    PCalledPartyId = 49,
+    /// `P-Charging-Function-Addresses`, RFC 7315.
+    PChargingFunctionAddresses = 50,
+    /// `P-Charging-Vector`, RFC 7315.
+    PChargingVector = 51,
+    /// `P-Early-Media`, RFC 5009.
+    PEarlyMedia = 52,
+    /// `P-Media-Authorization`, RFC 3313.
+    PMediaAuthorization = 53,
+    /// `P-Preferred-Identity`, RFC 3325.
+    PPreferredIdentity = 54,
+    /// `P-Preferred-Service`, RFC 6050.
+    PPreferredService = 55,
+    /// `P-Profile-Key`, RFC 5002.
+    PProfileKey = 56,
+    /// `P-Served-User`, RFC 5502.
+    PServedUser = 57,
+    /// `P-User-Database`, RFC 4457.
+    PUserDatabase = 58,
+    /// `P-Visited-Network-ID`, RFC 7315.
+    PVisitedNetworkId = 59,
+    /// `Path`, RFC 3327.
+    Path = 60,
+    /// `Permission-Missing`, RFC 5360.
+    PermissionMissing = 61,
+    /// `Policy-Contact`, RFC 6794.
+    PolicyContact = 62,
+    /// `Policy-ID`, RFC 6794.
+    PolicyId = 63,
+    /// `Priority`, RFC 3261 §20.26.
+    Priority = 64,
+    /// `Priv-Answer-Mode`, RFC 5373.
+    PrivAnswerMode = 65,
+    /// `Privacy`, RFC 3323.
+    Privacy = 66,
+    /// `Proxy-Authenticate`, RFC 3261 §20.27.
+    ProxyAuthenticate = 67,
+    /// `Proxy-Authorization`, RFC 3261 §20.28.
+    ProxyAuthorization = 68,
+    /// `Proxy-Require`, RFC 3261 §20.29.
+    ProxyRequire = 69,
+    /// `RAck`, RFC 3262.
+    RAck = 70,
+    /// `Reason`, RFC 3326.
+    Reason = 71,
+    /// `Record-Route`, RFC 3261 §20.30.
+    RecordRoute = 72,
+    /// `Recv-Info`, RFC 6086.
+    RecvInfo = 73,
+    /// `Refer-Sub`, RFC 4488.
+    ReferSub = 74,
+    /// `Refer-To` (compact form `r`), RFC 3515.
+    ReferTo = 75,
+    /// `Referred-By` (compact form `b`), RFC 3892.
+    ReferredBy = 76,
+    /// `Reject-Contact` (compact form `j`), RFC 3841.
+    RejectContact = 77,
+    /// `Replaces`, RFC 3891.
+    Replaces = 78,
+    /// `Reply-To`, RFC 3261 §20.31.
+    ReplyTo = 79,
+    /// `Request-Disposition` (compact form `d`), RFC 3841.
+    RequestDisposition = 80,
+    /// `Require`, RFC 3261 §20.32.
+    Require = 81,
+    /// `Resource-Priority`, RFC 4412.
+    ResourcePriority = 82,
+    /// `Retry-After`, RFC 3261 §20.33.
+    RetryAfter = 83,
+    /// `Route`, RFC 3261 §20.34.
+    Route = 84,
+    /// `RSeq`, RFC 3262.
+    RSeq = 85,
+    /// `Security-Client`, RFC 3329.
+    SecurityClient = 86,
+    /// `Security-Server`, RFC 3329.
+    SecurityServer = 87,
+    /// `Security-Verify`, RFC 3329.
+    SecurityVerify = 88,
+    /// `Server`, RFC 3261 §20.35.
+    Server = 89,
+    /// `Service-Route`, RFC 3608.
+    ServiceRoute = 90,
+    /// `Session-Expires` (compact form `x`), RFC 4028.
+    SessionExpires = 91,
+    /// `Session-ID`, RFC 7989.
+    SessionId = 92,
+    /// `SIP-ETag`, RFC 3903.
+    SipETag = 93,
+    /// `SIP-If-Match`, RFC 3903.
+    SipIfMatch = 94,
+    /// `Subject` (compact form `s`), RFC 3261 §20.36.
+    Subject = 95,
+    /// `Subscription-State`, RFC 6665.
+    SubscriptionState = 96,
+    /// `Supported` (compact form `k`), RFC 3261 §20.37.
+    Supported = 97,
+    /// `Suppress-If-Match`, RFC 5839.
+    SuppressIfMatch = 98,
+    /// `Target-Dialog`, RFC 4538.
+    TargetDialog = 99,
+    /// `Timestamp`, RFC 3261 §20.38.
+    Timestamp = 100,
+    /// `To` (compact form `t`), RFC 3261 §20.39.
+    To = 101,
+    /// `Trigger-Consent`, RFC 5360.
+    TriggerConsent = 102,
+    /// `Unsupported`, RFC 3261 §20.40.
+    Unsupported = 103,
+    /// `User-Agent`, RFC 3261 §20.41.
+    UserAgent = 104,
+    /// `User-to-User`, RFC 7433.
+    UserToUser = 105,
+    /// `Via` (compact form `v`), RFC 3261 §20.42.
+    Via = 106,
+    /// `Warning`, RFC 3261 §20.43.
+    Warning = 107,
+    /// `WWW-Authenticate`, RFC 3261 §20.44.
+    WwwAuthenticate = 108,
+}
+
+pub(crate) const ALL: [HeaderName; 108] = [
+    HeaderName::Accept,
+    HeaderName::AcceptContact,
+    HeaderName::AcceptEncoding,
+    HeaderName::AcceptLanguage,
+    HeaderName::AcceptResourcePriority,
+    HeaderName::AlertInfo,
+    HeaderName::Allow,
+    HeaderName::AllowEvents,
+    HeaderName::AnswerMode,
+    HeaderName::AuthenticationInfo,
+    HeaderName::Authorization,
+    HeaderName::CallId,
+    HeaderName::CallInfo,
+    HeaderName::Contact,
+    HeaderName::ContentDisposition,
+    HeaderName::ContentEncoding,
+    HeaderName::ContentId,
+    HeaderName::ContentLanguage,
+    HeaderName::ContentLength,
+    HeaderName::ContentType,
+    HeaderName::CSeq,
+    HeaderName::Date,
+    HeaderName::ErrorInfo,
+    HeaderName::Event,
+    HeaderName::Expires,
+    HeaderName::FeatureCaps,
+    HeaderName::FlowTimer,
+    HeaderName::From,
+    HeaderName::Geolocation,
+    HeaderName::GeolocationError,
+    HeaderName::GeolocationRouting,
+    HeaderName::HistoryInfo,
+    HeaderName::Identity,
+    HeaderName::IdentityInfo,
+    HeaderName::InfoPackage,
+    HeaderName::InReplyTo,
+    HeaderName::Join,
+    HeaderName::MaxBreadth,
+    HeaderName::MaxForwards,
+    HeaderName::MimeVersion,
+    HeaderName::MinExpires,
+    HeaderName::MinSe,
+    HeaderName::Organization,
+    HeaderName::PAccessNetworkInfo,
+    HeaderName::PAnswerState,
+    HeaderName::PAssertedIdentity,
+    HeaderName::PAssertedService,
+    HeaderName::PAssociatedUri,
+    HeaderName::PCalledPartyId,
+    HeaderName::PChargingFunctionAddresses,
+    HeaderName::PChargingVector,
+    HeaderName::PEarlyMedia,
+    HeaderName::PMediaAuthorization,
+    HeaderName::PPreferredIdentity,
+    HeaderName::PPreferredService,
+    HeaderName::PProfileKey,
+    HeaderName::PServedUser,
+    HeaderName::PUserDatabase,
+    HeaderName::PVisitedNetworkId,
+    HeaderName::Path,
+    HeaderName::PermissionMissing,
+    HeaderName::PolicyContact,
+    HeaderName::PolicyId,
+    HeaderName::Priority,
+    HeaderName::PrivAnswerMode,
+    HeaderName::Privacy,
+    HeaderName::ProxyAuthenticate,
+    HeaderName::ProxyAuthorization,
+    HeaderName::ProxyRequire,
+    HeaderName::RAck,
+    HeaderName::Reason,
+    HeaderName::RecordRoute,
+    HeaderName::RecvInfo,
+    HeaderName::ReferSub,
+    HeaderName::ReferTo,
+    HeaderName::ReferredBy,
+    HeaderName::RejectContact,
+    HeaderName::Replaces,
+    HeaderName::ReplyTo,
+    HeaderName::RequestDisposition,
+    HeaderName::Require,
+    HeaderName::ResourcePriority,
+    HeaderName::RetryAfter,
+    HeaderName::Route,
+    HeaderName::RSeq,
+    HeaderName::SecurityClient,
+    HeaderName::SecurityServer,
+    HeaderName::SecurityVerify,
+    HeaderName::Server,
+    HeaderName::ServiceRoute,
+    HeaderName::SessionExpires,
+    HeaderName::SessionId,
+    HeaderName::SipETag,
+    HeaderName::SipIfMatch,
+    HeaderName::Subject,
+    HeaderName::SubscriptionState,
+    HeaderName::Supported,
+    HeaderName::SuppressIfMatch,
+    HeaderName::TargetDialog,
+    HeaderName::Timestamp,
+    HeaderName::To,
+    HeaderName::TriggerConsent,
+    HeaderName::Unsupported,
+    HeaderName::UserAgent,
+    HeaderName::UserToUser,
+    HeaderName::Via,
+    HeaderName::Warning,
+    HeaderName::WwwAuthenticate,
+];
+
+impl HeaderName {
+    /// The canonical spelling of the name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HeaderName::Accept => "Accept",
+            HeaderName::AcceptContact => "Accept-Contact",
+            HeaderName::AcceptEncoding => "Accept-Encoding",
+            HeaderName::AcceptLanguage => "Accept-Language",
+            HeaderName::AcceptResourcePriority => "Accept-Resource-Priority",
+            HeaderName::AlertInfo => "Alert-Info",
+            HeaderName::Allow => "Allow",
+            HeaderName::AllowEvents => "Allow-Events",
+            HeaderName::AnswerMode => "Answer-Mode",
+            HeaderName::AuthenticationInfo => "Authentication-Info",
+            HeaderName::Authorization => "Authorization",
+            HeaderName::CallId => "Call-ID",
+            HeaderName::CallInfo => "Call-Info",
+            HeaderName::Contact => "Contact",
+            HeaderName::ContentDisposition => "Content-Disposition",
+            HeaderName::ContentEncoding => "Content-Encoding",
+            HeaderName::ContentId => "Content-ID",
+            HeaderName::ContentLanguage => "Content-Language",
+            HeaderName::ContentLength => "Content-Length",
+            HeaderName::ContentType => "Content-Type",
+            HeaderName::CSeq => "CSeq",
+            HeaderName::Date => "Date",
+            HeaderName::ErrorInfo => "Error-Info",
+            HeaderName::Event => "Event",
+            HeaderName::Expires => "Expires",
+            HeaderName::FeatureCaps => "Feature-Caps",
+            HeaderName::FlowTimer => "Flow-Timer",
+            HeaderName::From => "From",
+            HeaderName::Geolocation => "Geolocation",
+            HeaderName::GeolocationError => "Geolocation-Error",
+            HeaderName::GeolocationRouting => "Geolocation-Routing",
+            HeaderName::HistoryInfo => "History-Info",
+            HeaderName::Identity => "Identity",
+            HeaderName::IdentityInfo => "Identity-Info",
+            HeaderName::InfoPackage => "Info-Package",
+            HeaderName::InReplyTo => "In-Reply-To",
+            HeaderName::Join => "Join",
+            HeaderName::MaxBreadth => "Max-Breadth",
+            HeaderName::MaxForwards => "Max-Forwards",
+            HeaderName::MimeVersion => "MIME-Version",
+            HeaderName::MinExpires => "Min-Expires",
+            HeaderName::MinSe => "Min-SE",
+            HeaderName::Organization => "Organization",
+            HeaderName::PAccessNetworkInfo => "P-Access-Network-Info",
+            HeaderName::PAnswerState => "P-Answer-State",
+            HeaderName::PAssertedIdentity => "P-Asserted-Identity",
+            HeaderName::PAssertedService => "P-Asserted-Service",
+            HeaderName::PAssociatedUri => "P-Associated-URI",
+            HeaderName::PCalledPartyId => "P-Called-Party-ID",
+            HeaderName::PChargingFunctionAddresses => "P-Charging-Function-Addresses",
+            HeaderName::PChargingVector => "P-Charging-Vector",
+            HeaderName::PEarlyMedia => "P-Early-Media",
+            HeaderName::PMediaAuthorization => "P-Media-Authorization",
+            HeaderName::PPreferredIdentity => "P-Preferred-Identity",
+            HeaderName::PPreferredService => "P-Preferred-Service",
+            HeaderName::PProfileKey => "P-Profile-Key",
+            HeaderName::PServedUser => "P-Served-User",
+            HeaderName::PUserDatabase => "P-User-Database",
+            HeaderName::PVisitedNetworkId => "P-Visited-Network-ID",
+            HeaderName::Path => "Path",
+            HeaderName::PermissionMissing => "Permission-Missing",
+            HeaderName::PolicyContact => "Policy-Contact",
+            HeaderName::PolicyId => "Policy-ID",
+            HeaderName::Priority => "Priority",
+            HeaderName::PrivAnswerMode => "Priv-Answer-Mode",
+            HeaderName::Privacy => "Privacy",
+            HeaderName::ProxyAuthenticate => "Proxy-Authenticate",
+            HeaderName::ProxyAuthorization => "Proxy-Authorization",
+            HeaderName::ProxyRequire => "Proxy-Require",
+            HeaderName::RAck => "RAck",
+            HeaderName::Reason => "Reason",
+            HeaderName::RecordRoute => "Record-Route",
+            HeaderName::RecvInfo => "Recv-Info",
+            HeaderName::ReferSub => "Refer-Sub",
+            HeaderName::ReferTo => "Refer-To",
+            HeaderName::ReferredBy => "Referred-By",
+            HeaderName::RejectContact => "Reject-Contact",
+            HeaderName::Replaces => "Replaces",
+            HeaderName::ReplyTo => "Reply-To",
+            HeaderName::RequestDisposition => "Request-Disposition",
+            HeaderName::Require => "Require",
+            HeaderName::ResourcePriority => "Resource-Priority",
+            HeaderName::RetryAfter => "Retry-After",
+            HeaderName::Route => "Route",
+            HeaderName::RSeq => "RSeq",
+            HeaderName::SecurityClient => "Security-Client",
+            HeaderName::SecurityServer => "Security-Server",
+            HeaderName::SecurityVerify => "Security-Verify",
+            HeaderName::Server => "Server",
+            HeaderName::ServiceRoute => "Service-Route",
+            HeaderName::SessionExpires => "Session-Expires",
+            HeaderName::SessionId => "Session-ID",
+            HeaderName::SipETag => "SIP-ETag",
+            HeaderName::SipIfMatch => "SIP-If-Match",
+            HeaderName::Subject => "Subject",
+            HeaderName::SubscriptionState => "Subscription-State",
+            HeaderName::Supported => "Supported",
+            HeaderName::SuppressIfMatch => "Suppress-If-Match",
+            HeaderName::TargetDialog => "Target-Dialog",
+            HeaderName::Timestamp => "Timestamp",
+            HeaderName::To => "To",
+            HeaderName::TriggerConsent => "Trigger-Consent",
+            HeaderName::Unsupported => "Unsupported",
+            HeaderName::UserAgent => "User-Agent",
+            HeaderName::UserToUser => "User-to-User",
+            HeaderName::Via => "Via",
+            HeaderName::Warning => "Warning",
+            HeaderName::WwwAuthenticate => "WWW-Authenticate",
+        }
+    }
+
+    /// The compact form, for the names that have one.
+    pub const fn compact(self) -> Option<char> {
+        match self {
+            HeaderName::AcceptContact => Some('a'),
+            HeaderName::AllowEvents => Some('u'),
+            HeaderName::CallId => Some('i'),
+            HeaderName::Contact => Some('m'),
+            HeaderName::ContentEncoding => Some('e'),
+            HeaderName::ContentLength => Some('l'),
+            HeaderName::ContentType => Some('c'),
+            HeaderName::Event => Some('o'),
+            HeaderName::From => Some('f'),
+            HeaderName::Identity => Some('y'),
+            HeaderName::IdentityInfo => Some('n'),
+            HeaderName::ReferTo => Some('r'),
+            HeaderName::ReferredBy => Some('b'),
+            HeaderName::RejectContact => Some('j'),
+            HeaderName::RequestDisposition => Some('d'),
+            HeaderName::SessionExpires => Some('x'),
+            HeaderName::Subject => Some('s'),
+            HeaderName::Supported => Some('k'),
+            HeaderName::To => Some('t'),
+            HeaderName::Via => Some('v'),
+            _ => None,
+        }
+    }
+
+    /// Whether the header's grammar is a comma-separated list, so several
+    /// values may share one header field and several header fields combine
+    /// into one list (RFC 3261 §7.3.1).
+    pub const fn is_list(self) -> bool {
+        matches!(
+            self,
+            HeaderName::Accept
+                | HeaderName::AcceptContact
+                | HeaderName::AcceptEncoding
+                | HeaderName::AcceptLanguage
+                | HeaderName::AcceptResourcePriority
+                | HeaderName::AlertInfo
+                | HeaderName::Allow
+                | HeaderName::AllowEvents
+                | HeaderName::CallInfo
+                | HeaderName::Contact
+                | HeaderName::ContentEncoding
+                | HeaderName::ContentLanguage
+                | HeaderName::ErrorInfo
+                | HeaderName::FeatureCaps
+                | HeaderName::Geolocation
+                | HeaderName::HistoryInfo
+                | HeaderName::InReplyTo
+                | HeaderName::PAccessNetworkInfo
+                | HeaderName::PAssertedIdentity
+                | HeaderName::PAssertedService
+                | HeaderName::PAssociatedUri
+                | HeaderName::PEarlyMedia
+                | HeaderName::PMediaAuthorization
+                | HeaderName::PPreferredIdentity
+                | HeaderName::PPreferredService
+                | HeaderName::PVisitedNetworkId
+                | HeaderName::Path
+                | HeaderName::PermissionMissing
+                | HeaderName::PolicyContact
+                | HeaderName::PolicyId
+                | HeaderName::ProxyRequire
+                | HeaderName::Reason
+                | HeaderName::RecordRoute
+                | HeaderName::RecvInfo
+                | HeaderName::RejectContact
+                | HeaderName::RequestDisposition
+                | HeaderName::Require
+                | HeaderName::ResourcePriority
+                | HeaderName::Route
+                | HeaderName::SecurityClient
+                | HeaderName::SecurityServer
+                | HeaderName::SecurityVerify
+                | HeaderName::ServiceRoute
+                | HeaderName::Supported
+                | HeaderName::TriggerConsent
+                | HeaderName::Unsupported
+                | HeaderName::UserToUser
+                | HeaderName::Via
+                | HeaderName::Warning
+        )
+    }
+
+    /// Whether a message may carry this header at most once: its grammar has
+    /// a single value and a second one would make processing ambiguous.
+    pub const fn is_single(self) -> bool {
+        matches!(
+            self,
+            HeaderName::AnswerMode
+                | HeaderName::CallId
+                | HeaderName::ContentDisposition
+                | HeaderName::ContentId
+                | HeaderName::ContentLength
+                | HeaderName::ContentType
+                | HeaderName::CSeq
+                | HeaderName::Event
+                | HeaderName::Expires
+                | HeaderName::FlowTimer
+                | HeaderName::From
+                | HeaderName::InfoPackage
+                | HeaderName::Join
+                | HeaderName::MaxBreadth
+                | HeaderName::MaxForwards
+                | HeaderName::MimeVersion
+                | HeaderName::MinExpires
+                | HeaderName::MinSe
+                | HeaderName::PCalledPartyId
+                | HeaderName::PChargingVector
+                | HeaderName::PProfileKey
+                | HeaderName::PServedUser
+                | HeaderName::PUserDatabase
+                | HeaderName::PrivAnswerMode
+                | HeaderName::RAck
+                | HeaderName::ReferSub
+                | HeaderName::ReferTo
+                | HeaderName::ReferredBy
+                | HeaderName::Replaces
+                | HeaderName::RSeq
+                | HeaderName::SessionExpires
+                | HeaderName::SessionId
+                | HeaderName::SipETag
+                | HeaderName::SipIfMatch
+                | HeaderName::SubscriptionState
+                | HeaderName::SuppressIfMatch
+                | HeaderName::TargetDialog
+                | HeaderName::To
+        )
+    }
+
+    /// Looks up a header name as written (any ASCII case, compact forms
+    /// included); `None` for a name the crate does not know.
+    pub fn from_bytes(name: &[u8]) -> Option<HeaderName> {
+        let first = *name.first()? | 0x20;
+        let eq = |canonical: &[u8]| name.eq_ignore_ascii_case(canonical);
+        match (name.len(), first) {
+            (1, b'a') => Some(HeaderName::AcceptContact),
+            (1, b'b') => Some(HeaderName::ReferredBy),
+            (1, b'c') => Some(HeaderName::ContentType),
+            (1, b'd') => Some(HeaderName::RequestDisposition),
+            (1, b'e') => Some(HeaderName::ContentEncoding),
+            (1, b'f') => Some(HeaderName::From),
+            (1, b'i') => Some(HeaderName::CallId),
+            (1, b'j') => Some(HeaderName::RejectContact),
+            (1, b'k') => Some(HeaderName::Supported),
+            (1, b'l') => Some(HeaderName::ContentLength),
+            (1, b'm') => Some(HeaderName::Contact),
+            (1, b'n') => Some(HeaderName::IdentityInfo),
+            (1, b'o') => Some(HeaderName::Event),
+            (1, b'r') => Some(HeaderName::ReferTo),
+            (1, b's') => Some(HeaderName::Subject),
+            (1, b't') => Some(HeaderName::To),
+            (1, b'u') => Some(HeaderName::AllowEvents),
+            (1, b'v') => Some(HeaderName::Via),
+            (1, b'x') => Some(HeaderName::SessionExpires),
+            (1, b'y') => Some(HeaderName::Identity),
+            (2, b't') if eq(b"To") => Some(HeaderName::To),
+            (3, b'v') if eq(b"Via") => Some(HeaderName::Via),
+            (4, b'c') if eq(b"CSeq") => Some(HeaderName::CSeq),
+            (4, b'd') if eq(b"Date") => Some(HeaderName::Date),
+            (4, b'f') if eq(b"From") => Some(HeaderName::From),
+            (4, b'j') if eq(b"Join") => Some(HeaderName::Join),
+            (4, b'p') if eq(b"Path") => Some(HeaderName::Path),
+            (4, b'r') => {
+                if eq(b"RAck") {
+                    Some(HeaderName::RAck)
+                } else if eq(b"RSeq") {
+                    Some(HeaderName::RSeq)
+                } else {
+                    None
+                }
+            }
+            (5, b'a') if eq(b"Allow") => Some(HeaderName::Allow),
+            (5, b'e') if eq(b"Event") => Some(HeaderName::Event),
+            (5, b'r') if eq(b"Route") => Some(HeaderName::Route),
+            (6, b'a') if eq(b"Accept") => Some(HeaderName::Accept),
+            (6, b'm') if eq(b"Min-SE") => Some(HeaderName::MinSe),
+            (6, b'r') if eq(b"Reason") => Some(HeaderName::Reason),
+            (6, b's') if eq(b"Server") => Some(HeaderName::Server),
+            (7, b'c') => {
+                if eq(b"Call-ID") {
+                    Some(HeaderName::CallId)
+                } else if eq(b"Contact") {
+                    Some(HeaderName::Contact)
+                } else {
+                    None
+                }
+            }
+            (7, b'e') if eq(b"Expires") => Some(HeaderName::Expires),
+            (7, b'p') if eq(b"Privacy") => Some(HeaderName::Privacy),
+            (7, b'r') if eq(b"Require") => Some(HeaderName::Require),
+            (7, b's') if eq(b"Subject") => Some(HeaderName::Subject),
+            (7, b'w') if eq(b"Warning") => Some(HeaderName::Warning),
+            (8, b'i') if eq(b"Identity") => Some(HeaderName::Identity),
+            (8, b'p') if eq(b"Priority") => Some(HeaderName::Priority),
+            (8, b'r') => {
+                if eq(b"Refer-To") {
+                    Some(HeaderName::ReferTo)
+                } else if eq(b"Replaces") {
+                    Some(HeaderName::Replaces)
+                } else if eq(b"Reply-To") {
+                    Some(HeaderName::ReplyTo)
+                } else {
+                    None
+                }
+            }
+            (8, b's') if eq(b"SIP-ETag") => Some(HeaderName::SipETag),
+            (9, b'c') if eq(b"Call-Info") => Some(HeaderName::CallInfo),
+            (9, b'p') if eq(b"Policy-ID") => Some(HeaderName::PolicyId),
+            (9, b'r') => {
+                if eq(b"Recv-Info") {
+                    Some(HeaderName::RecvInfo)
+                } else if eq(b"Refer-Sub") {
+                    Some(HeaderName::ReferSub)
+                } else {
+                    None
+                }
+            }
+            (9, b's') if eq(b"Supported") => Some(HeaderName::Supported),
+            (9, b't') if eq(b"Timestamp") => Some(HeaderName::Timestamp),
+            (10, b'a') if eq(b"Alert-Info") => Some(HeaderName::AlertInfo),
+            (10, b'c') if eq(b"Content-ID") => Some(HeaderName::ContentId),
+            (10, b'e') if eq(b"Error-Info") => Some(HeaderName::ErrorInfo),
+            (10, b'f') if eq(b"Flow-Timer") => Some(HeaderName::FlowTimer),
+            (10, b's') if eq(b"Session-ID") => Some(HeaderName::SessionId),
+            (10, b'u') if eq(b"User-Agent") => Some(HeaderName::UserAgent),
+            (11, b'a') if eq(b"Answer-Mode") => Some(HeaderName::AnswerMode),
+            (11, b'g') if eq(b"Geolocation") => Some(HeaderName::Geolocation),
+            (11, b'i') if eq(b"In-Reply-To") => Some(HeaderName::InReplyTo),
+            (11, b'm') => {
+                if eq(b"Max-Breadth") {
+                    Some(HeaderName::MaxBreadth)
+                } else if eq(b"Min-Expires") {
+                    Some(HeaderName::MinExpires)
+                } else {
+                    None
+                }
+            }
+            (11, b'r') => {
+                if eq(b"Referred-By") {
+                    Some(HeaderName::ReferredBy)
+                } else if eq(b"Retry-After") {
+                    Some(HeaderName::RetryAfter)
+                } else {
+                    None
+                }
+            }
+            (11, b'u') if eq(b"Unsupported") => Some(HeaderName::Unsupported),
+            (12, b'a') if eq(b"Allow-Events") => Some(HeaderName::AllowEvents),
+            (12, b'c') if eq(b"Content-Type") => Some(HeaderName::ContentType),
+            (12, b'f') if eq(b"Feature-Caps") => Some(HeaderName::FeatureCaps),
+            (12, b'h') if eq(b"History-Info") => Some(HeaderName::HistoryInfo),
+            (12, b'i') if eq(b"Info-Package") => Some(HeaderName::InfoPackage),
+            (12, b'm') => {
+                if eq(b"Max-Forwards") {
+                    Some(HeaderName::MaxForwards)
+                } else if eq(b"MIME-Version") {
+                    Some(HeaderName::MimeVersion)
+                } else {
+                    None
+                }
+            }
+            (12, b'o') if eq(b"Organization") => Some(HeaderName::Organization),
+            (12, b'r') if eq(b"Record-Route") => Some(HeaderName::RecordRoute),
+            (12, b's') if eq(b"SIP-If-Match") => Some(HeaderName::SipIfMatch),
+            (12, b'u') if eq(b"User-to-User") => Some(HeaderName::UserToUser),
+            (13, b'a') if eq(b"Authorization") => Some(HeaderName::Authorization),
+            (13, b'i') if eq(b"Identity-Info") => Some(HeaderName::IdentityInfo),
+            (13, b'p') => {
+                if eq(b"P-Early-Media") {
+                    Some(HeaderName::PEarlyMedia)
+                } else if eq(b"P-Profile-Key") {
+                    Some(HeaderName::PProfileKey)
+                } else if eq(b"P-Served-User") {
+                    Some(HeaderName::PServedUser)
+                } else if eq(b"Proxy-Require") {
+                    Some(HeaderName::ProxyRequire)
+                } else {
+                    None
+                }
+            }
+            (13, b's') if eq(b"Service-Route") => Some(HeaderName::ServiceRoute),
+            (13, b't') if eq(b"Target-Dialog") => Some(HeaderName::TargetDialog),
+            (14, b'a') if eq(b"Accept-Contact") => Some(HeaderName::AcceptContact),
+            (14, b'c') if eq(b"Content-Length") => Some(HeaderName::ContentLength),
+            (14, b'p') => {
+                if eq(b"P-Answer-State") {
+                    Some(HeaderName::PAnswerState)
+                } else if eq(b"Policy-Contact") {
+                    Some(HeaderName::PolicyContact)
+                } else {
+                    None
+                }
+            }
+            (14, b'r') if eq(b"Reject-Contact") => Some(HeaderName::RejectContact),
+            (15, b'a') => {
+                if eq(b"Accept-Encoding") {
+                    Some(HeaderName::AcceptEncoding)
+                } else if eq(b"Accept-Language") {
+                    Some(HeaderName::AcceptLanguage)
+                } else {
+                    None
+                }
+            }
+            (15, b'p') if eq(b"P-User-Database") => Some(HeaderName::PUserDatabase),
+            (15, b's') => {
+                if eq(b"Security-Client") {
+                    Some(HeaderName::SecurityClient)
+                } else if eq(b"Security-Server") {
+                    Some(HeaderName::SecurityServer)
+                } else if eq(b"Security-Verify") {
+                    Some(HeaderName::SecurityVerify)
+                } else if eq(b"Session-Expires") {
+                    Some(HeaderName::SessionExpires)
+                } else {
+                    None
+                }
+            }
+            (15, b't') if eq(b"Trigger-Consent") => Some(HeaderName::TriggerConsent),
+            (16, b'c') => {
+                if eq(b"Content-Encoding") {
+                    Some(HeaderName::ContentEncoding)
+                } else if eq(b"Content-Language") {
+                    Some(HeaderName::ContentLanguage)
+                } else {
+                    None
+                }
+            }
+            (16, b'p') => {
+                if eq(b"P-Associated-URI") {
+                    Some(HeaderName::PAssociatedUri)
+                } else if eq(b"Priv-Answer-Mode") {
+                    Some(HeaderName::PrivAnswerMode)
+                } else {
+                    None
+                }
+            }
+            (16, b'w') if eq(b"WWW-Authenticate") => Some(HeaderName::WwwAuthenticate),
+            (17, b'g') if eq(b"Geolocation-Error") => Some(HeaderName::GeolocationError),
+            (17, b'p') => {
+                if eq(b"P-Called-Party-ID") {
+                    Some(HeaderName::PCalledPartyId)
+                } else if eq(b"P-Charging-Vector") {
+                    Some(HeaderName::PChargingVector)
+                } else {
+                    None
+                }
+            }
+            (17, b'r') if eq(b"Resource-Priority") => Some(HeaderName::ResourcePriority),
+            (17, b's') if eq(b"Suppress-If-Match") => Some(HeaderName::SuppressIfMatch),
+            (18, b'p') => {
+                if eq(b"P-Asserted-Service") {
+                    Some(HeaderName::PAssertedService)
+                } else if eq(b"Permission-Missing") {
+                    Some(HeaderName::PermissionMissing)
+                } else if eq(b"Proxy-Authenticate") {
+                    Some(HeaderName::ProxyAuthenticate)
+                } else {
+                    None
+                }
+            }
+            (18, b's') if eq(b"Subscription-State") => Some(HeaderName::SubscriptionState),
+            (19, b'a') if eq(b"Authentication-Info") => Some(HeaderName::AuthenticationInfo),
+            (19, b'c') if eq(b"Content-Disposition") => Some(HeaderName::ContentDisposition),
+            (19, b'g') if eq(b"Geolocation-Routing") => Some(HeaderName::GeolocationRouting),
+            (19, b'p') => {
+                if eq(b"P-Asserted-Identity") {
+                    Some(HeaderName::PAssertedIdentity)
+                } else if eq(b"P-Preferred-Service") {
+                    Some(HeaderName::PPreferredService)
+                } else if eq(b"Proxy-Authorization") {
+                    Some(HeaderName::ProxyAuthorization)
+                } else {
+                    None
+                }
+            }
+            (19, b'r') if eq(b"Request-Disposition") => Some(HeaderName::RequestDisposition),
+            (20, b'p') => {
+                if eq(b"P-Preferred-Identity") {
+                    Some(HeaderName::PPreferredIdentity)
+                } else if eq(b"P-Visited-Network-ID") {
+                    Some(HeaderName::PVisitedNetworkId)
+                } else {
+                    None
+                }
+            }
+            (21, b'p') => {
+                if eq(b"P-Access-Network-Info") {
+                    Some(HeaderName::PAccessNetworkInfo)
+                } else if eq(b"P-Media-Authorization") {
+                    Some(HeaderName::PMediaAuthorization)
+                } else {
+                    None
+                }
+            }
+            (24, b'a') if eq(b"Accept-Resource-Priority") => {
+                Some(HeaderName::AcceptResourcePriority)
+            }
+            (29, b'p') if eq(b"P-Charging-Function-Addresses") => {
+                Some(HeaderName::PChargingFunctionAddresses)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for HeaderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for HeaderName {
+    type Err = UnknownHeaderName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        HeaderName::from_bytes(s.as_bytes()).ok_or(UnknownHeaderName)
+    }
+}
+
+/// A name that is not one of the [`HeaderName`]s the crate knows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a header name this crate knows")]
+pub struct UnknownHeaderName;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        let mut compacts = std::collections::HashSet::new();
+        for (i, name) in ALL.iter().enumerate() {
+            assert_eq!(*name as usize, i + 1);
+            let s = name.as_str();
+            assert_eq!(HeaderName::from_bytes(s.as_bytes()), Some(*name), "{s}");
+            assert_eq!(
+                HeaderName::from_bytes(s.to_ascii_uppercase().as_bytes()),
+                Some(*name)
+            );
+            assert_eq!(
+                HeaderName::from_bytes(s.to_ascii_lowercase().as_bytes()),
+                Some(*name)
+            );
+            if let Some(c) = name.compact() {
+                assert!(compacts.insert(c), "compact form {c} used twice");
+                let mut b = [0u8; 4];
+                let upper = c.to_ascii_uppercase().encode_utf8(&mut b);
+                assert_eq!(HeaderName::from_bytes(upper.as_bytes()), Some(*name));
+            }
+            assert!(!(name.is_list() && name.is_single()), "{s}");
+        }
+        // Every compact form IANA registered.
+        assert_eq!(compacts.len(), 20);
+    }
+
+    #[test]
+    fn unknown_names() {
+        for s in ["", "Z", "Vias", "C%6Fntact", "Via2", "P-Unknown", "-"] {
+            assert_eq!(HeaderName::from_bytes(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!("call-id".parse::<HeaderName>(), Ok(HeaderName::CallId));
+        assert_eq!("I".parse::<HeaderName>(), Ok(HeaderName::CallId));
+    }
+}

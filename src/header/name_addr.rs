@@ -1,0 +1,290 @@
+//! `name-addr` and `addr-spec` (RFC 3261 §20.10, §25.1): an optional display
+//! name and a URI, shared by From, To, Contact, Route, Record-Route and the
+//! IMS identity headers.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::{Cursor, HeaderError, HeaderErrorKind};
+use crate::syntax::{self, TOKEN};
+use crate::uri::Uri;
+
+/// A display name and a URI: `"Alice" <sip:alice@atlanta.example.com>`.
+///
+/// The display name is the text it stands for: quotes removed and
+/// quoted-pairs resolved (borrowed unless it had quoted-pairs or folds).
+/// It encodes in canonical form, always as `"display" <uri>` or `<uri>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameAddr<'a> {
+    /// The display name, if any.
+    pub display_name: Option<Cow<'a, str>>,
+    /// The URI.
+    pub uri: Uri<'a>,
+}
+
+impl<'a> NameAddr<'a> {
+    /// A URI without display name.
+    pub fn new(uri: Uri<'a>) -> Self {
+        NameAddr {
+            display_name: None,
+            uri,
+        }
+    }
+
+    /// Parses a whole `name-addr` or `addr-spec`.
+    ///
+    /// # Errors
+    /// A [`HeaderError`] when `s` is not one of them.
+    pub fn parse(s: &'a str) -> Result<NameAddr<'a>, HeaderError> {
+        let mut c = Cursor::new(s);
+        let na = parse(&mut c, true)?;
+        c.finish()?;
+        Ok(na)
+    }
+
+    /// Writes `"display" <uri>` or `<uri>`.
+    pub fn encode(&self, dst: &mut Vec<u8>) {
+        if let Some(d) = &self.display_name {
+            syntax::write_quoted(dst, d);
+            dst.push(b' ');
+        }
+        dst.push(b'<');
+        self.uri.encode(dst);
+        dst.push(b'>');
+    }
+
+    /// Copies borrowed text so the value outlives the input.
+    pub fn into_owned(self) -> NameAddr<'static> {
+        NameAddr {
+            display_name: self.display_name.map(|d| Cow::Owned(d.into_owned())),
+            uri: self.uri.into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for NameAddr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// Parses `name-addr`, or `addr-spec` when `allow_addr_spec`, at the cursor.
+///
+/// An `addr-spec` ends at the first `;`, `,` or white space: what follows is
+/// header parameters (RFC 3261 §20.10). An `addr-spec` with `?` is refused,
+/// as RFC 3261 requires `<>` around such a URI.
+pub(crate) fn parse<'a>(
+    c: &mut Cursor<'a>,
+    allow_addr_spec: bool,
+) -> Result<NameAddr<'a>, HeaderError> {
+    c.skip_lws();
+    let b = c.bytes();
+    let start = c.pos;
+    let mut display_name = None;
+    match b.get(start) {
+        Some(b'"') => {
+            let end = syntax::quoted_string_end(b, start)
+                .map_err(|p| HeaderError::new(HeaderErrorKind::QuotedString, p))?;
+            display_name = Some(syntax::unquote(&c.s[start..end]));
+            c.pos = end;
+            c.skip_lws();
+            if c.peek() != Some(b'<') {
+                return Err(c.error(HeaderErrorKind::AngleBracket));
+            }
+        }
+        Some(b'<') => {}
+        _ => {
+            // `*(token LWS)` then `<`, or else an addr-spec.
+            let mut p = start;
+            let mut last_token_end = start;
+            loop {
+                let end = syntax::scan(b, p, TOKEN);
+                if end == p {
+                    break;
+                }
+                last_token_end = end;
+                p = syntax::skip_lws(b, end);
+            }
+            if b.get(p) == Some(&b'<') && last_token_end > start {
+                let raw = &c.s[start..last_token_end];
+                display_name = Some(if syntax::has_line_break(raw.as_bytes()) {
+                    Cow::Owned(
+                        raw.split(|ch: char| ch.is_ascii_whitespace())
+                            .filter(|w| !w.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    )
+                } else {
+                    Cow::Borrowed(raw)
+                });
+                c.pos = p;
+            } else if allow_addr_spec {
+                return addr_spec(c, start);
+            } else if last_token_end > start && b.get(p).is_some() {
+                // Tokens followed by something that is not `<`.
+                return Err(HeaderError::new(HeaderErrorKind::DisplayName, p));
+            } else {
+                return Err(HeaderError::new(HeaderErrorKind::AngleBracket, start));
+            }
+        }
+    }
+    // At '<'.
+    let open = c.pos;
+    let close = memchr::memchr(b'>', &b[open..])
+        .map(|off| open + off)
+        .ok_or(HeaderError::new(HeaderErrorKind::AngleBracket, open))?;
+    let uri = Uri::parse(&c.s[open + 1..close]).map_err(|e| HeaderError::from_uri(e, open + 1))?;
+    c.pos = close + 1;
+    Ok(NameAddr { display_name, uri })
+}
+
+fn addr_spec<'a>(c: &mut Cursor<'a>, start: usize) -> Result<NameAddr<'a>, HeaderError> {
+    let b = c.bytes();
+    let mut end = start;
+    while end < b.len() && !matches!(b[end], b';' | b',' | b' ' | b'\t' | b'\r' | b'\n') {
+        end += 1;
+    }
+    let text = &c.s[start..end];
+    if text.is_empty() {
+        return Err(HeaderError::new(HeaderErrorKind::Empty, start));
+    }
+    if let Some(q) = memchr::memchr2(b'?', b'>', text.as_bytes()) {
+        return Err(HeaderError::new(HeaderErrorKind::AddrSpec, start + q));
+    }
+    let uri = Uri::parse(text).map_err(|e| {
+        // Unquoted display names with characters outside token, such as
+        // `Bell, Alexander <sip:...>`, end up here: say so.
+        if memchr::memchr(b'<', &b[start..]).is_some() {
+            HeaderError::new(HeaderErrorKind::DisplayName, start)
+        } else {
+            HeaderError::from_uri(e, start)
+        }
+    })?;
+    c.pos = end;
+    Ok(NameAddr {
+        display_name: None,
+        uri,
+    })
+}
+
+/// Defines a header whose value is `name-addr`/`addr-spec` plus generic
+/// parameters.
+macro_rules! name_addr_header {
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $name:ident, addr_spec = $allow:expr
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $ty<'a> {
+            /// Display name and URI.
+            pub name_addr: $crate::header::NameAddr<'a>,
+            /// Header parameters after the address.
+            pub params: $crate::params::Params<'a>,
+        }
+
+        impl<'a> $ty<'a> {
+            /// A value of `name_addr` without parameters.
+            pub fn new(name_addr: $crate::header::NameAddr<'a>) -> Self {
+                $ty {
+                    name_addr,
+                    params: $crate::params::Params::header(),
+                }
+            }
+
+            /// The URI.
+            pub fn uri(&self) -> &$crate::uri::Uri<'a> {
+                &self.name_addr.uri
+            }
+
+            /// Copies borrowed text so the value outlives the input.
+            pub fn into_owned(self) -> $ty<'static> {
+                $ty {
+                    name_addr: self.name_addr.into_owned(),
+                    params: self.params.into_owned(),
+                }
+            }
+        }
+
+        impl<'a> $crate::header::TypedHeader<'a> for $ty<'a> {
+            const NAME: $crate::header::HeaderName = $crate::header::HeaderName::$name;
+
+            fn parse(value: &'a str) -> Result<Self, $crate::header::HeaderError> {
+                let mut c = $crate::header::Cursor::new(value);
+                let name_addr = $crate::header::name_addr::parse(&mut c, $allow)?;
+                let params = c.params()?;
+                c.finish()?;
+                Ok($ty { name_addr, params })
+            }
+
+            fn encode(&self, dst: &mut Vec<u8>) {
+                self.name_addr.encode(dst);
+                self.params.encode(dst);
+            }
+        }
+
+        impl std::fmt::Display for $ty<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut out = Vec::new();
+                $crate::header::TypedHeader::encode(self, &mut out);
+                f.write_str(&String::from_utf8_lossy(&out))
+            }
+        }
+    };
+}
+
+pub(crate) use name_addr_header;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<NameAddr<'_>, HeaderErrorKind> {
+        NameAddr::parse(s).map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn forms() {
+        let na = p("\"J Rosenberg \\\\\\\"\"       <sip:jdrosen@example.com>").unwrap();
+        assert_eq!(na.display_name.as_deref(), Some("J Rosenberg \\\""));
+        let na = p("token1~` token2'+_ token3*%!.- <sip:mundane@example.com>").unwrap();
+        assert_eq!(
+            na.display_name.as_deref(),
+            Some("token1~` token2'+_ token3*%!.-")
+        );
+        let na = p("caller<sip:caller@example.com>").unwrap();
+        assert_eq!(na.display_name.as_deref(), Some("caller"));
+        let na = p("sip:user@example.com").unwrap();
+        assert_eq!(na.display_name, None);
+        let na = p("<http://www.example.com>").unwrap();
+        assert_eq!(na.uri.scheme(), "http");
+        let na = p("A.\r\n Bell <sip:a@b.c>").unwrap();
+        assert_eq!(na.display_name.as_deref(), Some("A. Bell"));
+        assert_eq!(na.to_string(), "\"A. Bell\" <sip:a@b.c>");
+    }
+
+    #[test]
+    fn torture_rejections() {
+        assert_eq!(
+            p("Bell, Alexander <sip:a.g.bell@example.com>"),
+            Err(HeaderErrorKind::DisplayName)
+        );
+        assert_eq!(
+            p("\"Mr. J. User <sip:j.user@example.com>"),
+            Err(HeaderErrorKind::QuotedString)
+        );
+        assert_eq!(
+            p("\"Watson, Thomas\" < sip:t.watson@example.org >"),
+            Err(HeaderErrorKind::Uri(crate::uri::UriErrorKind::Scheme))
+        );
+        assert_eq!(
+            p("sip:user@example.com?Route=%3Csip:sip.example.com%3E"),
+            Err(HeaderErrorKind::AddrSpec)
+        );
+        assert_eq!(p("<sip:a@b"), Err(HeaderErrorKind::AngleBracket));
+        assert_eq!(p("\"x\" sip:a@b"), Err(HeaderErrorKind::AngleBracket));
+        assert!(p("").is_err());
+    }
+}

@@ -1,0 +1,101 @@
+//! # imsip
+//!
+//! Building blocks for SIP and IMS network elements: a zero-copy SIP parser,
+//! typed headers and URIs, and (as the crate grows) transactions, dialogs,
+//! Digest and IMS AKA authentication and the P-, I- and S-CSCF and HSS roles.
+//!
+//! ```
+//! use imsip::{MessageRef, Method};
+//! use imsip::header::Contact;
+//!
+//! let datagram = b"REGISTER sip:ims.example.net SIP/2.0\r\n\
+//! Via: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKnashds7;rport\r\n\
+//! Max-Forwards: 70\r\n\
+//! From: <sip:alice@ims.example.net>;tag=4fa3\r\n\
+//! To: <sip:alice@ims.example.net>\r\n\
+//! Contact: <sip:alice@[2001:db8::1]:5060>;expires=600000\r\n\
+//! Call-ID: apb03a0s09dkjdfglkj49111\r\n\
+//! CSeq: 1 REGISTER\r\n\
+//! Content-Length: 0\r\n\r\n";
+//!
+//! let msg = MessageRef::parse(datagram)?;          // borrows, copies nothing
+//! assert_eq!(msg.method(), Some(Method::Register));
+//! msg.validate()?;                                // RFC 3261 §8.2 checks
+//!
+//! let via = msg.via()?;                           // typed headers parse on demand
+//! assert_eq!(via.branch(), Some("z9hG4bKnashds7"));
+//! assert_eq!(msg.from()?.tag(), Some("4fa3"));
+//! for contact in msg.header_all::<Contact>() {
+//!     if let Contact::Address(c) = contact? {
+//!         assert_eq!(c.expires(), Some(600000));
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## This crate does no I/O
+//!
+//! imsip is *sans-IO*: it owns no socket, reads no clock, spawns nothing and
+//! never blocks. Parsing takes the caller's bytes; the stateful layers (from
+//! the transaction layer up) take the current time as an argument and hand
+//! back what to send and when to wake them. Any runtime, or none, can drive
+//! it.
+//!
+//! ## Parsing
+//!
+//! - [`MessageRef::parse`] parses one datagram into a view that borrows it:
+//!   start line, header names and values, and the body are slices of the
+//!   input, found in one pass. Typed headers ([`header`]) and URIs ([`uri`])
+//!   are parsed only when asked for.
+//! - [`Message::parse`] does the same over a shared [`bytes::Bytes`] buffer so
+//!   the message can be kept; [`Message::as_ref`] gives the view back without
+//!   parsing again.
+//! - [`frame`] cuts messages out of a stream (TCP, TLS, WebSocket) and
+//!   recognises CRLF keep-alives.
+//! - [`MessageRef::validate`] applies the semantic checks of RFC 3261 §8.2 and
+//!   §16.3 and says which status code to answer with.
+//! - Malformed input is a small `Copy` error with a byte offset, never a panic;
+//!   every size and count is bounded by [`ParseConfig`].
+//!
+//! Parsing a typical INVITE and reading its transaction key (top Via branch
+//! and sent-by, CSeq, Call-ID, From and To tags) allocates nothing.
+//!
+//! ## Layers
+//!
+//! | module | what |
+//! | --- | --- |
+//! | [`message`] | [`MessageRef`], [`Message`], framing, validation |
+//! | [`header`] | header names and typed header values |
+//! | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules |
+//! | [`params`] | parameter lists shared by URIs and headers |
+//!
+//! Transactions, dialogs, authentication and the IMS roles build on these
+//! and arrive in later releases (see the changelog).
+//!
+//! ## Feature flags
+//!
+//! None yet: the default build is the whole crate.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+pub mod header;
+pub mod message;
+mod method;
+pub mod params;
+mod status;
+mod syntax;
+mod transport;
+pub mod uri;
+mod version;
+
+pub use message::{
+    Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig, ParseError, ParseErrorKind,
+    Policy, RequestLine, Role, StartLine, StatusLine, ValidationError, frame,
+};
+pub use method::Method;
+pub use params::{Param, Params};
+pub use status::StatusCode;
+pub use syntax::ListElements;
+pub use transport::Transport;
+pub use version::Version;

@@ -1,0 +1,239 @@
+//! Semantic checks of a parsed message, apart from its syntax: RFC 3261 §8.2
+//! (a UAS) and §16.3 (a proxy).
+
+use thiserror::Error;
+
+use super::MessageRef;
+use crate::header::{
+    self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
+    ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Unsupported, Via,
+};
+use crate::method::Method;
+use crate::status::StatusCode;
+use crate::uri::{Uri, UriError};
+use crate::version::Version;
+
+/// The role of the element validating a request, which decides the extension
+/// and hop checks.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Role {
+    /// A user agent server, registrar or B2BUA: Require is checked
+    /// (RFC 3261 §8.2.2.3).
+    #[default]
+    UserAgent,
+    /// A proxy: Proxy-Require and Max-Forwards are checked (RFC 3261 §16.3).
+    Proxy,
+}
+
+/// What the validating element supports.
+///
+/// ```
+/// use imsip::{MessageRef, Policy, Role};
+///
+/// let msg = MessageRef::parse(b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nRequire: 100rel\r\n\r\n").unwrap();
+/// assert_eq!(msg.validate().unwrap_err().status_code().as_u16(), 420);
+/// let policy = Policy { supported: &["100rel"], ..Policy::default() };
+/// assert!(msg.validate_with(&policy).is_ok());
+/// let proxy = Policy { role: Role::Proxy, ..Policy::default() };
+/// assert!(msg.validate_with(&proxy).is_ok()); // proxies ignore Require
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy<'p> {
+    /// The role.
+    pub role: Role,
+    /// Option tags understood (compared case-insensitively): a Require (user
+    /// agent) or Proxy-Require (proxy) tag outside this list gets 420.
+    pub supported: &'p [&'p str],
+    /// Request-URI schemes accepted; any other gets 416 (RFC 3261 §8.2.2.1).
+    pub uri_schemes: &'p [&'p str],
+}
+
+impl Default for Policy<'_> {
+    fn default() -> Self {
+        Policy {
+            role: Role::UserAgent,
+            supported: &[],
+            uri_schemes: &["sip", "sips", "tel"],
+        }
+    }
+}
+
+impl Policy<'_> {
+    /// The option tags of `msg` that this policy does not support, from
+    /// Require for a user agent or Proxy-Require for a proxy: what to list
+    /// in the Unsupported header of a 420 response.
+    pub fn unsupported<'m>(&self, msg: &MessageRef<'m>) -> Vec<&'m str> {
+        let name = match self.role {
+            Role::UserAgent => HeaderName::Require,
+            Role::Proxy => HeaderName::ProxyRequire,
+        };
+        msg.values(name)
+            .filter_map(|v| std::str::from_utf8(v).ok())
+            .filter(|tag| !self.supports(tag))
+            .collect()
+    }
+
+    fn any_unsupported(&self, msg: &MessageRef<'_>, name: HeaderName) -> bool {
+        msg.values(name)
+            .any(|v| std::str::from_utf8(v).map_or(true, |tag| !self.supports(tag)))
+    }
+
+    fn supports(&self, tag: &str) -> bool {
+        self.supported.iter().any(|s| s.eq_ignore_ascii_case(tag))
+    }
+}
+
+/// Why a syntactically parsed message is not acceptable.
+///
+/// For a request, [`ValidationError::status_code`] is the response to send;
+/// a response that fails validation is dropped.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// The version is not SIP/2.0 (505, RFC 4475 §3.1.2.16).
+    #[error("{0} is not supported")]
+    UnsupportedVersion(Version),
+    /// The Request-URI does not parse (400, RFC 4475 §3.1.2.7).
+    #[error("invalid Request-URI: {0}")]
+    InvalidRequestUri(UriError),
+    /// The Request-URI has a header part, which RFC 3261 §19.1.1 forbids there
+    /// (400, RFC 4475 §3.1.2.11).
+    #[error("Request-URI carries headers")]
+    RequestUriHeaders,
+    /// The Request-URI scheme is not accepted (416, RFC 4475 §3.3.2).
+    #[error("Request-URI scheme not supported")]
+    UnsupportedUriScheme,
+    /// A mandatory header is missing (400, RFC 4475 §3.3.1).
+    #[error("missing {0} header")]
+    MissingHeader(HeaderName),
+    /// A header allowed once appears more than once (400, RFC 4475 §3.3.8).
+    #[error("{0} appears more than once")]
+    DuplicateHeader(HeaderName),
+    /// A header does not parse or is out of range (400).
+    #[error("{0}")]
+    InvalidHeader(HeaderError),
+    /// The CSeq method is not the request method (400, RFC 4475 §3.1.2.17).
+    #[error("CSeq method does not match the request method")]
+    CSeqMethodMismatch,
+    /// Require (user agent) or Proxy-Require (proxy) names an extension the
+    /// policy does not support (420, RFC 4475 §3.3.5); the header is given.
+    #[error("unsupported extension in {0}")]
+    BadExtension(HeaderName),
+    /// A proxy received Max-Forwards: 0 (483, RFC 4475 §3.3.11).
+    #[error("Max-Forwards is zero")]
+    TooManyHops,
+}
+
+impl ValidationError {
+    /// The status code to answer a request with.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ValidationError::UnsupportedVersion(_) => StatusCode::VERSION_NOT_SUPPORTED,
+            ValidationError::UnsupportedUriScheme => StatusCode::UNSUPPORTED_URI_SCHEME,
+            ValidationError::BadExtension(_) => StatusCode::BAD_EXTENSION,
+            ValidationError::TooManyHops => StatusCode::TOO_MANY_HOPS,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// Headers that must be present in every request and response.
+const MANDATORY: [HeaderName; 5] = [
+    HeaderName::Via,
+    HeaderName::From,
+    HeaderName::To,
+    HeaderName::CallId,
+    HeaderName::CSeq,
+];
+
+fn check_all<'a, H: TypedHeader<'a> + 'a>(msg: &MessageRef<'a>) -> Result<(), ValidationError> {
+    for v in msg.header_all::<H>() {
+        v.map_err(ValidationError::InvalidHeader)?;
+    }
+    Ok(())
+}
+
+fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>, ValidationError> {
+    msg.header::<H>()
+        .transpose()
+        .map_err(ValidationError::InvalidHeader)
+}
+
+pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
+    let version = msg.version();
+    if version != Version::SIP_2_0 {
+        return Err(ValidationError::UnsupportedVersion(version));
+    }
+    for name in MANDATORY {
+        if msg.get_known(name).is_none() {
+            return Err(ValidationError::MissingHeader(name));
+        }
+    }
+    let mut seen = [false; 256];
+    for h in msg.headers() {
+        if let Some(name) = h.known().filter(|n| n.is_single()) {
+            if std::mem::replace(&mut seen[name as usize], true) {
+                return Err(ValidationError::DuplicateHeader(name));
+            }
+        }
+    }
+
+    check_all::<Via<'_>>(msg)?;
+    check_first::<header::From<'_>>(msg)?;
+    check_first::<To<'_>>(msg)?;
+    check_first::<CallId<'_>>(msg)?;
+    let cseq = check_first::<CSeq<'_>>(msg)?;
+    let max_forwards = check_first::<MaxForwards>(msg)?;
+    check_all::<Contact<'_>>(msg)?;
+    check_all::<Route<'_>>(msg)?;
+    check_all::<RecordRoute<'_>>(msg)?;
+    check_first::<ContentType<'_>>(msg)?;
+    check_first::<Expires>(msg)?;
+    check_all::<Require<'_>>(msg)?;
+    check_all::<ProxyRequire<'_>>(msg)?;
+    check_all::<Supported<'_>>(msg)?;
+    check_all::<Unsupported<'_>>(msg)?;
+    check_all::<Allow<'_>>(msg)?;
+
+    let Some(method) = msg.method() else {
+        return Ok(());
+    };
+    let uri = msg
+        .request_uri()
+        .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
+        .map_err(ValidationError::InvalidRequestUri)?;
+    if let Uri::Sip(sip) = &uri {
+        if sip.headers().is_some() {
+            return Err(ValidationError::RequestUriHeaders);
+        }
+    }
+    if cseq.is_some_and(|c| c.method != method) {
+        return Err(ValidationError::CSeqMethodMismatch);
+    }
+    if !policy
+        .uri_schemes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(uri.scheme()))
+    {
+        return Err(ValidationError::UnsupportedUriScheme);
+    }
+    match policy.role {
+        Role::Proxy => {
+            if max_forwards == Some(MaxForwards(0)) {
+                return Err(ValidationError::TooManyHops);
+            }
+            if policy.any_unsupported(msg, HeaderName::ProxyRequire) {
+                return Err(ValidationError::BadExtension(HeaderName::ProxyRequire));
+            }
+        }
+        Role::UserAgent => {
+            // Require is ignored in CANCEL and in ACK (RFC 3261 §8.2.2.3).
+            let ignores_require = matches!(method, Method::Ack | Method::Cancel);
+            if !ignores_require && policy.any_unsupported(msg, HeaderName::Require) {
+                return Err(ValidationError::BadExtension(HeaderName::Require));
+            }
+        }
+    }
+    Ok(())
+}

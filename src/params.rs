@@ -1,0 +1,495 @@
+//! Parameter lists: `;name[=value]` after a URI (`uri-parameters`, RFC 3261
+//! §19.1.1) or after a header value (`generic-param`, RFC 3261 §25.1).
+//!
+//! A [`Params`] keeps the list as the text it was parsed from, so parsing
+//! allocates nothing and a value re-encodes exactly; lookups scan that text,
+//! which is short. Values are given as written: a quoted value keeps its quotes
+//! and a URI parameter keeps its escapes; [`Param::unquoted`] and
+//! [`Param::unescaped`] decode them.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use thiserror::Error;
+
+use crate::syntax::{self, GEN_VALUE, PARAM, TOKEN};
+
+/// Which grammar a parameter list follows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+enum Grammar {
+    /// `uri-parameters`: `paramchar` names and values with escapes, no white space.
+    Uri,
+    /// `generic-param`: token names; token, host or quoted-string values; white
+    /// space around `;` and `=`.
+    Header,
+}
+
+/// A parameter name or value that its list's grammar does not allow.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Error)]
+#[error("invalid parameter name or value")]
+pub struct InvalidParam;
+
+/// One parameter of a [`Params`] list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Param<'p> {
+    /// The name as written (names compare case-insensitively).
+    pub name: &'p str,
+    /// The value as written, `None` for a parameter without `=`. A quoted
+    /// value keeps its quotes; a URI parameter keeps its escapes.
+    pub value: Option<&'p str>,
+}
+
+impl<'p> Param<'p> {
+    /// Whether the name is `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The value with quotes removed and quoted-pairs resolved. Borrows unless
+    /// the value has quoted-pairs or folds.
+    pub fn unquoted(&self) -> Option<Cow<'p, str>> {
+        self.value.map(|v| {
+            if v.starts_with('"') {
+                syntax::unquote(v)
+            } else {
+                Cow::Borrowed(v)
+            }
+        })
+    }
+
+    /// The value with `%HEX HEX` escapes decoded (for URI parameters).
+    pub fn unescaped(&self) -> Option<Cow<'p, [u8]>> {
+        self.value.map(syntax::unescape)
+    }
+}
+
+/// A list of parameters, kept as its wire text.
+///
+/// Equality compares the parameters in order, names without regard to ASCII
+/// case and values exactly, ignoring white space around `;` and `=`.
+#[derive(Clone)]
+pub struct Params<'a> {
+    raw: Cow<'a, str>,
+    grammar: Grammar,
+}
+
+impl Default for Params<'_> {
+    fn default() -> Self {
+        Params::header()
+    }
+}
+
+impl<'a> Params<'a> {
+    /// An empty list of header parameters (`generic-param`).
+    pub const fn header() -> Params<'a> {
+        Params {
+            raw: Cow::Borrowed(""),
+            grammar: Grammar::Header,
+        }
+    }
+
+    /// An empty list of URI parameters.
+    pub const fn uri() -> Params<'a> {
+        Params {
+            raw: Cow::Borrowed(""),
+            grammar: Grammar::Uri,
+        }
+    }
+
+    /// Parses `*( ";" uri-parameter )` at `pos`. Returns the list and the
+    /// position after it, or `Err(position)` of a malformed parameter.
+    pub(crate) fn parse_uri_at(s: &'a str, pos: usize) -> Result<(Params<'a>, usize), usize> {
+        let b = s.as_bytes();
+        let mut p = pos;
+        while b.get(p) == Some(&b';') {
+            let name_end = syntax::scan_escaped(b, p + 1, PARAM)?;
+            if name_end == p + 1 {
+                return Err(p + 1);
+            }
+            p = name_end;
+            if b.get(p) == Some(&b'=') {
+                let value_end = syntax::scan_escaped(b, p + 1, PARAM)?;
+                if value_end == p + 1 {
+                    return Err(p + 1);
+                }
+                p = value_end;
+            }
+        }
+        Ok((
+            Params {
+                raw: Cow::Borrowed(&s[pos..p]),
+                grammar: Grammar::Uri,
+            },
+            p,
+        ))
+    }
+
+    /// Parses `*( SEMI generic-param )` at `pos`, white space allowed around
+    /// `;` and `=`. Returns the list and the position after its last
+    /// parameter, or `Err(position)` of a malformed parameter.
+    pub(crate) fn parse_header_at(s: &'a str, pos: usize) -> Result<(Params<'a>, usize), usize> {
+        let b = s.as_bytes();
+        let mut end = pos;
+        let mut first = pos;
+        loop {
+            let p = syntax::skip_lws(b, end);
+            if b.get(p) != Some(&b';') {
+                break;
+            }
+            if end == pos {
+                first = p;
+            }
+            let name_start = syntax::skip_lws(b, p + 1);
+            let name_end = syntax::scan(b, name_start, TOKEN);
+            if name_end == name_start {
+                return Err(name_start);
+            }
+            end = name_end;
+            let eq = syntax::skip_lws(b, name_end);
+            if b.get(eq) == Some(&b'=') {
+                let v = syntax::skip_lws(b, eq + 1);
+                end = match b.get(v) {
+                    Some(b'"') => syntax::quoted_string_end(b, v)?,
+                    _ => {
+                        let e = syntax::scan(b, v, GEN_VALUE);
+                        if e == v {
+                            return Err(v);
+                        }
+                        e
+                    }
+                };
+            }
+        }
+        Ok((
+            Params {
+                raw: Cow::Borrowed(&s[first.min(end)..end]),
+                grammar: Grammar::Header,
+            },
+            end,
+        ))
+    }
+
+    /// The parameters in order.
+    pub fn iter(&self) -> ParamsIter<'_> {
+        ParamsIter {
+            raw: self.raw.as_bytes(),
+            text: &self.raw,
+            pos: 0,
+        }
+    }
+
+    /// Whether there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// The first parameter named `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<Param<'_>> {
+        self.iter().find(|p| p.is(name))
+    }
+
+    /// The value of the first parameter named `name`, as written; `None` when
+    /// it is absent or has no value.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|p| p.value)
+    }
+
+    /// Whether a parameter named `name` is present (with or without value).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The list as written, starting with `;` (empty when there are none).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Appends `;name` or `;name=value`.
+    ///
+    /// For header parameters the value must be a token, a host (IPv6
+    /// references included) or a complete quoted string; use
+    /// [`Params::push_quoted`] for free text. For URI parameters name and value
+    /// are `paramchar`s and `%HEX HEX` escapes.
+    ///
+    /// # Errors
+    /// [`InvalidParam`] when the name or value breaks the list's grammar; the
+    /// list is left unchanged.
+    pub fn push(&mut self, name: &str, value: Option<&str>) -> Result<(), InvalidParam> {
+        let valid = match self.grammar {
+            Grammar::Header => {
+                syntax::is_token(name.as_bytes())
+                    && value.is_none_or(|v| {
+                        let b = v.as_bytes();
+                        syntax::all(b, GEN_VALUE)
+                            || (b.first() == Some(&b'"')
+                                && syntax::quoted_string_end(b, 0) == Ok(b.len())
+                                && !syntax::has_line_break(b))
+                    })
+            }
+            Grammar::Uri => {
+                let ok = |s: &str| {
+                    !s.is_empty() && syntax::scan_escaped(s.as_bytes(), 0, PARAM) == Ok(s.len())
+                };
+                ok(name) && value.is_none_or(ok)
+            }
+        };
+        if !valid {
+            return Err(InvalidParam);
+        }
+        let raw = self.raw.to_mut();
+        raw.push(';');
+        raw.push_str(name);
+        if let Some(v) = value {
+            raw.push('=');
+            raw.push_str(v);
+        }
+        Ok(())
+    }
+
+    /// Appends `;name="text"`, quoting `text` (header parameters only).
+    ///
+    /// # Errors
+    /// [`InvalidParam`] when `name` is not a token or the list holds URI
+    /// parameters.
+    pub fn push_quoted(&mut self, name: &str, text: &str) -> Result<(), InvalidParam> {
+        if self.grammar != Grammar::Header || !syntax::is_token(name.as_bytes()) {
+            return Err(InvalidParam);
+        }
+        let mut quoted = Vec::with_capacity(text.len() + 2);
+        syntax::write_quoted(&mut quoted, text);
+        let raw = self.raw.to_mut();
+        raw.push(';');
+        raw.push_str(name);
+        raw.push('=');
+        // write_quoted only writes bytes of `text` and ASCII.
+        raw.push_str(&String::from_utf8_lossy(&quoted));
+        Ok(())
+    }
+
+    /// Removes every parameter named `name`; returns whether one was removed.
+    pub fn remove(&mut self, name: &str) -> bool {
+        if !self.contains(name) {
+            return false;
+        }
+        let mut kept = String::with_capacity(self.raw.len());
+        for p in self.iter().filter(|p| !p.is(name)) {
+            write_param(&mut kept, p);
+        }
+        self.raw = Cow::Owned(kept);
+        true
+    }
+
+    /// Replaces the parameters named `name` by one `;name[=value]` at the end.
+    ///
+    /// # Errors
+    /// [`InvalidParam`] as for [`Params::push`]; the list is then unchanged.
+    pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<(), InvalidParam> {
+        let mut copy = self.clone();
+        copy.remove(name);
+        copy.push(name, value)?;
+        *self = copy;
+        Ok(())
+    }
+
+    /// Writes the parameters in canonical form: `;name=value` without white
+    /// space.
+    pub fn encode(&self, dst: &mut Vec<u8>) {
+        if self.grammar == Grammar::Uri || !self.raw.contains([' ', '\t', '\r', '\n']) {
+            dst.extend_from_slice(self.raw.as_bytes());
+            return;
+        }
+        for p in self.iter() {
+            dst.push(b';');
+            dst.extend_from_slice(p.name.as_bytes());
+            if let Some(v) = p.value {
+                dst.push(b'=');
+                dst.extend_from_slice(v.as_bytes());
+            }
+        }
+    }
+
+    /// Copies borrowed text so the list outlives the input.
+    pub fn into_owned(self) -> Params<'static> {
+        Params {
+            raw: Cow::Owned(self.raw.into_owned()),
+            grammar: self.grammar,
+        }
+    }
+}
+
+fn write_param(out: &mut String, p: Param<'_>) {
+    out.push(';');
+    out.push_str(p.name);
+    if let Some(v) = p.value {
+        out.push('=');
+        out.push_str(v);
+    }
+}
+
+impl PartialEq for Params<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let mut a = self.iter();
+        let mut b = other.iter();
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some(x), Some(y)) if x.name.eq_ignore_ascii_case(y.name) && x.value == y.value => {
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl Eq for Params<'_> {}
+
+impl fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Display for Params<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// Iterator over the parameters of a [`Params`].
+#[derive(Clone, Debug)]
+pub struct ParamsIter<'p> {
+    raw: &'p [u8],
+    text: &'p str,
+    pos: usize,
+}
+
+impl<'p> Iterator for ParamsIter<'p> {
+    type Item = Param<'p>;
+
+    fn next(&mut self) -> Option<Param<'p>> {
+        let b = self.raw;
+        let mut p = syntax::skip_lws(b, self.pos);
+        if p >= b.len() {
+            return None;
+        }
+        if b[p] == b';' {
+            p = syntax::skip_lws(b, p + 1);
+        }
+        let name_start = p;
+        while p < b.len() && !matches!(b[p], b' ' | b'\t' | b'\r' | b'\n' | b'=' | b';') {
+            p += 1;
+        }
+        let name = self.text.get(name_start..p).unwrap_or("");
+        let eq = syntax::skip_lws(b, p);
+        let mut value = None;
+        if b.get(eq) == Some(&b'=') {
+            let v = syntax::skip_lws(b, eq + 1);
+            let end = if b.get(v) == Some(&b'"') {
+                syntax::quoted_string_end(b, v).unwrap_or(b.len())
+            } else {
+                let mut e = v;
+                while e < b.len() && !matches!(b[e], b' ' | b'\t' | b'\r' | b'\n' | b';') {
+                    e += 1;
+                }
+                e
+            };
+            value = self.text.get(v..end);
+            p = end;
+        }
+        self.pos = p.max(name_start + 1).min(b.len());
+        Some(Param { name, value })
+    }
+}
+
+impl<'p> IntoIterator for &'p Params<'_> {
+    type Item = Param<'p>;
+    type IntoIter = ParamsIter<'p>;
+
+    fn into_iter(self) -> ParamsIter<'p> {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_params_with_white_space() {
+        let s = " ;   tag    = 1918181833n ; flag ;q=\"a;b\" rest";
+        let (p, end) = Params::parse_header_at(s, 0).unwrap();
+        assert_eq!(&s[end..], " rest");
+        let v: Vec<_> = p.iter().collect();
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0].name, "tag");
+        assert_eq!(v[0].value, Some("1918181833n"));
+        assert_eq!(v[1].value, None);
+        assert_eq!(v[2].value, Some("\"a;b\""));
+        assert_eq!(v[2].unquoted().unwrap(), "a;b");
+        assert_eq!(p.value("TAG"), Some("1918181833n"));
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        assert_eq!(out, b";tag=1918181833n;flag;q=\"a;b\"");
+    }
+
+    #[test]
+    fn header_params_folded() {
+        let s = "\r\n  ;\r\n  tag = 98asjd8";
+        let (p, end) = Params::parse_header_at(s, 0).unwrap();
+        assert_eq!(end, s.len());
+        assert_eq!(p.value("tag"), Some("98asjd8"));
+    }
+
+    #[test]
+    fn header_params_errors() {
+        assert_eq!(Params::parse_header_at(";;", 0).err(), Some(1));
+        assert_eq!(Params::parse_header_at(";a=", 0).err(), Some(3));
+        assert_eq!(Params::parse_header_at(";a=\"x", 0).err(), Some(5));
+        let (p, end) = Params::parse_header_at("x", 0).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(end, 0);
+    }
+
+    #[test]
+    fn uri_params() {
+        let s = ";lr;maddr=[2001:db8::1];n%61me=v%61lue?x";
+        let (p, end) = Params::parse_uri_at(s, 0).unwrap();
+        assert_eq!(&s[end..], "?x");
+        assert!(p.contains("lr"));
+        assert_eq!(p.value("maddr"), Some("[2001:db8::1]"));
+        let q = p.get("n%61me").unwrap();
+        assert_eq!(q.unescaped().unwrap().as_ref(), b"value");
+        assert!(Params::parse_uri_at(";a=%zz", 0).is_err());
+        assert!(Params::parse_uri_at(";=a", 0).is_err());
+    }
+
+    #[test]
+    fn editing() {
+        let mut p = Params::header();
+        p.push("branch", Some("z9hG4bK1")).unwrap();
+        p.push("rport", None).unwrap();
+        assert!(p.push("bad name", None).is_err());
+        assert!(p.push("x", Some("a b")).is_err());
+        p.push_quoted("text", "say \"hi\"").unwrap();
+        assert_eq!(p.as_str(), ";branch=z9hG4bK1;rport;text=\"say \\\"hi\\\"\"");
+        assert_eq!(p.get("text").unwrap().unquoted().unwrap(), "say \"hi\"");
+        p.set("rport", Some("5060")).unwrap();
+        assert_eq!(
+            p.as_str(),
+            ";branch=z9hG4bK1;text=\"say \\\"hi\\\"\";rport=5060"
+        );
+        assert!(p.remove("branch"));
+        assert!(!p.remove("branch"));
+        let mut u = Params::uri();
+        assert!(u.push("a", Some("\"q\"")).is_err());
+        u.push("transport", Some("tcp")).unwrap();
+        assert_eq!(u.as_str(), ";transport=tcp");
+    }
+}

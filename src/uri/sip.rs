@@ -1,0 +1,575 @@
+//! `sip:` and `sips:` URIs (RFC 3261 §19.1).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::error::{UriError, UriErrorKind};
+use super::host::{Host, HostPort};
+use crate::params::Params;
+use crate::syntax::{self, HNV, PASSWORD, USER};
+
+/// A SIP or SIPS URI: `sip:user:password@host:port;uri-parameters?headers`.
+///
+/// Parsing borrows from the input. The user part, password, parameters and
+/// headers are kept as written, escapes included; `*_unescaped` accessors
+/// decode them. [`PartialEq`] compares the parts as parsed (host case-
+/// insensitively); [`SipUri::equivalent`] applies the comparison rules of
+/// [RFC 3261 §19.1.4](https://www.rfc-editor.org/rfc/rfc3261#section-19.1.4).
+///
+/// ```
+/// use imsip::uri::SipUri;
+///
+/// let uri = SipUri::parse("sip:alice@atlanta.example.com:5070;transport=tcp;lr").unwrap();
+/// assert_eq!(uri.user(), Some("alice"));
+/// assert_eq!(uri.port(), Some(5070));
+/// assert_eq!(uri.transport(), Some("tcp"));
+/// assert!(uri.is_loose_route());
+/// assert!(uri.equivalent(&SipUri::parse("sip:%61lice@ATLANTA.example.com:5070;Transport=TCP;lr").unwrap()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SipUri<'a> {
+    secure: bool,
+    user: Option<Cow<'a, str>>,
+    password: Option<Cow<'a, str>>,
+    host_port: HostPort<'a>,
+    params: Params<'a>,
+    headers: Option<Cow<'a, str>>,
+}
+
+impl<'a> SipUri<'a> {
+    /// A `sip:` URI of `host` with nothing else.
+    pub fn new(host: Host<'a>) -> SipUri<'a> {
+        SipUri {
+            secure: false,
+            user: None,
+            password: None,
+            host_port: HostPort { host, port: None },
+            params: Params::uri(),
+            headers: None,
+        }
+    }
+
+    /// Parses a whole `sip:` or `sips:` URI (scheme case-insensitive).
+    ///
+    /// # Errors
+    /// A [`UriError`] naming the first part that breaks the grammar.
+    pub fn parse(s: &'a str) -> Result<SipUri<'a>, UriError> {
+        let b = s.as_bytes();
+        let (secure, mut pos) = if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+            (false, 4)
+        } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
+            (true, 5)
+        } else {
+            return Err(UriError::new(UriErrorKind::Scheme, 0));
+        };
+
+        let mut user = None;
+        let mut password = None;
+        if let Some(off) = memchr::memchr(b'@', &b[pos..]) {
+            let at = pos + off;
+            let user_end = scan_user(b, pos)?;
+            if user_end == pos {
+                return Err(UriError::new(UriErrorKind::User, pos));
+            }
+            user = Some(Cow::Borrowed(&s[pos..user_end]));
+            if b[user_end] == b':' {
+                let pw_end = syntax::scan_escaped(b, user_end + 1, PASSWORD)
+                    .map_err(|p| UriError::new(UriErrorKind::Password, p))?;
+                if pw_end != at {
+                    return Err(UriError::new(UriErrorKind::Password, pw_end));
+                }
+                password = Some(Cow::Borrowed(&s[user_end + 1..at]));
+            } else if user_end != at {
+                return Err(UriError::new(UriErrorKind::User, user_end));
+            }
+            pos = at + 1;
+        }
+
+        let (host_port, end) = HostPort::parse_at(s, pos)?;
+        let (params, end) =
+            Params::parse_uri_at(s, end).map_err(|p| UriError::new(UriErrorKind::Param, p))?;
+        check_known_params(&params, end)?;
+        let mut headers = None;
+        let mut end = end;
+        if b.get(end) == Some(&b'?') {
+            let h_end = scan_headers(b, end + 1)?;
+            headers = Some(Cow::Borrowed(&s[end + 1..h_end]));
+            end = h_end;
+        }
+        if end != b.len() {
+            return Err(UriError::new(UriErrorKind::Trailing, end));
+        }
+        Ok(SipUri {
+            secure,
+            user,
+            password,
+            host_port,
+            params,
+            headers,
+        })
+    }
+
+    /// `"sips"` or `"sip"`.
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "sips" } else { "sip" }
+    }
+
+    /// Whether this is a SIPS URI.
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Makes this a SIPS (`true`) or SIP URI.
+    pub fn set_secure(&mut self, secure: bool) {
+        self.secure = secure;
+    }
+
+    /// The user part as written, escapes included.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// The user part with escapes decoded (`%00` stays a NUL octet; nothing is
+    /// truncated).
+    pub fn user_unescaped(&self) -> Option<Cow<'_, [u8]>> {
+        self.user.as_deref().map(syntax::unescape)
+    }
+
+    /// Sets the user part from unescaped text, escaping what the `user`
+    /// grammar does not allow; `None` removes the user and password.
+    pub fn set_user(&mut self, user: Option<&str>) {
+        self.user = user.map(|u| Cow::Owned(escape(u, USER)));
+        if self.user.is_none() {
+            self.password = None;
+        }
+    }
+
+    /// The password as written, escapes included.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The host.
+    pub fn host(&self) -> &Host<'a> {
+        &self.host_port.host
+    }
+
+    /// The port, when written.
+    pub fn port(&self) -> Option<u16> {
+        self.host_port.port
+    }
+
+    /// Sets or removes the port.
+    pub fn set_port(&mut self, port: Option<u16>) {
+        self.host_port.port = port;
+    }
+
+    /// Host and port.
+    pub fn host_port(&self) -> &HostPort<'a> {
+        &self.host_port
+    }
+
+    /// The URI parameters.
+    pub fn params(&self) -> &Params<'a> {
+        &self.params
+    }
+
+    /// The URI parameters, for changing them.
+    pub fn params_mut(&mut self) -> &mut Params<'a> {
+        &mut self.params
+    }
+
+    /// The header part after `?`, as written.
+    pub fn headers(&self) -> Option<&str> {
+        self.headers.as_deref()
+    }
+
+    /// The header fields of the header part as `(name, value)`, escapes
+    /// included.
+    pub fn header_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .as_deref()
+            .unwrap_or("")
+            .split('&')
+            .filter(|h| !h.is_empty())
+            .map(|h| h.split_once('=').unwrap_or((h, "")))
+    }
+
+    /// The `transport` parameter.
+    pub fn transport(&self) -> Option<&str> {
+        self.params.value("transport")
+    }
+
+    /// The `user` parameter (`phone`, `ip`, ...).
+    pub fn user_param(&self) -> Option<&str> {
+        self.params.value("user")
+    }
+
+    /// The `method` parameter.
+    pub fn method_param(&self) -> Option<&str> {
+        self.params.value("method")
+    }
+
+    /// The `ttl` parameter.
+    pub fn ttl(&self) -> Option<u8> {
+        self.params.value("ttl").and_then(|v| v.parse().ok())
+    }
+
+    /// The `maddr` parameter.
+    pub fn maddr(&self) -> Option<Host<'_>> {
+        self.params.value("maddr").and_then(|v| Host::parse(v).ok())
+    }
+
+    /// Whether the `lr` parameter is present (RFC 3261 §19.1.1; `lr=on` is
+    /// accepted too).
+    pub fn is_loose_route(&self) -> bool {
+        self.params.contains("lr")
+    }
+
+    /// Writes the URI.
+    pub fn encode(&self, dst: &mut Vec<u8>) {
+        dst.extend_from_slice(if self.secure { b"sips:" } else { b"sip:" });
+        if let Some(user) = &self.user {
+            dst.extend_from_slice(user.as_bytes());
+            if let Some(pw) = &self.password {
+                dst.push(b':');
+                dst.extend_from_slice(pw.as_bytes());
+            }
+            dst.push(b'@');
+        }
+        self.host_port.encode(dst);
+        self.params.encode(dst);
+        if let Some(h) = &self.headers {
+            dst.push(b'?');
+            dst.extend_from_slice(h.as_bytes());
+        }
+    }
+
+    /// Whether the two URIs are equivalent by
+    /// [RFC 3261 §19.1.4](https://www.rfc-editor.org/rfc/rfc3261#section-19.1.4):
+    /// same scheme; user and password equal case-sensitively; host, port and
+    /// parameters equal case-insensitively; `user`, `ttl`, `method`, `maddr` and
+    /// `transport` present in both or neither; other parameters compared only
+    /// when in both; headers all present in both and equal; escapes of
+    /// unreserved characters equal to the characters.
+    pub fn equivalent(&self, other: &SipUri<'_>) -> bool {
+        if self.secure != other.secure
+            || self.host_port.host != other.host_port.host
+            || self.host_port.port != other.host_port.port
+            || !opt_eq(self.user.as_deref(), other.user.as_deref(), false)
+            || !opt_eq(self.password.as_deref(), other.password.as_deref(), false)
+        {
+            return false;
+        }
+        for name in ["user", "ttl", "method", "maddr", "transport"] {
+            match (self.params.get(name), other.params.get(name)) {
+                (None, None) => {}
+                (Some(a), Some(b)) if opt_eq(a.value, b.value, true) => {}
+                _ => return false,
+            }
+        }
+        for a in self.params.iter() {
+            if let Some(b) = other
+                .params
+                .iter()
+                .find(|b| escaped_eq(a.name, b.name, true))
+            {
+                if !opt_eq(a.value, b.value, true) {
+                    return false;
+                }
+            }
+        }
+        let contains_all = |x: &SipUri<'_>, y: &SipUri<'_>| {
+            x.header_fields().all(|(n, v)| {
+                y.header_fields()
+                    .any(|(m, w)| escaped_eq(n, m, true) && escaped_eq(v, w, false))
+            })
+        };
+        contains_all(self, other) && contains_all(other, self)
+    }
+
+    /// Copies borrowed text so the URI outlives the input.
+    pub fn into_owned(self) -> SipUri<'static> {
+        SipUri {
+            secure: self.secure,
+            user: self.user.map(|u| Cow::Owned(u.into_owned())),
+            password: self.password.map(|p| Cow::Owned(p.into_owned())),
+            host_port: self.host_port.into_owned(),
+            params: self.params.into_owned(),
+            headers: self.headers.map(|h| Cow::Owned(h.into_owned())),
+        }
+    }
+}
+
+impl fmt::Display for SipUri<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// Scans the user part: `user` characters and escapes. A `#` is tolerated too:
+/// telephone-subscribers carry it and some elements send it unescaped.
+fn scan_user(b: &[u8], pos: usize) -> Result<usize, UriError> {
+    let mut p = pos;
+    loop {
+        p = syntax::scan_escaped(b, p, USER).map_err(|e| UriError::new(UriErrorKind::User, e))?;
+        if b.get(p) == Some(&b'#') {
+            p += 1;
+        } else {
+            return Ok(p);
+        }
+    }
+}
+
+/// `headers = "?" header *( "&" header )`, `header = hname "=" hvalue`.
+fn scan_headers(b: &[u8], pos: usize) -> Result<usize, UriError> {
+    let err = |p| UriError::new(UriErrorKind::Headers, p);
+    let mut p = pos;
+    loop {
+        let name_end = syntax::scan_escaped(b, p, HNV).map_err(err)?;
+        if name_end == p || b.get(name_end) != Some(&b'=') {
+            return Err(err(name_end));
+        }
+        p = syntax::scan_escaped(b, name_end + 1, HNV).map_err(err)?;
+        if b.get(p) == Some(&b'&') {
+            p += 1;
+        } else {
+            return Ok(p);
+        }
+    }
+}
+
+/// Checks the values of the parameters RFC 3261 defines.
+fn check_known_params(params: &Params<'_>, end: usize) -> Result<(), UriError> {
+    for p in params.iter() {
+        let is = |n: &str| p.name.eq_ignore_ascii_case(n);
+        let ok = if is("transport") || is("user") || is("method") {
+            p.value.is_some_and(|v| syntax::is_token(v.as_bytes()))
+        } else if is("ttl") {
+            p.value
+                .is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok())
+        } else if is("maddr") {
+            p.value.is_some_and(|v| Host::parse(v).is_ok())
+        } else {
+            true
+        };
+        if !ok {
+            return Err(UriError::new(UriErrorKind::Param, end));
+        }
+    }
+    Ok(())
+}
+
+fn opt_eq(a: Option<&str>, b: Option<&str>, ignore_case: bool) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => escaped_eq(a, b, ignore_case),
+        _ => false,
+    }
+}
+
+/// Compares two escaped strings: `%HH` of an unreserved character equals the
+/// character; escapes of reserved characters stay distinct from them.
+pub(crate) fn escaped_eq(a: &str, b: &str, ignore_case: bool) -> bool {
+    if a == b {
+        return true;
+    }
+    normalized(a, ignore_case).eq(normalized(b, ignore_case))
+}
+
+/// The comparison units of an escaped string: characters (case-folded when
+/// asked), with `%HH` of unreserved characters decoded and `%HH` of others
+/// kept apart from the characters.
+fn normalized(s: &str, ignore_case: bool) -> impl Iterator<Item = u16> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let c = *b.get(i)?;
+        if c == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(syntax::hex_value),
+                b.get(i + 2).copied().and_then(syntax::hex_value),
+            ) {
+                i += 3;
+                let d = h << 4 | l;
+                return Some(if syntax::is(d, syntax::UNRESERVED) {
+                    fold(u16::from(d), ignore_case)
+                } else {
+                    0x100 | u16::from(d)
+                });
+            }
+        }
+        i += 1;
+        Some(fold(u16::from(c), ignore_case))
+    })
+}
+
+fn fold(c: u16, ignore_case: bool) -> u16 {
+    if ignore_case && (u16::from(b'A')..=u16::from(b'Z')).contains(&c) {
+        c + 32
+    } else {
+        c
+    }
+}
+
+/// Escapes the bytes of `s` that are outside `class`.
+pub(crate) fn escape(s: &str, class: u16) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if syntax::is(b, class) && b != b'%' {
+            out.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> SipUri<'_> {
+        SipUri::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn parts() {
+        let u = p(
+            "sips:alice:secret@[2001:db8::1]:5061;transport=tls;lr?subject=project%20x&priority=urgent",
+        );
+        assert!(u.is_secure());
+        assert_eq!(u.user(), Some("alice"));
+        assert_eq!(u.password(), Some("secret"));
+        assert_eq!(u.port(), Some(5061));
+        assert!(matches!(u.host(), Host::Ipv6(_)));
+        assert_eq!(u.transport(), Some("tls"));
+        assert!(u.is_loose_route());
+        let h: Vec<_> = u.header_fields().collect();
+        assert_eq!(h, vec![("subject", "project%20x"), ("priority", "urgent")]);
+        let mut out = Vec::new();
+        u.encode(&mut out);
+        assert_eq!(
+            out,
+            b"sips:alice:secret@[2001:db8::1]:5061;transport=tls;lr?subject=project%20x&priority=urgent"
+        );
+    }
+
+    #[test]
+    fn torture_user_parts() {
+        // RFC 4475 §3.1.1.2: user with ; ? / , and a password.
+        let u = p(
+            "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+        );
+        assert_eq!(
+            u.user(),
+            Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*")
+        );
+        assert_eq!(
+            u.password(),
+            Some("&it+has=1,weird!*pas$wo~d_too.(doesn't-it)")
+        );
+        // §3.1.1.9: escaped @ in the user part.
+        let u = p("sip:user;par=u%40example.net@example.com");
+        assert_eq!(
+            u.user_unescaped().unwrap().as_ref(),
+            b"user;par=u@example.net"
+        );
+        assert_eq!(u.host(), &Host::Domain("example.com".into()));
+        // §3.1.1.4: escaped NULs are not truncated.
+        let u = p("sip:null-%00-null@example.com");
+        assert_eq!(u.user_unescaped().unwrap().as_ref(), b"null-\0-null");
+        // §3.1.1.3
+        let u = p("sip:sips%3Auser%40example.com@example.net");
+        assert_eq!(
+            u.user_unescaped().unwrap().as_ref(),
+            b"sips:user@example.com"
+        );
+    }
+
+    #[test]
+    fn errors() {
+        use UriErrorKind::*;
+        let kind = |s| SipUri::parse(s).unwrap_err().kind();
+        assert_eq!(kind("sip:2001:db8::10"), Host);
+        assert_eq!(kind("sip:@example.com"), User);
+        assert_eq!(kind("sip:a%4@example.com"), User);
+        assert_eq!(kind("sip:example.com;"), Param);
+        assert_eq!(kind("sip:example.com;ttl=256"), Param);
+        assert_eq!(kind("sip:example.com;maddr=-x"), Param);
+        assert_eq!(kind("sip:example.com?"), Headers);
+        assert_eq!(kind("sip:example.com x"), Trailing);
+        assert_eq!(kind("<sip:example.com>"), Scheme);
+        assert_eq!(kind("sip:"), Host);
+    }
+
+    #[test]
+    fn equivalence_rfc3261_examples() {
+        let eq = |a, b| p(a).equivalent(&p(b));
+        assert!(eq(
+            "sip:%61lice@atlanta.com;transport=TCP",
+            "sip:alice@AtLanTa.CoM;Transport=tcp"
+        ));
+        assert!(eq(
+            "sip:carol@chicago.com",
+            "sip:carol@chicago.com;newparam=5"
+        ));
+        assert!(eq(
+            "sip:carol@chicago.com",
+            "sip:carol@chicago.com;security=on"
+        ));
+        assert!(eq(
+            "sip:carol@chicago.com;newparam=5",
+            "sip:carol@chicago.com;security=on"
+        ));
+        assert!(eq(
+            "sip:biloxi.com;transport=tcp;method=REGISTER?to=sip:bob%40biloxi.com",
+            "sip:biloxi.com;method=REGISTER;transport=tcp?to=sip:bob%40biloxi.com"
+        ));
+        assert!(eq(
+            "sip:alice@atlanta.com?subject=project%20x&priority=urgent",
+            "sip:alice@atlanta.com?priority=urgent&subject=project%20x"
+        ));
+        assert!(!eq(
+            "SIP:ALICE@AtLanTa.CoM;Transport=udp",
+            "sip:alice@AtLanTa.CoM;Transport=UDP"
+        ));
+        assert!(!eq("sip:bob@biloxi.com", "sip:bob@biloxi.com:5060"));
+        assert!(!eq(
+            "sip:bob@biloxi.com",
+            "sip:bob@biloxi.com;transport=udp"
+        ));
+        assert!(!eq(
+            "sip:bob@biloxi.com",
+            "sip:bob@biloxi.com:6000;transport=tcp"
+        ));
+        assert!(!eq(
+            "sip:carol@chicago.com",
+            "sip:carol@chicago.com?Subject=next%20meeting"
+        ));
+        assert!(!eq("sip:bob@phone21.boxesbybob.com", "sip:bob@192.0.2.4"));
+        assert!(!eq("sip:alice@example.com", "sips:alice@example.com"));
+        // An escaped reserved character is not the character.
+        assert!(!eq("sip:a%3Bb@example.com", "sip:a;b@example.com"));
+    }
+
+    #[test]
+    fn building() {
+        let mut u = SipUri::new(Host::Domain("ims.example.net".into()));
+        u.set_user(Some("+1 555@x"));
+        u.set_port(Some(5060));
+        u.params_mut().push("user", Some("phone")).unwrap();
+        assert_eq!(
+            u.to_string(),
+            "sip:+1%20555%40x@ims.example.net:5060;user=phone"
+        );
+        let back = SipUri::parse("sip:+1%20555%40x@ims.example.net:5060;user=phone").unwrap();
+        assert_eq!(back, u);
+        assert_eq!(back.user_unescaped().unwrap().as_ref(), b"+1 555@x");
+    }
+}
