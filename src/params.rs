@@ -188,9 +188,15 @@ impl<'a> Params<'a> {
         self.iter().count()
     }
 
-    /// The first parameter named `name` (ASCII case-insensitive).
+    /// The first parameter named `name` (ASCII case-insensitive; in a URI,
+    /// escaped characters match their unescaped form, RFC 3261 §19.1.4).
     pub fn get(&self, name: &str) -> Option<Param<'_>> {
-        self.iter().find(|p| p.is(name))
+        match self.grammar {
+            Grammar::Uri if self.raw.contains('%') => self
+                .iter()
+                .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true)),
+            _ => self.iter().find(|p| p.is(name)),
+        }
     }
 
     /// The value of the first parameter named `name`, as written; `None` when

@@ -196,7 +196,7 @@ pub(crate) fn parse(
     loop {
         match buf.get(pos) {
             None => {
-                if mode == Mode::Datagram && config.allow_unterminated_datagram {
+                if config.allow_unterminated_datagram {
                     body_start = pos;
                     break;
                 }

@@ -1,0 +1,129 @@
+//! Parsing a typical INVITE (with SDP) and an IMS REGISTER, and reading the
+//! transaction key, allocates nothing: measured with a counting global
+//! allocator.
+//!
+//! The allocator needs `unsafe`; the library itself forbids it.
+#![allow(unsafe_code)]
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use imsip::header::{Contact, Expires, MaxForwards};
+use imsip::{Message, MessageRef, ParseConfig, frame};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is passed unchanged to the system allocator; the
+// wrapper only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = f();
+    (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+/// What a transaction layer reads to match a message (RFC 3261 §17.1.3,
+/// §17.2.3): the top Via's branch and sent-by, CSeq, Call-ID and the tags.
+fn transaction_key(data: &[u8]) -> (usize, u32) {
+    let msg = MessageRef::parse(data).unwrap();
+    let via = msg.via().unwrap();
+    let branch = via.branch().unwrap();
+    let sent_by = via.sent_by.port.unwrap_or(5060);
+    let cseq = msg.cseq().unwrap();
+    let call_id = msg.call_id().unwrap();
+    let from_tag = msg.from().unwrap().tag().map(str::len);
+    let to_tag = msg.to().unwrap().tag().map(str::len);
+    (
+        branch.len() + call_id.as_str().len() + from_tag.unwrap_or(0) + to_tag.unwrap_or(0),
+        cseq.seq + u32::from(sent_by),
+    )
+}
+
+#[test]
+fn invite_parse_and_transaction_key_allocate_nothing() {
+    // Warm up anything lazily initialised on first use.
+    let _ = transaction_key(common::INVITE);
+    let (n, key) = allocations(|| transaction_key(common::INVITE));
+    assert_eq!(n, 0, "allocations while parsing an INVITE");
+    assert!(key.0 > 0);
+}
+
+#[test]
+fn ims_register_parse_and_transaction_key_allocate_nothing() {
+    let _ = transaction_key(common::IMS_REGISTER);
+    let (n, _) = allocations(|| transaction_key(common::IMS_REGISTER));
+    assert_eq!(n, 0, "allocations while parsing an IMS REGISTER");
+}
+
+#[test]
+fn reading_registration_headers_allocates_nothing() {
+    let (n, ok) = allocations(|| {
+        let msg = MessageRef::parse(common::IMS_REGISTER).unwrap();
+        let mut ok = msg
+            .validate_with(&imsip::Policy {
+                supported: &["sec-agree", "path", "gruu"],
+                ..imsip::Policy::default()
+            })
+            .is_ok();
+        ok &= msg.header::<Expires>().unwrap().is_ok();
+        ok &= msg.header::<MaxForwards>().unwrap().is_ok();
+        for c in msg.header_all::<Contact<'_>>() {
+            let Ok(Contact::Address(c)) = c else {
+                return false;
+            };
+            ok &= c.expires() == Some(600000);
+        }
+        let auth = msg
+            .header::<imsip::header::Authorization<'_>>()
+            .unwrap()
+            .unwrap();
+        ok &= auth.nc() == Some(1);
+        ok &= auth.algorithm().as_deref() == Some("AKAv1-MD5");
+        ok &= msg.get("P-Access-Network-Info").is_some();
+        ok &= msg.get("Security-Verify").is_some();
+        ok
+    });
+    assert!(ok);
+    assert_eq!(n, 0, "allocations while validating an IMS REGISTER");
+}
+
+#[test]
+fn owned_message_allocates_only_its_buffer() {
+    let bytes = bytes::Bytes::from_static(common::INVITE);
+    let (n, msg) = allocations(|| Message::parse(bytes.clone()).unwrap());
+    assert_eq!(n, 0, "Message::parse over Bytes shares the buffer");
+    let (n, _) = allocations(|| {
+        let r = msg.as_ref();
+        (
+            r.via().unwrap().branch().map(str::len),
+            r.cseq().unwrap().seq,
+        )
+    });
+    assert_eq!(n, 0, "as_ref does not parse again or copy");
+    let (n, _) = allocations(|| frame(common::INVITE, &ParseConfig::default()).unwrap());
+    assert_eq!(n, 0, "stream framing");
+}
