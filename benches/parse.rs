@@ -1,1 +1,100 @@
-fn main() {}
+//! Parser benchmarks: parse, parse + transaction key, validation, framing.
+//!
+//! `cargo bench --bench parse`. The side-by-side comparison with other Rust
+//! SIP crates lives in `benches/compare` (a separate package, so its
+//! dependencies stay out of `cargo test`).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use imsip::header::{TypedHeader, Via};
+use imsip::uri::Uri;
+use imsip::{Message, MessageRef, ParseConfig, Policy, frame};
+
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+/// The fields a transaction layer matches on (RFC 3261 §17.1.3, §17.2.3).
+fn transaction_key(data: &[u8]) -> usize {
+    let msg = MessageRef::parse(data).unwrap();
+    let via = msg.via().unwrap();
+    let cseq = msg.cseq().unwrap();
+    let call_id = msg.call_id().unwrap();
+    let from = msg.from().unwrap();
+    let to = msg.to().unwrap();
+    via.branch().map_or(0, str::len)
+        + usize::from(via.sent_by.port.unwrap_or(5060))
+        + cseq.seq as usize
+        + call_id.as_str().len()
+        + from.tag().map_or(0, str::len)
+        + to.tag().map_or(0, str::len)
+}
+
+fn benches(c: &mut Criterion) {
+    let messages = [
+        ("invite", common::INVITE),
+        ("ims_register", common::IMS_REGISTER),
+    ];
+    let mut g = c.benchmark_group("parse");
+    for (name, data) in messages {
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| MessageRef::parse(black_box(data)).unwrap().header_count())
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("parse_and_key");
+    for (name, data) in messages {
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_function(name, |b| b.iter(|| transaction_key(black_box(data))));
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("parse_and_validate");
+    let policy = Policy {
+        supported: &["sec-agree", "path", "gruu", "100rel", "timer"],
+        ..Policy::default()
+    };
+    for (name, data) in messages {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let m = MessageRef::parse(black_box(data)).unwrap();
+                m.validate_with(&policy).is_ok()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("other");
+    let bytes = bytes::Bytes::from_static(common::INVITE);
+    g.bench_function("message_parse_bytes_invite", |b| {
+        b.iter(|| Message::parse(black_box(bytes.clone())).unwrap().len())
+    });
+    let config = ParseConfig::default();
+    g.bench_function("frame_invite", |b| {
+        b.iter(|| frame(black_box(common::INVITE), &config).unwrap())
+    });
+    g.bench_function("uri_sip", |b| {
+        b.iter(|| Uri::parse(black_box("sip:alice@client.atlanta.example.com:5060;transport=udp")).unwrap())
+    });
+    g.bench_function("via", |b| {
+        b.iter(|| {
+            Via::parse(black_box("SIP/2.0/UDP client.atlanta.example.com:5060;branch=z9hG4bK74bf9;rport"))
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = parse;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(50);
+    targets = benches
+}
+criterion_main!(parse);

@@ -29,6 +29,28 @@ enum Grammar {
 #[error("invalid parameter name or value")]
 pub struct InvalidParam;
 
+/// Why a parameter list did not parse.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ParamFault {
+    /// Malformed at this position.
+    Syntax(usize),
+    /// The parameter at this position has a value its check refused.
+    Value(usize),
+}
+
+impl ParamFault {
+    pub(crate) fn position(self) -> usize {
+        match self {
+            ParamFault::Syntax(p) | ParamFault::Value(p) => p,
+        }
+    }
+}
+
+/// Accepts any parameter.
+pub(crate) fn any(_: &str, _: Option<&str>) -> bool {
+    true
+}
+
 /// One parameter of a [`Params`] list.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Param<'p> {
@@ -71,6 +93,8 @@ impl<'p> Param<'p> {
 pub struct Params<'a> {
     raw: Cow<'a, str>,
     grammar: Grammar,
+    /// `raw` has no white space and no quoted value, so `;` and `=` split it.
+    plain: bool,
 }
 
 impl Default for Params<'_> {
@@ -85,6 +109,7 @@ impl<'a> Params<'a> {
         Params {
             raw: Cow::Borrowed(""),
             grammar: Grammar::Header,
+            plain: true,
         }
     }
 
@@ -93,44 +118,62 @@ impl<'a> Params<'a> {
         Params {
             raw: Cow::Borrowed(""),
             grammar: Grammar::Uri,
+            plain: true,
         }
     }
 
-    /// Parses `*( ";" uri-parameter )` at `pos`. Returns the list and the
-    /// position after it, or `Err(position)` of a malformed parameter.
-    pub(crate) fn parse_uri_at(s: &'a str, pos: usize) -> Result<(Params<'a>, usize), usize> {
+    /// Parses `*( ";" uri-parameter )` at `pos`, calling `check` with each
+    /// name and value as found. Returns the list and the position after it.
+    pub(crate) fn parse_uri_at(
+        s: &'a str,
+        pos: usize,
+        mut check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<(Params<'a>, usize), ParamFault> {
         let b = s.as_bytes();
         let mut p = pos;
         while b.get(p) == Some(&b';') {
-            let name_end = syntax::scan_escaped(b, p + 1, PARAM)?;
-            if name_end == p + 1 {
-                return Err(p + 1);
+            let name_start = p + 1;
+            let name_end =
+                syntax::scan_escaped(b, name_start, PARAM).map_err(ParamFault::Syntax)?;
+            if name_end == name_start {
+                return Err(ParamFault::Syntax(name_start));
             }
             p = name_end;
+            let mut value = None;
             if b.get(p) == Some(&b'=') {
-                let value_end = syntax::scan_escaped(b, p + 1, PARAM)?;
+                let value_end = syntax::scan_escaped(b, p + 1, PARAM).map_err(ParamFault::Syntax)?;
                 if value_end == p + 1 {
-                    return Err(p + 1);
+                    return Err(ParamFault::Syntax(p + 1));
                 }
+                value = Some(&s[p + 1..value_end]);
                 p = value_end;
+            }
+            if !check(&s[name_start..name_end], value) {
+                return Err(ParamFault::Value(name_start));
             }
         }
         Ok((
             Params {
                 raw: Cow::Borrowed(&s[pos..p]),
                 grammar: Grammar::Uri,
+                plain: true,
             },
             p,
         ))
     }
 
     /// Parses `*( SEMI generic-param )` at `pos`, white space allowed around
-    /// `;` and `=`. Returns the list and the position after its last
-    /// parameter, or `Err(position)` of a malformed parameter.
-    pub(crate) fn parse_header_at(s: &'a str, pos: usize) -> Result<(Params<'a>, usize), usize> {
+    /// `;` and `=`, calling `check` with each name and value (as written) as
+    /// found. Returns the list and the position after its last parameter.
+    pub(crate) fn parse_header_at(
+        s: &'a str,
+        pos: usize,
+        mut check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<(Params<'a>, usize), ParamFault> {
         let b = s.as_bytes();
         let mut end = pos;
         let mut first = pos;
+        let mut plain = true;
         loop {
             let p = syntax::skip_lws(b, end);
             if b.get(p) != Some(&b';') {
@@ -138,32 +181,45 @@ impl<'a> Params<'a> {
             }
             if end == pos {
                 first = p;
+            } else {
+                plain &= p == end;
             }
             let name_start = syntax::skip_lws(b, p + 1);
             let name_end = syntax::scan(b, name_start, TOKEN);
             if name_end == name_start {
-                return Err(name_start);
+                return Err(ParamFault::Syntax(name_start));
             }
+            plain &= name_start == p + 1;
             end = name_end;
+            let mut value = None;
             let eq = syntax::skip_lws(b, name_end);
             if b.get(eq) == Some(&b'=') {
                 let v = syntax::skip_lws(b, eq + 1);
+                plain &= eq == name_end && v == eq + 1;
                 end = match b.get(v) {
-                    Some(b'"') => syntax::quoted_string_end(b, v)?,
+                    Some(b'"') => {
+                        plain = false;
+                        syntax::quoted_string_end(b, v).map_err(ParamFault::Syntax)?
+                    }
                     _ => {
                         let e = syntax::scan(b, v, GEN_VALUE);
                         if e == v {
-                            return Err(v);
+                            return Err(ParamFault::Syntax(v));
                         }
                         e
                     }
                 };
+                value = Some(&s[v..end]);
+            }
+            if !check(&s[name_start..name_end], value) {
+                return Err(ParamFault::Value(name_start));
             }
         }
         Ok((
             Params {
                 raw: Cow::Borrowed(&s[first.min(end)..end]),
                 grammar: Grammar::Header,
+                plain,
             },
             end,
         ))
@@ -175,6 +231,7 @@ impl<'a> Params<'a> {
             raw: self.raw.as_bytes(),
             text: &self.raw,
             pos: 0,
+            plain: self.plain,
         }
     }
 
@@ -191,11 +248,15 @@ impl<'a> Params<'a> {
     /// The first parameter named `name` (ASCII case-insensitive; in a URI,
     /// escaped characters match their unescaped form, RFC 3261 §19.1.4).
     pub fn get(&self, name: &str) -> Option<Param<'_>> {
-        match self.grammar {
-            Grammar::Uri if self.raw.contains('%') => self
-                .iter()
-                .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true)),
-            _ => self.iter().find(|p| p.is(name)),
+        find(&self.raw, self.grammar, self.plain, name)
+    }
+
+    /// [`Params::get`]'s value with the lifetime of the parsed text (`None`
+    /// as well when the list was built rather than parsed).
+    pub(crate) fn borrowed_value(&self, name: &str) -> Option<&'a str> {
+        match self.raw {
+            Cow::Borrowed(raw) => find(raw, self.grammar, self.plain, name)?.value,
+            Cow::Owned(_) => None,
         }
     }
 
@@ -247,6 +308,9 @@ impl<'a> Params<'a> {
         if !valid {
             return Err(InvalidParam);
         }
+        if value.is_some_and(|v| v.starts_with('"')) {
+            self.plain = false;
+        }
         let raw = self.raw.to_mut();
         raw.push(';');
         raw.push_str(name);
@@ -268,6 +332,7 @@ impl<'a> Params<'a> {
         }
         let mut quoted = Vec::with_capacity(text.len() + 2);
         syntax::write_quoted(&mut quoted, text);
+        self.plain = false;
         let raw = self.raw.to_mut();
         raw.push(';');
         raw.push_str(name);
@@ -283,10 +348,13 @@ impl<'a> Params<'a> {
             return false;
         }
         let mut kept = String::with_capacity(self.raw.len());
+        let mut plain = true;
         for p in self.iter().filter(|p| !p.is(name)) {
+            plain &= !p.value.is_some_and(|v| v.starts_with('"'));
             write_param(&mut kept, p);
         }
         self.raw = Cow::Owned(kept);
+        self.plain = plain;
         true
     }
 
@@ -324,8 +392,46 @@ impl<'a> Params<'a> {
         Params {
             raw: Cow::Owned(self.raw.into_owned()),
             grammar: self.grammar,
+            plain: self.plain,
         }
     }
+}
+
+/// The first parameter named `name` in the wire text `raw`.
+fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<Param<'r>> {
+    let iter = || ParamsIter {
+        raw: raw.as_bytes(),
+        text: raw,
+        pos: 0,
+        plain,
+    };
+    if grammar == Grammar::Uri && raw.contains('%') {
+        return iter().find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true));
+    }
+    if !plain {
+        return iter().find(|p| p.is(name));
+    }
+    // `;name[=value]` segments: compare the name in place.
+    let b = raw.as_bytes();
+    let n = name.len();
+    let mut at = 0;
+    while at < b.len() {
+        let start = at + 1;
+        let end = memchr::memchr(b';', &b[start.min(b.len())..]).map_or(b.len(), |i| start + i);
+        let seg = &b[start.min(end)..end];
+        if seg.len() >= n
+            && seg[..n].eq_ignore_ascii_case(name.as_bytes())
+            && (seg.len() == n || seg[n] == b'=')
+        {
+            let text = raw.get(start..end)?;
+            return Some(Param {
+                name: text.get(..n)?,
+                value: if seg.len() > n { text.get(n + 1..) } else { None },
+            });
+        }
+        at = end;
+    }
+    None
 }
 
 fn write_param(out: &mut String, p: Param<'_>) {
@@ -374,6 +480,7 @@ pub struct ParamsIter<'p> {
     raw: &'p [u8],
     text: &'p str,
     pos: usize,
+    plain: bool,
 }
 
 impl<'p> Iterator for ParamsIter<'p> {
@@ -381,6 +488,25 @@ impl<'p> Iterator for ParamsIter<'p> {
 
     fn next(&mut self) -> Option<Param<'p>> {
         let b = self.raw;
+        if self.plain {
+            let start = self.pos + 1;
+            if start > b.len() {
+                return None;
+            }
+            let end = memchr::memchr(b';', &b[start..]).map_or(b.len(), |i| start + i);
+            let seg = self.text.get(start..end)?;
+            self.pos = end;
+            return Some(match seg.split_once('=') {
+                Some((name, value)) => Param {
+                    name,
+                    value: Some(value),
+                },
+                None => Param {
+                    name: seg,
+                    value: None,
+                },
+            });
+        }
         let mut p = syntax::skip_lws(b, self.pos);
         if p >= b.len() {
             return None;
@@ -430,7 +556,7 @@ mod tests {
     #[test]
     fn header_params_with_white_space() {
         let s = " ;   tag    = 1918181833n ; flag ;q=\"a;b\" rest";
-        let (p, end) = Params::parse_header_at(s, 0).unwrap();
+        let (p, end) = Params::parse_header_at(s, 0, any).unwrap();
         assert_eq!(&s[end..], " rest");
         let v: Vec<_> = p.iter().collect();
         assert_eq!(v.len(), 3);
@@ -448,17 +574,17 @@ mod tests {
     #[test]
     fn header_params_folded() {
         let s = "\r\n  ;\r\n  tag = 98asjd8";
-        let (p, end) = Params::parse_header_at(s, 0).unwrap();
+        let (p, end) = Params::parse_header_at(s, 0, any).unwrap();
         assert_eq!(end, s.len());
         assert_eq!(p.value("tag"), Some("98asjd8"));
     }
 
     #[test]
     fn header_params_errors() {
-        assert_eq!(Params::parse_header_at(";;", 0).err(), Some(1));
-        assert_eq!(Params::parse_header_at(";a=", 0).err(), Some(3));
-        assert_eq!(Params::parse_header_at(";a=\"x", 0).err(), Some(5));
-        let (p, end) = Params::parse_header_at("x", 0).unwrap();
+        assert_eq!(Params::parse_header_at(";;", 0, any).err(), Some(ParamFault::Syntax(1)));
+        assert_eq!(Params::parse_header_at(";a=", 0, any).err(), Some(ParamFault::Syntax(3)));
+        assert_eq!(Params::parse_header_at(";a=\"x", 0, any).err(), Some(ParamFault::Syntax(5)));
+        let (p, end) = Params::parse_header_at("x", 0, any).unwrap();
         assert!(p.is_empty());
         assert_eq!(end, 0);
     }
@@ -466,14 +592,14 @@ mod tests {
     #[test]
     fn uri_params() {
         let s = ";lr;maddr=[2001:db8::1];n%61me=v%61lue?x";
-        let (p, end) = Params::parse_uri_at(s, 0).unwrap();
+        let (p, end) = Params::parse_uri_at(s, 0, any).unwrap();
         assert_eq!(&s[end..], "?x");
         assert!(p.contains("lr"));
         assert_eq!(p.value("maddr"), Some("[2001:db8::1]"));
         let q = p.get("n%61me").unwrap();
         assert_eq!(q.unescaped().unwrap().as_ref(), b"value");
-        assert!(Params::parse_uri_at(";a=%zz", 0).is_err());
-        assert!(Params::parse_uri_at(";=a", 0).is_err());
+        assert!(Params::parse_uri_at(";a=%zz", 0, any).is_err());
+        assert!(Params::parse_uri_at(";=a", 0, any).is_err());
     }
 
     #[test]

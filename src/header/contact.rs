@@ -91,27 +91,31 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
             return Ok(Contact::Wildcard);
         }
         let name_addr = name_addr::parse(&mut c, true)?;
-        let at = c.pos;
-        let params = c.params()?;
-        c.finish()?;
-        for p in params.iter() {
-            let ok = if p.is("q") {
-                p.value.and_then(QValue::parse).is_some()
-            } else if p.is("expires") {
-                match p.value.map(|v| syntax::parse_u32(v.as_bytes())) {
-                    Some(Ok(_)) => true,
-                    Some(Err(true)) => {
-                        return Err(HeaderError::new(HeaderErrorKind::OutOfRange, at));
-                    }
-                    _ => false,
+        let mut overflow = false;
+        let params = c
+            .params_checked(|name, value| {
+                let is = |n: &str| name.eq_ignore_ascii_case(n);
+                match name.len() {
+                    1 if is("q") => value.and_then(QValue::parse).is_some(),
+                    7 if is("expires") => match value.map(|v| syntax::parse_u32(v.as_bytes())) {
+                        Some(Ok(_)) => true,
+                        Some(Err(too_big)) => {
+                            overflow = too_big;
+                            false
+                        }
+                        None => false,
+                    },
+                    _ => true,
                 }
-            } else {
-                true
-            };
-            if !ok {
-                return Err(HeaderError::new(HeaderErrorKind::ParamValue, at));
-            }
-        }
+            })
+            .map_err(|e| {
+                if overflow {
+                    HeaderError::new(HeaderErrorKind::OutOfRange, e.offset())
+                } else {
+                    e
+                }
+            })?;
+        c.finish()?;
         Ok(Contact::Address(ContactAddress { name_addr, params }))
     }
 

@@ -60,8 +60,9 @@ pub use to::To;
 pub use via::{MAGIC_COOKIE, Rport, Via};
 
 pub(crate) use name::ALL as ALL_NAMES;
+pub(crate) use name_addr::tag_of;
 
-use crate::params::Params;
+use crate::params::{ParamFault, Params};
 use crate::syntax::{self, TOKEN};
 
 /// A header whose value this crate parses into a type.
@@ -179,8 +180,20 @@ impl<'a> Cursor<'a> {
 
     /// Parses `*( SEMI generic-param )`.
     pub(crate) fn params(&mut self) -> Result<Params<'a>, HeaderError> {
-        let (params, end) = Params::parse_header_at(self.s, self.pos)
-            .map_err(|p| HeaderError::new(HeaderErrorKind::Param, p))?;
+        self.params_checked(crate::params::any)
+    }
+
+    /// Parses `*( SEMI generic-param )`, checking each parameter with
+    /// `check`; a refused one is [`HeaderErrorKind::ParamValue`].
+    pub(crate) fn params_checked(
+        &mut self,
+        check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<Params<'a>, HeaderError> {
+        let (params, end) =
+            Params::parse_header_at(self.s, self.pos, check).map_err(|f| match f {
+                ParamFault::Syntax(p) => HeaderError::new(HeaderErrorKind::Param, p),
+                ParamFault::Value(p) => HeaderError::new(HeaderErrorKind::ParamValue, p),
+            })?;
         self.pos = end;
         Ok(params)
     }

@@ -594,7 +594,7 @@ impl HeaderName {
     /// included); `None` for a name the crate does not know.
     pub fn from_bytes(name: &[u8]) -> Option<HeaderName> {
         let first = *name.first()? | 0x20;
-        let eq = |canonical: &[u8]| name.eq_ignore_ascii_case(canonical);
+        let eq = |lower: &[u8]| eq_lower(name, lower);
         match (name.len(), first) {
             (1, b'a') => Some(HeaderName::AcceptContact),
             (1, b'b') => Some(HeaderName::ReferredBy),
@@ -616,254 +616,280 @@ impl HeaderName {
             (1, b'v') => Some(HeaderName::Via),
             (1, b'x') => Some(HeaderName::SessionExpires),
             (1, b'y') => Some(HeaderName::Identity),
-            (2, b't') if eq(b"To") => Some(HeaderName::To),
-            (3, b'v') if eq(b"Via") => Some(HeaderName::Via),
-            (4, b'c') if eq(b"CSeq") => Some(HeaderName::CSeq),
-            (4, b'd') if eq(b"Date") => Some(HeaderName::Date),
-            (4, b'f') if eq(b"From") => Some(HeaderName::From),
-            (4, b'j') if eq(b"Join") => Some(HeaderName::Join),
-            (4, b'p') if eq(b"Path") => Some(HeaderName::Path),
+            (2, b't') if eq(b"to") => Some(HeaderName::To),
+            (3, b'v') if eq(b"via") => Some(HeaderName::Via),
+            (4, b'c') if eq(b"cseq") => Some(HeaderName::CSeq),
+            (4, b'd') if eq(b"date") => Some(HeaderName::Date),
+            (4, b'f') if eq(b"from") => Some(HeaderName::From),
+            (4, b'j') if eq(b"join") => Some(HeaderName::Join),
+            (4, b'p') if eq(b"path") => Some(HeaderName::Path),
             (4, b'r') => {
-                if eq(b"RAck") {
+                if eq(b"rack") {
                     Some(HeaderName::RAck)
-                } else if eq(b"RSeq") {
+                } else if eq(b"rseq") {
                     Some(HeaderName::RSeq)
                 } else {
                     None
                 }
             }
-            (5, b'a') if eq(b"Allow") => Some(HeaderName::Allow),
-            (5, b'e') if eq(b"Event") => Some(HeaderName::Event),
-            (5, b'r') if eq(b"Route") => Some(HeaderName::Route),
-            (6, b'a') if eq(b"Accept") => Some(HeaderName::Accept),
-            (6, b'm') if eq(b"Min-SE") => Some(HeaderName::MinSe),
-            (6, b'r') if eq(b"Reason") => Some(HeaderName::Reason),
-            (6, b's') if eq(b"Server") => Some(HeaderName::Server),
+            (5, b'a') if eq(b"allow") => Some(HeaderName::Allow),
+            (5, b'e') if eq(b"event") => Some(HeaderName::Event),
+            (5, b'r') if eq(b"route") => Some(HeaderName::Route),
+            (6, b'a') if eq(b"accept") => Some(HeaderName::Accept),
+            (6, b'm') if eq(b"min-se") => Some(HeaderName::MinSe),
+            (6, b'r') if eq(b"reason") => Some(HeaderName::Reason),
+            (6, b's') if eq(b"server") => Some(HeaderName::Server),
             (7, b'c') => {
-                if eq(b"Call-ID") {
+                if eq(b"call-id") {
                     Some(HeaderName::CallId)
-                } else if eq(b"Contact") {
+                } else if eq(b"contact") {
                     Some(HeaderName::Contact)
                 } else {
                     None
                 }
             }
-            (7, b'e') if eq(b"Expires") => Some(HeaderName::Expires),
-            (7, b'p') if eq(b"Privacy") => Some(HeaderName::Privacy),
-            (7, b'r') if eq(b"Require") => Some(HeaderName::Require),
-            (7, b's') if eq(b"Subject") => Some(HeaderName::Subject),
-            (7, b'w') if eq(b"Warning") => Some(HeaderName::Warning),
-            (8, b'i') if eq(b"Identity") => Some(HeaderName::Identity),
-            (8, b'p') if eq(b"Priority") => Some(HeaderName::Priority),
+            (7, b'e') if eq(b"expires") => Some(HeaderName::Expires),
+            (7, b'p') if eq(b"privacy") => Some(HeaderName::Privacy),
+            (7, b'r') if eq(b"require") => Some(HeaderName::Require),
+            (7, b's') if eq(b"subject") => Some(HeaderName::Subject),
+            (7, b'w') if eq(b"warning") => Some(HeaderName::Warning),
+            (8, b'i') if eq(b"identity") => Some(HeaderName::Identity),
+            (8, b'p') if eq(b"priority") => Some(HeaderName::Priority),
             (8, b'r') => {
-                if eq(b"Refer-To") {
+                if eq(b"refer-to") {
                     Some(HeaderName::ReferTo)
-                } else if eq(b"Replaces") {
+                } else if eq(b"replaces") {
                     Some(HeaderName::Replaces)
-                } else if eq(b"Reply-To") {
+                } else if eq(b"reply-to") {
                     Some(HeaderName::ReplyTo)
                 } else {
                     None
                 }
             }
-            (8, b's') if eq(b"SIP-ETag") => Some(HeaderName::SipETag),
-            (9, b'c') if eq(b"Call-Info") => Some(HeaderName::CallInfo),
-            (9, b'p') if eq(b"Policy-ID") => Some(HeaderName::PolicyId),
+            (8, b's') if eq(b"sip-etag") => Some(HeaderName::SipETag),
+            (9, b'c') if eq(b"call-info") => Some(HeaderName::CallInfo),
+            (9, b'p') if eq(b"policy-id") => Some(HeaderName::PolicyId),
             (9, b'r') => {
-                if eq(b"Recv-Info") {
+                if eq(b"recv-info") {
                     Some(HeaderName::RecvInfo)
-                } else if eq(b"Refer-Sub") {
+                } else if eq(b"refer-sub") {
                     Some(HeaderName::ReferSub)
                 } else {
                     None
                 }
             }
-            (9, b's') if eq(b"Supported") => Some(HeaderName::Supported),
-            (9, b't') if eq(b"Timestamp") => Some(HeaderName::Timestamp),
-            (10, b'a') if eq(b"Alert-Info") => Some(HeaderName::AlertInfo),
-            (10, b'c') if eq(b"Content-ID") => Some(HeaderName::ContentId),
-            (10, b'e') if eq(b"Error-Info") => Some(HeaderName::ErrorInfo),
-            (10, b'f') if eq(b"Flow-Timer") => Some(HeaderName::FlowTimer),
-            (10, b's') if eq(b"Session-ID") => Some(HeaderName::SessionId),
-            (10, b'u') if eq(b"User-Agent") => Some(HeaderName::UserAgent),
-            (11, b'a') if eq(b"Answer-Mode") => Some(HeaderName::AnswerMode),
-            (11, b'g') if eq(b"Geolocation") => Some(HeaderName::Geolocation),
-            (11, b'i') if eq(b"In-Reply-To") => Some(HeaderName::InReplyTo),
+            (9, b's') if eq(b"supported") => Some(HeaderName::Supported),
+            (9, b't') if eq(b"timestamp") => Some(HeaderName::Timestamp),
+            (10, b'a') if eq(b"alert-info") => Some(HeaderName::AlertInfo),
+            (10, b'c') if eq(b"content-id") => Some(HeaderName::ContentId),
+            (10, b'e') if eq(b"error-info") => Some(HeaderName::ErrorInfo),
+            (10, b'f') if eq(b"flow-timer") => Some(HeaderName::FlowTimer),
+            (10, b's') if eq(b"session-id") => Some(HeaderName::SessionId),
+            (10, b'u') if eq(b"user-agent") => Some(HeaderName::UserAgent),
+            (11, b'a') if eq(b"answer-mode") => Some(HeaderName::AnswerMode),
+            (11, b'g') if eq(b"geolocation") => Some(HeaderName::Geolocation),
+            (11, b'i') if eq(b"in-reply-to") => Some(HeaderName::InReplyTo),
             (11, b'm') => {
-                if eq(b"Max-Breadth") {
+                if eq(b"max-breadth") {
                     Some(HeaderName::MaxBreadth)
-                } else if eq(b"Min-Expires") {
+                } else if eq(b"min-expires") {
                     Some(HeaderName::MinExpires)
                 } else {
                     None
                 }
             }
             (11, b'r') => {
-                if eq(b"Referred-By") {
+                if eq(b"referred-by") {
                     Some(HeaderName::ReferredBy)
-                } else if eq(b"Retry-After") {
+                } else if eq(b"retry-after") {
                     Some(HeaderName::RetryAfter)
                 } else {
                     None
                 }
             }
-            (11, b'u') if eq(b"Unsupported") => Some(HeaderName::Unsupported),
-            (12, b'a') if eq(b"Allow-Events") => Some(HeaderName::AllowEvents),
-            (12, b'c') if eq(b"Content-Type") => Some(HeaderName::ContentType),
-            (12, b'f') if eq(b"Feature-Caps") => Some(HeaderName::FeatureCaps),
-            (12, b'h') if eq(b"History-Info") => Some(HeaderName::HistoryInfo),
-            (12, b'i') if eq(b"Info-Package") => Some(HeaderName::InfoPackage),
+            (11, b'u') if eq(b"unsupported") => Some(HeaderName::Unsupported),
+            (12, b'a') if eq(b"allow-events") => Some(HeaderName::AllowEvents),
+            (12, b'c') if eq(b"content-type") => Some(HeaderName::ContentType),
+            (12, b'f') if eq(b"feature-caps") => Some(HeaderName::FeatureCaps),
+            (12, b'h') if eq(b"history-info") => Some(HeaderName::HistoryInfo),
+            (12, b'i') if eq(b"info-package") => Some(HeaderName::InfoPackage),
             (12, b'm') => {
-                if eq(b"Max-Forwards") {
+                if eq(b"max-forwards") {
                     Some(HeaderName::MaxForwards)
-                } else if eq(b"MIME-Version") {
+                } else if eq(b"mime-version") {
                     Some(HeaderName::MimeVersion)
                 } else {
                     None
                 }
             }
-            (12, b'o') if eq(b"Organization") => Some(HeaderName::Organization),
-            (12, b'r') if eq(b"Record-Route") => Some(HeaderName::RecordRoute),
-            (12, b's') if eq(b"SIP-If-Match") => Some(HeaderName::SipIfMatch),
-            (12, b'u') if eq(b"User-to-User") => Some(HeaderName::UserToUser),
-            (13, b'a') if eq(b"Authorization") => Some(HeaderName::Authorization),
-            (13, b'i') if eq(b"Identity-Info") => Some(HeaderName::IdentityInfo),
+            (12, b'o') if eq(b"organization") => Some(HeaderName::Organization),
+            (12, b'r') if eq(b"record-route") => Some(HeaderName::RecordRoute),
+            (12, b's') if eq(b"sip-if-match") => Some(HeaderName::SipIfMatch),
+            (12, b'u') if eq(b"user-to-user") => Some(HeaderName::UserToUser),
+            (13, b'a') if eq(b"authorization") => Some(HeaderName::Authorization),
+            (13, b'i') if eq(b"identity-info") => Some(HeaderName::IdentityInfo),
             (13, b'p') => {
-                if eq(b"P-Early-Media") {
+                if eq(b"p-early-media") {
                     Some(HeaderName::PEarlyMedia)
-                } else if eq(b"P-Profile-Key") {
+                } else if eq(b"p-profile-key") {
                     Some(HeaderName::PProfileKey)
-                } else if eq(b"P-Served-User") {
+                } else if eq(b"p-served-user") {
                     Some(HeaderName::PServedUser)
-                } else if eq(b"Proxy-Require") {
+                } else if eq(b"proxy-require") {
                     Some(HeaderName::ProxyRequire)
                 } else {
                     None
                 }
             }
-            (13, b's') if eq(b"Service-Route") => Some(HeaderName::ServiceRoute),
-            (13, b't') if eq(b"Target-Dialog") => Some(HeaderName::TargetDialog),
-            (14, b'a') if eq(b"Accept-Contact") => Some(HeaderName::AcceptContact),
-            (14, b'c') if eq(b"Content-Length") => Some(HeaderName::ContentLength),
+            (13, b's') if eq(b"service-route") => Some(HeaderName::ServiceRoute),
+            (13, b't') if eq(b"target-dialog") => Some(HeaderName::TargetDialog),
+            (14, b'a') if eq(b"accept-contact") => Some(HeaderName::AcceptContact),
+            (14, b'c') if eq(b"content-length") => Some(HeaderName::ContentLength),
             (14, b'p') => {
-                if eq(b"P-Answer-State") {
+                if eq(b"p-answer-state") {
                     Some(HeaderName::PAnswerState)
-                } else if eq(b"Policy-Contact") {
+                } else if eq(b"policy-contact") {
                     Some(HeaderName::PolicyContact)
                 } else {
                     None
                 }
             }
-            (14, b'r') if eq(b"Reject-Contact") => Some(HeaderName::RejectContact),
+            (14, b'r') if eq(b"reject-contact") => Some(HeaderName::RejectContact),
             (15, b'a') => {
-                if eq(b"Accept-Encoding") {
+                if eq(b"accept-encoding") {
                     Some(HeaderName::AcceptEncoding)
-                } else if eq(b"Accept-Language") {
+                } else if eq(b"accept-language") {
                     Some(HeaderName::AcceptLanguage)
                 } else {
                     None
                 }
             }
-            (15, b'p') if eq(b"P-User-Database") => Some(HeaderName::PUserDatabase),
+            (15, b'p') if eq(b"p-user-database") => Some(HeaderName::PUserDatabase),
             (15, b's') => {
-                if eq(b"Security-Client") {
+                if eq(b"security-client") {
                     Some(HeaderName::SecurityClient)
-                } else if eq(b"Security-Server") {
+                } else if eq(b"security-server") {
                     Some(HeaderName::SecurityServer)
-                } else if eq(b"Security-Verify") {
+                } else if eq(b"security-verify") {
                     Some(HeaderName::SecurityVerify)
-                } else if eq(b"Session-Expires") {
+                } else if eq(b"session-expires") {
                     Some(HeaderName::SessionExpires)
                 } else {
                     None
                 }
             }
-            (15, b't') if eq(b"Trigger-Consent") => Some(HeaderName::TriggerConsent),
+            (15, b't') if eq(b"trigger-consent") => Some(HeaderName::TriggerConsent),
             (16, b'c') => {
-                if eq(b"Content-Encoding") {
+                if eq(b"content-encoding") {
                     Some(HeaderName::ContentEncoding)
-                } else if eq(b"Content-Language") {
+                } else if eq(b"content-language") {
                     Some(HeaderName::ContentLanguage)
                 } else {
                     None
                 }
             }
             (16, b'p') => {
-                if eq(b"P-Associated-URI") {
+                if eq(b"p-associated-uri") {
                     Some(HeaderName::PAssociatedUri)
-                } else if eq(b"Priv-Answer-Mode") {
+                } else if eq(b"priv-answer-mode") {
                     Some(HeaderName::PrivAnswerMode)
                 } else {
                     None
                 }
             }
-            (16, b'w') if eq(b"WWW-Authenticate") => Some(HeaderName::WwwAuthenticate),
-            (17, b'g') if eq(b"Geolocation-Error") => Some(HeaderName::GeolocationError),
+            (16, b'w') if eq(b"www-authenticate") => Some(HeaderName::WwwAuthenticate),
+            (17, b'g') if eq(b"geolocation-error") => Some(HeaderName::GeolocationError),
             (17, b'p') => {
-                if eq(b"P-Called-Party-ID") {
+                if eq(b"p-called-party-id") {
                     Some(HeaderName::PCalledPartyId)
-                } else if eq(b"P-Charging-Vector") {
+                } else if eq(b"p-charging-vector") {
                     Some(HeaderName::PChargingVector)
                 } else {
                     None
                 }
             }
-            (17, b'r') if eq(b"Resource-Priority") => Some(HeaderName::ResourcePriority),
-            (17, b's') if eq(b"Suppress-If-Match") => Some(HeaderName::SuppressIfMatch),
+            (17, b'r') if eq(b"resource-priority") => Some(HeaderName::ResourcePriority),
+            (17, b's') if eq(b"suppress-if-match") => Some(HeaderName::SuppressIfMatch),
             (18, b'p') => {
-                if eq(b"P-Asserted-Service") {
+                if eq(b"p-asserted-service") {
                     Some(HeaderName::PAssertedService)
-                } else if eq(b"Permission-Missing") {
+                } else if eq(b"permission-missing") {
                     Some(HeaderName::PermissionMissing)
-                } else if eq(b"Proxy-Authenticate") {
+                } else if eq(b"proxy-authenticate") {
                     Some(HeaderName::ProxyAuthenticate)
                 } else {
                     None
                 }
             }
-            (18, b's') if eq(b"Subscription-State") => Some(HeaderName::SubscriptionState),
-            (19, b'a') if eq(b"Authentication-Info") => Some(HeaderName::AuthenticationInfo),
-            (19, b'c') if eq(b"Content-Disposition") => Some(HeaderName::ContentDisposition),
-            (19, b'g') if eq(b"Geolocation-Routing") => Some(HeaderName::GeolocationRouting),
+            (18, b's') if eq(b"subscription-state") => Some(HeaderName::SubscriptionState),
+            (19, b'a') if eq(b"authentication-info") => Some(HeaderName::AuthenticationInfo),
+            (19, b'c') if eq(b"content-disposition") => Some(HeaderName::ContentDisposition),
+            (19, b'g') if eq(b"geolocation-routing") => Some(HeaderName::GeolocationRouting),
             (19, b'p') => {
-                if eq(b"P-Asserted-Identity") {
+                if eq(b"p-asserted-identity") {
                     Some(HeaderName::PAssertedIdentity)
-                } else if eq(b"P-Preferred-Service") {
+                } else if eq(b"p-preferred-service") {
                     Some(HeaderName::PPreferredService)
-                } else if eq(b"Proxy-Authorization") {
+                } else if eq(b"proxy-authorization") {
                     Some(HeaderName::ProxyAuthorization)
                 } else {
                     None
                 }
             }
-            (19, b'r') if eq(b"Request-Disposition") => Some(HeaderName::RequestDisposition),
+            (19, b'r') if eq(b"request-disposition") => Some(HeaderName::RequestDisposition),
             (20, b'p') => {
-                if eq(b"P-Preferred-Identity") {
+                if eq(b"p-preferred-identity") {
                     Some(HeaderName::PPreferredIdentity)
-                } else if eq(b"P-Visited-Network-ID") {
+                } else if eq(b"p-visited-network-id") {
                     Some(HeaderName::PVisitedNetworkId)
                 } else {
                     None
                 }
             }
             (21, b'p') => {
-                if eq(b"P-Access-Network-Info") {
+                if eq(b"p-access-network-info") {
                     Some(HeaderName::PAccessNetworkInfo)
-                } else if eq(b"P-Media-Authorization") {
+                } else if eq(b"p-media-authorization") {
                     Some(HeaderName::PMediaAuthorization)
                 } else {
                     None
                 }
             }
-            (24, b'a') if eq(b"Accept-Resource-Priority") => {
-                Some(HeaderName::AcceptResourcePriority)
-            }
-            (29, b'p') if eq(b"P-Charging-Function-Addresses") => {
-                Some(HeaderName::PChargingFunctionAddresses)
-            }
+            (24, b'a') if eq(b"accept-resource-priority") => Some(HeaderName::AcceptResourcePriority),
+            (29, b'p') if eq(b"p-charging-function-addresses") => Some(HeaderName::PChargingFunctionAddresses),
             _ => None,
         }
     }
+}
+
+/// Whether `name` (a token) equals `lower` (a lower-case header name) ignoring
+/// ASCII case. Or-ing 0x20 folds letters and leaves every other token
+/// character distinct from letters, digits and `-`, so the comparison is
+/// exact; it runs eight octets at a time.
+#[inline(always)]
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    #[inline(always)]
+    fn word(b: &[u8], at: usize) -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    }
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            if word(name, at) | FOLD != word(lower, at) {
+                return false;
+            }
+            at += 8;
+        }
+        return word(name, n - 8) | FOLD == word(lower, n - 8);
+    }
+    name.iter().zip(lower).all(|(&a, &b)| a | 0x20 == b)
 }
 
 impl fmt::Display for HeaderName {

@@ -70,24 +70,36 @@ impl fmt::Display for NameAddr<'_> {
     }
 }
 
-/// Parses `name-addr`, or `addr-spec` when `allow_addr_spec`, at the cursor.
+/// Where the parts of a `name-addr` or `addr-spec` are.
+struct Parts<'a> {
+    /// The display name as written: a quoted string with its quotes, or
+    /// tokens.
+    display: Option<&'a str>,
+    /// The URI text.
+    uri: &'a str,
+    /// Offset of the URI text in the value.
+    uri_at: usize,
+    /// Whether the URI is outside `<>`.
+    addr_spec: bool,
+}
+
+/// Finds the display name and URI of a `name-addr`, or `addr-spec` when
+/// `allow_addr_spec`, at the cursor, without parsing the URI, and moves the
+/// cursor after them.
 ///
 /// An `addr-spec` ends at the first `;`, `,` or white space: what follows is
 /// header parameters (RFC 3261 §20.10). An `addr-spec` with `?` is refused,
 /// as RFC 3261 requires `<>` around such a URI.
-pub(crate) fn parse<'a>(
-    c: &mut Cursor<'a>,
-    allow_addr_spec: bool,
-) -> Result<NameAddr<'a>, HeaderError> {
+fn split<'a>(c: &mut Cursor<'a>, allow_addr_spec: bool) -> Result<Parts<'a>, HeaderError> {
     c.skip_lws();
     let b = c.bytes();
     let start = c.pos;
-    let mut display_name = None;
+    let mut display = None;
     match b.get(start) {
         Some(b'"') => {
             let end = syntax::quoted_string_end(b, start)
                 .map_err(|p| HeaderError::new(HeaderErrorKind::QuotedString, p))?;
-            display_name = Some(syntax::unquote(&c.s[start..end]));
+            display = Some(&c.s[start..end]);
             c.pos = end;
             c.skip_lws();
             if c.peek() != Some(b'<') {
@@ -108,17 +120,7 @@ pub(crate) fn parse<'a>(
                 p = syntax::skip_lws(b, end);
             }
             if b.get(p) == Some(&b'<') && last_token_end > start {
-                let raw = &c.s[start..last_token_end];
-                display_name = Some(if syntax::has_line_break(raw.as_bytes()) {
-                    Cow::Owned(
-                        raw.split(|ch: char| ch.is_ascii_whitespace())
-                            .filter(|w| !w.is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    )
-                } else {
-                    Cow::Borrowed(raw)
-                });
+                display = Some(&c.s[start..last_token_end]);
                 c.pos = p;
             } else if allow_addr_spec {
                 return addr_spec(c, start);
@@ -135,12 +137,16 @@ pub(crate) fn parse<'a>(
     let close = memchr::memchr(b'>', &b[open..])
         .map(|off| open + off)
         .ok_or(HeaderError::new(HeaderErrorKind::AngleBracket, open))?;
-    let uri = Uri::parse(&c.s[open + 1..close]).map_err(|e| HeaderError::from_uri(e, open + 1))?;
     c.pos = close + 1;
-    Ok(NameAddr { display_name, uri })
+    Ok(Parts {
+        display,
+        uri: &c.s[open + 1..close],
+        uri_at: open + 1,
+        addr_spec: false,
+    })
 }
 
-fn addr_spec<'a>(c: &mut Cursor<'a>, start: usize) -> Result<NameAddr<'a>, HeaderError> {
+fn addr_spec<'a>(c: &mut Cursor<'a>, start: usize) -> Result<Parts<'a>, HeaderError> {
     let b = c.bytes();
     let mut end = start;
     while end < b.len() && !matches!(b[end], b';' | b',' | b' ' | b'\t' | b'\r' | b'\n') {
@@ -153,20 +159,63 @@ fn addr_spec<'a>(c: &mut Cursor<'a>, start: usize) -> Result<NameAddr<'a>, Heade
     if let Some(q) = memchr::memchr2(b'?', b'>', text.as_bytes()) {
         return Err(HeaderError::new(HeaderErrorKind::AddrSpec, start + q));
     }
-    let uri = Uri::parse(text).map_err(|e| {
+    c.pos = end;
+    Ok(Parts {
+        display: None,
+        uri: text,
+        uri_at: start,
+        addr_spec: true,
+    })
+}
+
+/// The text a display name stands for: quotes removed, quoted-pairs
+/// resolved, folds between tokens made single spaces.
+fn display_text(raw: &str) -> Cow<'_, str> {
+    if raw.starts_with('"') {
+        return syntax::unquote(raw);
+    }
+    if syntax::has_line_break(raw.as_bytes()) {
+        Cow::Owned(
+            raw.split(|ch: char| ch.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+/// Parses `name-addr`, or `addr-spec` when `allow_addr_spec`, at the cursor.
+pub(crate) fn parse<'a>(
+    c: &mut Cursor<'a>,
+    allow_addr_spec: bool,
+) -> Result<NameAddr<'a>, HeaderError> {
+    let parts = split(c, allow_addr_spec)?;
+    let uri = Uri::parse(parts.uri).map_err(|e| {
         // Unquoted display names with characters outside token, such as
-        // `Bell, Alexander <sip:...>`, end up here: say so.
-        if memchr::memchr(b'<', &b[start..]).is_some() {
-            HeaderError::new(HeaderErrorKind::DisplayName, start)
+        // `Bell, Alexander <sip:...>`, end up as a broken addr-spec: say so.
+        if parts.addr_spec && memchr::memchr(b'<', &c.bytes()[parts.uri_at..]).is_some() {
+            HeaderError::new(HeaderErrorKind::DisplayName, parts.uri_at)
         } else {
-            HeaderError::from_uri(e, start)
+            HeaderError::from_uri(e, parts.uri_at)
         }
     })?;
-    c.pos = end;
     Ok(NameAddr {
-        display_name: None,
+        display_name: parts.display.map(display_text),
         uri,
     })
+}
+
+/// The `tag` parameter of a From or To value, found without parsing the
+/// URI: what a transaction or dialog layer needs from these headers on every
+/// message.
+pub(crate) fn tag_of(value: &str) -> Result<Option<&str>, HeaderError> {
+    let mut c = Cursor::new(value);
+    split(&mut c, true)?;
+    let params = c.params()?;
+    c.finish()?;
+    Ok(params.borrowed_value("tag"))
 }
 
 /// Defines a header whose value is `name-addr`/`addr-spec` plus generic

@@ -161,11 +161,8 @@ impl<'a> TypedHeader<'a> for Via<'a> {
         } else {
             c.pos = after_host;
         }
-        let params_at = c.pos;
-        let params = c.params()?;
+        let params = c.params_checked(param_ok)?;
         c.finish()?;
-        check_params(&params)
-            .map_err(|()| HeaderError::new(HeaderErrorKind::ParamValue, params_at))?;
         Ok(Via {
             protocol: Cow::Borrowed(protocol),
             version: Cow::Borrowed(version),
@@ -187,27 +184,17 @@ impl<'a> TypedHeader<'a> for Via<'a> {
     }
 }
 
-fn check_params(params: &Params<'_>) -> Result<(), ()> {
-    for p in params.iter() {
-        let ok = if p.is("branch") {
-            p.value.is_some_and(|v| syntax::is_token(v.as_bytes()))
-        } else if p.is("received") {
-            p.value.and_then(parse_received).is_some()
-        } else if p.is("rport") {
-            p.value.is_none_or(|v| v.parse::<u16>().is_ok())
-        } else if p.is("ttl") {
-            p.value
-                .is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok())
-        } else if p.is("maddr") {
-            p.value.is_some_and(|v| Host::parse(v).is_ok())
-        } else {
-            true
-        };
-        if !ok {
-            return Err(());
-        }
+/// Checks the values of the Via parameters RFC 3261 and RFC 3581 define.
+fn param_ok(name: &str, value: Option<&str>) -> bool {
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    match name.len() {
+        6 if is("branch") => value.is_some_and(|v| syntax::is_token(v.as_bytes())),
+        8 if is("received") => value.and_then(parse_received).is_some(),
+        5 if is("rport") => value.is_none_or(|v| v.parse::<u16>().is_ok()),
+        5 if is("maddr") => value.is_some_and(|v| Host::parse(v).is_ok()),
+        3 if is("ttl") => value.is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok()),
+        _ => true,
     }
-    Ok(())
 }
 
 impl fmt::Display for Via<'_> {

@@ -54,7 +54,7 @@ impl Frame {
 /// let stream = b"\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\n\r\nhi";
 /// assert_eq!(frame(stream, &config), Ok(Frame::Ping));
 /// assert_eq!(frame(&stream[4..20], &config), Ok(Frame::Partial));
-/// assert_eq!(frame(&stream[4..], &config), Ok(Frame::Message { len: 50 }));
+/// assert_eq!(frame(&stream[4..], &config), Ok(Frame::Message { len: 48 }));
 /// ```
 ///
 /// # Errors

@@ -236,11 +236,14 @@ impl<'a> MessageRef<'a> {
     ) -> Result<MessageRef<'a>, ParseError> {
         let skip = parse::leading_line_breaks(buf);
         let rest = &buf[skip..];
-        let index = parse::parse(rest, skip, config, mode)?;
-        Ok(MessageRef {
-            buf: &rest[..index.len as usize],
-            index: Cow::Owned(index),
-        })
+        let mut msg = MessageRef {
+            buf: rest,
+            index: Cow::Owned(Index::new()),
+        };
+        let index = msg.index.to_mut();
+        parse::parse(rest, skip, config, mode, index)?;
+        msg.buf = &rest[..index.len as usize];
+        Ok(msg)
     }
 
     /// The start line.
@@ -458,6 +461,34 @@ impl<'a> MessageRef<'a> {
         self.required()
     }
 
+    /// The `tag` of the From header, found without parsing its URI (what a
+    /// transaction or dialog layer reads on every message). Use
+    /// [`MessageRef::from`] or [`MessageRef::validate`] to check the URI too.
+    ///
+    /// # Errors
+    /// [`HeaderErrorKind::Missing`] without a From header, or why its address
+    /// or parameters do not parse.
+    pub fn from_tag(&self) -> Result<Option<&'a str>, HeaderError> {
+        self.tag_of(HeaderName::From)
+    }
+
+    /// The `tag` of the To header, found without parsing its URI; see
+    /// [`MessageRef::from_tag`].
+    ///
+    /// # Errors
+    /// [`HeaderErrorKind::Missing`] without a To header, or why its address
+    /// or parameters do not parse.
+    pub fn to_tag(&self) -> Result<Option<&'a str>, HeaderError> {
+        self.tag_of(HeaderName::To)
+    }
+
+    fn tag_of(&self, name: HeaderName) -> Result<Option<&'a str>, HeaderError> {
+        let h = self.get_known(name).ok_or(HeaderError::missing(name))?;
+        let text = std::str::from_utf8(h.value())
+            .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()).in_header(name))?;
+        header::tag_of(text).map_err(|e| e.in_header(name))
+    }
+
     /// The Call-ID.
     ///
     /// # Errors
@@ -588,7 +619,7 @@ impl fmt::Debug for MessageRef<'_> {
 /// let msg = Message::parse(datagram).unwrap();
 /// assert_eq!(msg.as_ref().status().unwrap().as_u16(), 180);
 /// assert_eq!(&msg.body()[..], b"body");
-/// assert_eq!(msg.bytes().len(), 43); // trailing octets are not part of the message
+/// assert_eq!(msg.bytes().len(), 46); // trailing octets are not part of the message
 /// ```
 #[derive(Clone)]
 pub struct Message {
@@ -612,7 +643,8 @@ impl Message {
     /// As [`MessageRef::parse`].
     pub fn parse_with(bytes: Bytes, config: &ParseConfig) -> Result<Message, ParseError> {
         let skip = parse::leading_line_breaks(&bytes);
-        let index = parse::parse(&bytes[skip..], skip, config, Mode::Datagram)?;
+        let mut index = Index::new();
+        parse::parse(&bytes[skip..], skip, config, Mode::Datagram, &mut index)?;
         let bytes = bytes.slice(skip..skip + index.len as usize);
         Ok(Message { bytes, index })
     }

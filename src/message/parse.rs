@@ -143,15 +143,35 @@ fn err<T>(kind: ParseErrorKind, at: usize) -> Result<T, ParseError> {
     Err(ParseError::new(kind, at))
 }
 
+impl Index {
+    pub(crate) fn new() -> Index {
+        Index {
+            start: Start::Response {
+                version: Version::SIP_2_0,
+                code: 0,
+                reason_start: 0,
+                reason_len: 0,
+            },
+            headers: SmallVec::new(),
+            hot: [0; HOT.len()],
+            body_start: 0,
+            len: 0,
+            content_length: None,
+        }
+    }
+}
+
 /// Parses the message that starts at the beginning of `buf` (leading line
-/// breaks already skipped by the caller). Offsets in the index are relative to
-/// `buf`; `base` is added to offsets in errors.
+/// breaks already skipped by the caller) into `index`, which must be new.
+/// Offsets in the index are relative to `buf`; `base` is added to offsets in
+/// errors.
 pub(crate) fn parse(
     buf: &[u8],
     base: usize,
     config: &ParseConfig,
     mode: Mode,
-) -> Result<Index, ParseError> {
+    index: &mut Index,
+) -> Result<(), ParseError> {
     if buf.len() > config.max_message_size || buf.len() > u32::MAX as usize {
         return err(
             ParseErrorKind::MessageTooLarge,
@@ -173,19 +193,10 @@ pub(crate) fn parse(
         return err(ParseErrorKind::BareLineFeed, at(nl));
     };
     let line = &buf[..line_end];
-    let start = if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
+    index.start = if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
         status_line(line).map_err(|(k, p)| ParseError::new(k, at(p)))?
     } else {
         request_line(line).map_err(|(k, p)| ParseError::new(k, at(p)))?
-    };
-
-    let mut index = Index {
-        start,
-        headers: SmallVec::new(),
-        hot: [0; HOT.len()],
-        body_start: 0,
-        len: 0,
-        content_length: None,
     };
 
     // Header fields.
@@ -281,7 +292,11 @@ pub(crate) fn parse(
                     _ => index.content_length = Some(cl),
                 }
             } else if id == HeaderName::Via as u8 {
-                via_count += syntax::count_elements(value);
+                via_count += if memchr(b',', value).is_none() {
+                    1
+                } else {
+                    syntax::count_elements(value)
+                };
                 if via_count > config.max_via {
                     return err(ParseErrorKind::TooManyVia, at(name_start));
                 }
@@ -306,7 +321,7 @@ pub(crate) fn parse(
     };
     index.body_start = body_start as u32;
     index.len = len as u32;
-    Ok(index)
+    Ok(())
 }
 
 /// `Content-Length = 1*DIGIT`, at most `u32::MAX`.

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::error::{UriError, UriErrorKind};
-use crate::syntax::{self, ALPHA, DIGIT, HOST};
+use crate::syntax::{self, ALPHA, DIGIT};
 
 /// A host: a domain name, an IPv4 address or an IPv6 address.
 ///
@@ -46,27 +46,46 @@ impl<'a> Host<'a> {
                 parse_ipv6(&s[pos + 1..close]).ok_or(UriError::new(UriErrorKind::Ipv6, pos + 1))?;
             return Ok((Host::Ipv6(addr), close + 1));
         }
-        let end = syntax::scan(b, pos, HOST);
-        let text = &b[pos..end];
-        if text.is_empty() {
-            return Err(UriError::new(UriErrorKind::Host, pos));
+        // One pass over `hostname / IPv4address`: labels of letters, digits
+        // and inner hyphens; a host name's top label starts with a letter, an
+        // IPv4 address is digits and dots.
+        let mut p = pos;
+        let mut prev = b'.';
+        let mut label_first = 0u8;
+        let mut numeric = true;
+        while let Some(&c) = b.get(p) {
+            if c.is_ascii_alphanumeric() {
+                if prev == b'.' {
+                    label_first = c;
+                }
+                numeric &= c.is_ascii_digit();
+            } else if c == b'-' {
+                if prev == b'.' {
+                    return Err(UriError::new(UriErrorKind::Host, p));
+                }
+                numeric = false;
+            } else if c == b'.' {
+                if prev == b'.' || prev == b'-' {
+                    return Err(UriError::new(UriErrorKind::Host, p));
+                }
+            } else {
+                break;
+            }
+            prev = c;
+            p += 1;
         }
-        // The last label tells the two apart: a host name's top label starts
-        // with a letter, an IPv4 address ends in digits.
-        let top = match text.strip_suffix(b".") {
-            Some(t) => t,
-            None => text,
-        };
-        let last_label = top.rsplit(|&c| c == b'.').next().unwrap_or(top);
-        if last_label.first().is_some_and(|&c| syntax::is(c, DIGIT)) {
-            return parse_ipv4(text)
-                .map(|a| (Host::Ipv4(a), end))
+        if p == pos || prev == b'-' {
+            return Err(UriError::new(UriErrorKind::Host, p));
+        }
+        if numeric {
+            return parse_ipv4(&b[pos..p])
+                .map(|a| (Host::Ipv4(a), p))
                 .ok_or(UriError::new(UriErrorKind::Host, pos));
         }
-        if !valid_hostname(text) {
+        if !label_first.is_ascii_alphabetic() {
             return Err(UriError::new(UriErrorKind::Host, pos));
         }
-        Ok((Host::Domain(Cow::Borrowed(&s[pos..end])), end))
+        Ok((Host::Domain(Cow::Borrowed(&s[pos..p])), p))
     }
 
     /// The IP address, when the host is one.

@@ -87,8 +87,8 @@ impl<'a> SipUri<'a> {
 
         let (host_port, end) = HostPort::parse_at(s, pos)?;
         let (params, end) =
-            Params::parse_uri_at(s, end).map_err(|p| UriError::new(UriErrorKind::Param, p))?;
-        check_known_params(&params, end)?;
+            Params::parse_uri_at(s, end, known_param_ok)
+            .map_err(|f| UriError::new(UriErrorKind::Param, f.position()))?;
         let mut headers = None;
         let mut end = end;
         if b.get(end) == Some(&b'?') {
@@ -341,25 +341,18 @@ fn scan_headers(b: &[u8], pos: usize) -> Result<usize, UriError> {
     }
 }
 
-/// Checks the values of the parameters RFC 3261 defines.
-fn check_known_params(params: &Params<'_>, end: usize) -> Result<(), UriError> {
-    for p in params.iter() {
-        let is = |n: &str| p.name.eq_ignore_ascii_case(n);
-        let ok = if is("transport") || is("user") || is("method") {
-            p.value.is_some_and(|v| syntax::is_token(v.as_bytes()))
-        } else if is("ttl") {
-            p.value
-                .is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok())
-        } else if is("maddr") {
-            p.value.is_some_and(|v| Host::parse(v).is_ok())
-        } else {
-            true
-        };
-        if !ok {
-            return Err(UriError::new(UriErrorKind::Param, end));
-        }
+/// Checks the values of the URI parameters RFC 3261 defines.
+fn known_param_ok(name: &str, value: Option<&str>) -> bool {
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let token = || value.is_some_and(|v| syntax::is_token(v.as_bytes()));
+    match name.len() {
+        9 if is("transport") => token(),
+        4 if is("user") => token(),
+        6 if is("method") => token(),
+        3 if is("ttl") => value.is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok()),
+        5 if is("maddr") => value.is_some_and(|v| Host::parse(v).is_ok()),
+        _ => true,
     }
-    Ok(())
 }
 
 fn opt_eq(a: Option<&str>, b: Option<&str>, ignore_case: bool) -> bool {

@@ -139,7 +139,8 @@ impl<'a> TelUri<'a> {
         }
         let params_at = 4 + number.len();
         let (params, _) =
-            Params::parse_uri_at(s, params_at).map_err(|p| UriError::new(UriErrorKind::Tel, p))?;
+            Params::parse_uri_at(s, params_at, crate::params::any)
+            .map_err(|f| UriError::new(UriErrorKind::Tel, f.position()))?;
         debug_assert_eq!(params.as_str(), raw_params);
         let tel = TelUri {
             number: Cow::Borrowed(number),
