@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use imsip::header::{TypedHeader, Via};
 use imsip::uri::Uri;
-use imsip::{Message, MessageRef, ParseConfig, Policy, frame};
+use imsip::{FlowSide, Message, MessageRef, ParseConfig, Policy, frame};
 
 #[path = "../tests/common/mod.rs"]
 #[allow(dead_code)]
@@ -75,15 +75,22 @@ fn benches(c: &mut Criterion) {
     });
     let config = ParseConfig::default();
     g.bench_function("frame_invite", |b| {
-        b.iter(|| frame(black_box(common::INVITE), &config).unwrap())
+        b.iter(|| frame(black_box(common::INVITE), FlowSide::Server, &config).unwrap())
     });
     g.bench_function("uri_sip", |b| {
-        b.iter(|| Uri::parse(black_box("sip:alice@client.atlanta.example.com:5060;transport=udp")).unwrap())
+        b.iter(|| {
+            Uri::parse(black_box(
+                "sip:alice@client.atlanta.example.com:5060;transport=udp",
+            ))
+            .unwrap()
+        })
     });
     g.bench_function("via", |b| {
         b.iter(|| {
-            Via::parse(black_box("SIP/2.0/UDP client.atlanta.example.com:5060;branch=z9hG4bK74bf9;rport"))
-                .unwrap()
+            Via::parse(black_box(
+                "SIP/2.0/UDP client.atlanta.example.com:5060;branch=z9hG4bK74bf9;rport",
+            ))
+            .unwrap()
         })
     });
     g.finish();

@@ -90,8 +90,8 @@ pub mod uri;
 mod version;
 
 pub use message::{
-    Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig, ParseError, ParseErrorKind,
-    Policy, RequestLine, Role, StartLine, StatusLine, ValidationError, frame,
+    FlowSide, Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig, ParseError,
+    ParseErrorKind, Policy, RequestLine, Role, StartLine, StatusLine, ValidationError, frame,
 };
 pub use method::Method;
 pub use params::{Param, Params};

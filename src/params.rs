@@ -141,7 +141,8 @@ impl<'a> Params<'a> {
             p = name_end;
             let mut value = None;
             if b.get(p) == Some(&b'=') {
-                let value_end = syntax::scan_escaped(b, p + 1, PARAM).map_err(ParamFault::Syntax)?;
+                let value_end =
+                    syntax::scan_escaped(b, p + 1, PARAM).map_err(ParamFault::Syntax)?;
                 if value_end == p + 1 {
                     return Err(ParamFault::Syntax(p + 1));
                 }
@@ -426,7 +427,11 @@ fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<P
             let text = raw.get(start..end)?;
             return Some(Param {
                 name: text.get(..n)?,
-                value: if seg.len() > n { text.get(n + 1..) } else { None },
+                value: if seg.len() > n {
+                    text.get(n + 1..)
+                } else {
+                    None
+                },
             });
         }
         at = end;
@@ -581,9 +586,18 @@ mod tests {
 
     #[test]
     fn header_params_errors() {
-        assert_eq!(Params::parse_header_at(";;", 0, any).err(), Some(ParamFault::Syntax(1)));
-        assert_eq!(Params::parse_header_at(";a=", 0, any).err(), Some(ParamFault::Syntax(3)));
-        assert_eq!(Params::parse_header_at(";a=\"x", 0, any).err(), Some(ParamFault::Syntax(5)));
+        assert_eq!(
+            Params::parse_header_at(";;", 0, any).err(),
+            Some(ParamFault::Syntax(1))
+        );
+        assert_eq!(
+            Params::parse_header_at(";a=", 0, any).err(),
+            Some(ParamFault::Syntax(3))
+        );
+        assert_eq!(
+            Params::parse_header_at(";a=\"x", 0, any).err(),
+            Some(ParamFault::Syntax(5))
+        );
         let (p, end) = Params::parse_header_at("x", 0, any).unwrap();
         assert!(p.is_empty());
         assert_eq!(end, 0);

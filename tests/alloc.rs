@@ -11,7 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use imsip::header::{Contact, Expires, MaxForwards};
-use imsip::{Message, MessageRef, ParseConfig, frame};
+use imsip::{FlowSide, Message, MessageRef, ParseConfig, frame};
 
 struct Counting;
 
@@ -124,6 +124,7 @@ fn owned_message_allocates_only_its_buffer() {
         )
     });
     assert_eq!(n, 0, "as_ref does not parse again or copy");
-    let (n, _) = allocations(|| frame(common::INVITE, &ParseConfig::default()).unwrap());
+    let (n, _) =
+        allocations(|| frame(common::INVITE, FlowSide::Server, &ParseConfig::default()).unwrap());
     assert_eq!(n, 0, "stream framing");
 }

@@ -15,7 +15,7 @@ use imsip::header::{
 };
 use imsip::uri::{Host, Uri, UriErrorKind};
 use imsip::{
-    Frame, MessageRef, Method, ParseConfig, ParseErrorKind, Policy, Role, StartLine,
+    FlowSide, Frame, MessageRef, Method, ParseConfig, ParseErrorKind, Policy, Role, StartLine,
     ValidationError, Version, frame,
 };
 
@@ -402,7 +402,10 @@ fn clerr_content_length_larger_than_message() {
         "clerr.0ha0isndaksdjweiafasdk3"
     );
     // Over a stream the receiver can only wait for more data.
-    assert_eq!(frame(&bytes, &ParseConfig::default()), Ok(Frame::Partial));
+    assert_eq!(
+        frame(&bytes, FlowSide::Server, &ParseConfig::default()),
+        Ok(Frame::Partial)
+    );
 }
 
 #[test]
@@ -411,7 +414,9 @@ fn ncl_negative_content_length() {
     let bytes = file("ncl");
     // On a stream the framing is unrecoverable: close the connection.
     assert_eq!(
-        frame(&bytes, &ParseConfig::default()).unwrap_err().kind(),
+        frame(&bytes, FlowSide::Server, &ParseConfig::default())
+            .unwrap_err()
+            .kind(),
         ParseErrorKind::InvalidContentLength
     );
 }
@@ -745,7 +750,9 @@ fn mcl01_multiple_content_lengths() {
     );
     let bytes = file("mcl01");
     assert_eq!(
-        frame(&bytes, &ParseConfig::default()).unwrap_err().kind(),
+        frame(&bytes, FlowSide::Server, &ParseConfig::default())
+            .unwrap_err()
+            .kind(),
         ParseErrorKind::ConflictingContentLength
     );
 }

@@ -85,10 +85,15 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
         let mut c = Cursor::new(value);
         if c.peek() == Some(b'*') {
-            c.pos += 1;
-            c.finish()
-                .map_err(|e| HeaderError::new(HeaderErrorKind::Wildcard, e.offset()))?;
-            return Ok(Contact::Wildcard);
+            // `*` alone, unless it starts a display name (`*bob* <sip:...>`).
+            let after = syntax::skip_lws(c.bytes(), c.pos + 1);
+            match c.bytes().get(after) {
+                None => return Ok(Contact::Wildcard),
+                Some(b';' | b',') => {
+                    return Err(HeaderError::new(HeaderErrorKind::Wildcard, after));
+                }
+                _ => {}
+            }
         }
         let name_addr = name_addr::parse(&mut c, true)?;
         let mut overflow = false;

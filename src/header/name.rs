@@ -855,8 +855,12 @@ impl HeaderName {
                     None
                 }
             }
-            (24, b'a') if eq(b"accept-resource-priority") => Some(HeaderName::AcceptResourcePriority),
-            (29, b'p') if eq(b"p-charging-function-addresses") => Some(HeaderName::PChargingFunctionAddresses),
+            (24, b'a') if eq(b"accept-resource-priority") => {
+                Some(HeaderName::AcceptResourcePriority)
+            }
+            (29, b'p') if eq(b"p-charging-function-addresses") => {
+                Some(HeaderName::PChargingFunctionAddresses)
+            }
             _ => None,
         }
     }

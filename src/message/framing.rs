@@ -8,6 +8,19 @@ use super::error::{ParseError, ParseErrorKind};
 use super::parse;
 use crate::syntax;
 
+/// Which end of a connection the caller is, for the CRLF keep-alives of
+/// RFC 5626 §3.5.1: the client of a flow sends pings (CRLF CRLF), the server
+/// answers each with a pong (CRLF).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FlowSide {
+    /// The end that opened the connection (a UE, an outbound proxy's client
+    /// side): it receives pongs, never pings.
+    Client,
+    /// The end that accepted the connection: it receives pings, and a lone
+    /// CRLF may be the first half of one.
+    Server,
+}
+
 /// What [`frame`] found at the start of a stream buffer.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Frame {
@@ -17,11 +30,12 @@ pub enum Frame {
         /// The message length, header section and body.
         len: usize,
     },
-    /// A keep-alive "ping" (CRLF CRLF, RFC 5626 §3.5.1): drop the 4 octets and
-    /// answer with a "pong" (CRLF) when acting as the server of the flow.
+    /// A keep-alive "ping" (CRLF CRLF, RFC 5626 §3.5.1), seen by the server
+    /// side: drop the 4 octets and answer with a pong (CRLF).
     Ping,
-    /// A keep-alive "pong" (a lone CRLF), or a line break before a start line
-    /// that RFC 3261 §7.5 says to ignore: drop the 2 octets.
+    /// A CRLF to drop: on the client side the "pong" that answers a ping; on
+    /// the server side a line break before a start line, which RFC 3261 §7.5
+    /// says to ignore.
     Pong,
     /// Not enough data yet: read more and call again.
     Partial,
@@ -47,29 +61,36 @@ impl Frame {
 /// is taken to have no body. Only the header section is scanned; call
 /// [`crate::MessageRef::parse`] on the framed octets to parse them.
 ///
+/// On the server side a lone CRLF is [`Frame::Partial`] until the next octets
+/// tell a ping (CRLF CRLF) from a line break before a message.
+///
 /// ```
-/// use imsip::{Frame, frame, ParseConfig};
+/// use imsip::{FlowSide, Frame, ParseConfig, frame};
 ///
 /// let config = ParseConfig::default();
 /// let stream = b"\r\n\r\nOPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\n\r\nhi";
-/// assert_eq!(frame(stream, &config), Ok(Frame::Ping));
-/// assert_eq!(frame(&stream[4..20], &config), Ok(Frame::Partial));
-/// assert_eq!(frame(&stream[4..], &config), Ok(Frame::Message { len: 48 }));
+/// assert_eq!(frame(stream, FlowSide::Server, &config), Ok(Frame::Ping));
+/// assert_eq!(frame(&stream[..2], FlowSide::Server, &config), Ok(Frame::Partial));
+/// assert_eq!(frame(&stream[..2], FlowSide::Client, &config), Ok(Frame::Pong));
+/// assert_eq!(frame(&stream[4..20], FlowSide::Server, &config), Ok(Frame::Partial));
+/// assert_eq!(frame(&stream[4..], FlowSide::Server, &config), Ok(Frame::Message { len: 48 }));
 /// ```
 ///
 /// # Errors
 /// A [`ParseError`] when the stream cannot be framed and the connection
 /// should be closed: an invalid or conflicting Content-Length (RFC 4475
-/// §3.1.2.3, §3.3.9), a malformed header line, or a message over
+/// §3.1.2.3, §3.3.9), a stray CR, or a message over
 /// [`ParseConfig::max_message_size`] (also when no end of the header section
 /// is in sight within that size).
-pub fn frame(buf: &[u8], config: &ParseConfig) -> Result<Frame, ParseError> {
-    match buf {
-        [] => return Ok(Frame::Partial),
-        [b'\r', b'\n', b'\r', b'\n', ..] => return Ok(Frame::Ping),
-        [b'\r'] | [b'\r', b'\n', b'\r'] => return Ok(Frame::Partial),
-        [b'\r', b'\n', ..] => return Ok(Frame::Pong),
-        [b'\r', ..] => return Err(ParseError::new(ParseErrorKind::StartLine, 0)),
+pub fn frame(buf: &[u8], side: FlowSide, config: &ParseConfig) -> Result<Frame, ParseError> {
+    match (buf, side) {
+        ([], _) => return Ok(Frame::Partial),
+        ([b'\r'], _) => return Ok(Frame::Partial),
+        ([b'\r', b'\n', ..], FlowSide::Client) => return Ok(Frame::Pong),
+        ([b'\r', b'\n', b'\r', b'\n', ..], FlowSide::Server) => return Ok(Frame::Ping),
+        ([b'\r', b'\n'] | [b'\r', b'\n', b'\r'], FlowSide::Server) => return Ok(Frame::Partial),
+        ([b'\r', b'\n', ..], FlowSide::Server) => return Ok(Frame::Pong),
+        ([b'\r', ..], _) => return Err(ParseError::new(ParseErrorKind::StartLine, 0)),
         _ => {}
     }
     let Some(end) = header_end(buf, config) else {
@@ -154,14 +175,18 @@ mod tests {
     use super::*;
 
     fn f(b: &[u8]) -> Result<Frame, ParseErrorKind> {
-        frame(b, &ParseConfig::default()).map_err(|e| e.kind())
+        frame(b, FlowSide::Server, &ParseConfig::default()).map_err(|e| e.kind())
     }
 
     #[test]
     fn keep_alives() {
         assert_eq!(f(b""), Ok(Frame::Partial));
         assert_eq!(f(b"\r"), Ok(Frame::Partial));
-        assert_eq!(f(b"\r\n"), Ok(Frame::Pong));
+        assert_eq!(f(b"\r\n"), Ok(Frame::Partial));
+        let client = |b: &[u8]| frame(b, FlowSide::Client, &ParseConfig::default());
+        assert_eq!(client(b"\r\n"), Ok(Frame::Pong));
+        assert_eq!(client(b"\r\n\r\n"), Ok(Frame::Pong));
+        assert_eq!(client(b"\r"), Ok(Frame::Partial));
         assert_eq!(f(b"\r\n\r"), Ok(Frame::Partial));
         assert_eq!(f(b"\r\n\r\n"), Ok(Frame::Ping));
         assert_eq!(f(b"\r\nINVITE"), Ok(Frame::Pong));
@@ -202,9 +227,12 @@ mod tests {
         config.max_message_size = 100;
         let big = vec![b'a'; 200];
         assert_eq!(
-            frame(&big, &config).map_err(|e| e.kind()),
+            frame(&big, FlowSide::Server, &config).map_err(|e| e.kind()),
             Err(ParseErrorKind::MessageTooLarge)
         );
-        assert_eq!(frame(&big[..50], &config), Ok(Frame::Partial));
+        assert_eq!(
+            frame(&big[..50], FlowSide::Server, &config),
+            Ok(Frame::Partial)
+        );
     }
 }

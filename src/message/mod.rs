@@ -16,7 +16,7 @@ use bytes::Bytes;
 
 pub use config::ParseConfig;
 pub use error::{ParseError, ParseErrorKind};
-pub use framing::{Frame, frame};
+pub use framing::{FlowSide, Frame, frame};
 pub use validate::{Policy, Role, ValidationError};
 
 use crate::header::{
@@ -484,8 +484,9 @@ impl<'a> MessageRef<'a> {
 
     fn tag_of(&self, name: HeaderName) -> Result<Option<&'a str>, HeaderError> {
         let h = self.get_known(name).ok_or(HeaderError::missing(name))?;
-        let text = std::str::from_utf8(h.value())
-            .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()).in_header(name))?;
+        let text = std::str::from_utf8(h.value()).map_err(|e| {
+            HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()).in_header(name)
+        })?;
         header::tag_of(text).map_err(|e| e.in_header(name))
     }
 

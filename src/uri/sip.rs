@@ -86,8 +86,7 @@ impl<'a> SipUri<'a> {
         }
 
         let (host_port, end) = HostPort::parse_at(s, pos)?;
-        let (params, end) =
-            Params::parse_uri_at(s, end, known_param_ok)
+        let (params, end) = Params::parse_uri_at(s, end, known_param_ok)
             .map_err(|f| UriError::new(UriErrorKind::Param, f.position()))?;
         let mut headers = None;
         let mut end = end;
@@ -268,16 +267,19 @@ impl<'a> SipUri<'a> {
                 _ => return false,
             }
         }
-        for a in self.params.iter() {
-            if let Some(b) = other
-                .params
-                .iter()
-                .find(|b| escaped_eq(a.name, b.name, true))
-            {
-                if !opt_eq(a.value, b.value, true) {
-                    return false;
-                }
-            }
+        // Other parameters count only when both URIs have them.
+        let params_agree = |x: &SipUri<'_>, y: &SipUri<'_>| {
+            x.params.iter().all(|a| {
+                let mut same_name = y
+                    .params
+                    .iter()
+                    .filter(|b| escaped_eq(a.name, b.name, true))
+                    .peekable();
+                same_name.peek().is_none() || same_name.any(|b| opt_eq(a.value, b.value, true))
+            })
+        };
+        if !params_agree(self, other) || !params_agree(other, self) {
+            return false;
         }
         let contains_all = |x: &SipUri<'_>, y: &SipUri<'_>| {
             x.header_fields().all(|(n, v)| {

@@ -138,8 +138,7 @@ impl<'a> TelUri<'a> {
             return Err(UriError::new(UriErrorKind::Tel, s.len() - rest.len()));
         }
         let params_at = 4 + number.len();
-        let (params, _) =
-            Params::parse_uri_at(s, params_at, crate::params::any)
+        let (params, _) = Params::parse_uri_at(s, params_at, crate::params::any)
             .map_err(|f| UriError::new(UriErrorKind::Tel, f.position()))?;
         debug_assert_eq!(params.as_str(), raw_params);
         let tel = TelUri {

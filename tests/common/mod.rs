@@ -76,3 +76,5 @@ Expires: 600000\r\n\
 User-Agent: imsip-test/1.0\r\n\
 Content-Length: 0\r\n\
 \r\n";
+
+pub(crate) mod strategies;

@@ -1,0 +1,141 @@
+//! Property tests of typed headers: every typed header's canonical encoding
+//! parses back to the same value, whether the value was parsed from untidy
+//! text or built in code.
+
+mod common;
+
+use std::borrow::Cow;
+
+use common::strategies::{
+    contact, credentials, domain, from_to, lws, name_addr, quotable, token, via,
+};
+use imsip::header::{
+    self, Allow, AuthenticationInfo, Authorization, CSeq, CallId, Contact, ContentLength,
+    ContentType, Expires, MaxForwards, NameAddr, ProxyAuthenticate, ProxyAuthorization,
+    ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Unsupported, Via,
+    WwwAuthenticate,
+};
+use imsip::uri::{Host, HostPort, SipUri, Uri};
+use imsip::{Method, Transport};
+use proptest::prelude::*;
+
+/// Parses `$text` as `$ty`, encodes, parses again: same value, stable text.
+macro_rules! roundtrip {
+    ($ty:ty, $text:expr) => {{
+        let text: &str = &$text;
+        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let mut enc = Vec::new();
+        parsed.encode(&mut enc);
+        let enc = String::from_utf8(enc).unwrap();
+        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
+        prop_assert_eq!(&again, &parsed);
+        let mut enc2 = Vec::new();
+        again.encode(&mut enc2);
+        prop_assert_eq!(enc2, enc.as_bytes());
+    }};
+}
+
+fn challenge() -> impl Strategy<Value = String> {
+    (domain(), "[a-zA-Z0-9+/]{8,24}", any::<bool>(), proptest::option::of("[0-9a-f]{32}"))
+        .prop_map(|(realm, nonce, stale, ck)| {
+            let mut s = format!("Digest realm=\"{realm}\", nonce=\"{nonce}\", qop=\"auth,auth-int\", algorithm=AKAv1-MD5");
+            if stale {
+                s.push_str(", stale=true");
+            }
+            if let Some(ck) = ck {
+                s.push_str(&format!(", ck=\"{ck}\", ik=\"{ck}\""));
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsed_values_roundtrip(
+        via in via(),
+        from in from_to(),
+        contact in contact(),
+        route in name_addr(),
+        creds in credentials(),
+        chal in challenge(),
+        (n, m) in (any::<u32>(), token()),
+        (w1, w2) in (lws(), lws()),
+        sub in "[a-z]{1,8}",
+        tags in proptest::collection::vec(token(), 1..4),
+    ) {
+        roundtrip!(Via<'_>, via);
+        roundtrip!(header::From<'_>, from);
+        roundtrip!(To<'_>, from);
+        roundtrip!(Contact<'_>, contact);
+        roundtrip!(Route<'_>, route);
+        roundtrip!(RecordRoute<'_>, format!("{route};ftag=x"));
+        roundtrip!(Authorization<'_>, creds);
+        roundtrip!(ProxyAuthorization<'_>, creds);
+        roundtrip!(WwwAuthenticate<'_>, chal);
+        roundtrip!(ProxyAuthenticate<'_>, chal);
+        roundtrip!(AuthenticationInfo<'_>, format!("nextnonce=\"{sub}\",{w1}qop=auth,{w2}nc=00000001"));
+        roundtrip!(CSeq<'_>, format!("{n}{w1} {m}"));
+        roundtrip!(MaxForwards, format!("{w1}{}{w2}", n % 256));
+        roundtrip!(Expires, n.to_string());
+        roundtrip!(ContentLength, n.to_string());
+        roundtrip!(ContentType<'_>, format!("application{w1}/{w2}{sub};charset=\"utf-8\""));
+        roundtrip!(Allow<'_>, m);
+        for t in &tags {
+            roundtrip!(Supported<'_>, t);
+            roundtrip!(Require<'_>, t);
+            roundtrip!(ProxyRequire<'_>, t);
+            roundtrip!(Unsupported<'_>, t);
+        }
+        roundtrip!(CallId<'_>, format!("{}@{sub}", tags[0]));
+    }
+
+    #[test]
+    fn built_values_roundtrip(
+        host in domain(),
+        port in proptest::option::of(any::<u16>()),
+        branch in token(),
+        display in proptest::option::of(quotable()),
+        user in "[a-zA-Z0-9 @:;?&=+$,/]{1,12}",
+        tag in token(),
+        seq in any::<u32>(),
+    ) {
+        let mut v = Via::new(Transport::Tcp, HostPort { host: Host::Domain(Cow::Borrowed(&host)), port });
+        v.params.push("branch", Some(&format!("z9hG4bK{branch}"))).unwrap();
+        v.params.push("rport", None).unwrap();
+        let mut out = Vec::new();
+        v.encode(&mut out);
+        let text = String::from_utf8(out).unwrap();
+        prop_assert_eq!(Via::parse(&text).unwrap(), v.clone());
+        prop_assert!(Via::parse(&text).unwrap().has_magic_cookie());
+
+        let mut uri = SipUri::new(Host::Domain(Cow::Borrowed(&host)));
+        uri.set_user(Some(&user));
+        let mut from = header::From::new(NameAddr { display_name: display.clone().map(Cow::Owned), uri: Uri::Sip(uri) });
+        from.params.push("tag", Some(&tag)).unwrap();
+        let mut out = Vec::new();
+        from.encode(&mut out);
+        let text = String::from_utf8(out).unwrap();
+        let back = header::From::parse(&text).unwrap();
+        prop_assert_eq!(&back, &from);
+        prop_assert_eq!(back.tag(), Some(tag.as_str()));
+        let Uri::Sip(u) = &back.name_addr.uri else { panic!() };
+        let unescaped = u.user_unescaped().unwrap();
+        prop_assert_eq!(unescaped.as_ref(), user.as_bytes());
+
+        let cseq = CSeq { seq, method: Method::Register };
+        let mut out = Vec::new();
+        cseq.encode(&mut out);
+        prop_assert_eq!(CSeq::parse(std::str::from_utf8(&out).unwrap()).unwrap(), cseq);
+
+        let mut creds = imsip::header::Credentials::new("Digest");
+        creds.params.push_quoted("username", display.as_deref().unwrap_or("u")).unwrap();
+        creds.params.push_token("nc", &format!("{seq:08x}")).unwrap();
+        let text = creds.to_string();
+        let back = imsip::header::Credentials::parse(&text).unwrap();
+        prop_assert_eq!(back.nc(), Some(seq));
+        let username = back.username();
+        prop_assert_eq!(username.as_deref(), Some(display.as_deref().unwrap_or("u")));
+    }
+}
