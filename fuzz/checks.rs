@@ -1,0 +1,122 @@
+//! What each fuzz target checks. The targets in `fuzz_targets/` call these,
+//! and `tests/fuzz_corpus.rs` in the main crate replays the corpus through
+//! them, so that CI exercises every corpus entry without a fuzzer.
+//!
+//! Each check panics only when imsip breaks a promise: a panic inside the
+//! parser, an encoding that does not parse back, or a re-encoding that is not
+//! byte-exact.
+
+use imsip::header::{
+    self, Allow, AuthenticationInfo, Authorization, CSeq, CallId, Contact, ContentType, Expires,
+    MaxForwards, ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Via,
+    WwwAuthenticate,
+};
+use imsip::uri::Uri;
+use imsip::{FlowSide, Frame, Message, MessageRef, ParseConfig, Policy, Role};
+
+/// Parses `$text` as `$ty`; when it parses, its encoding must parse to the
+/// same value.
+macro_rules! typed {
+    ($ty:ty, $text:expr) => {{
+        let text: &str = $text;
+        if let Ok(v) = <$ty>::parse(text) {
+            let mut out = Vec::new();
+            v.encode(&mut out);
+            let enc = String::from_utf8(out).expect("encodings are UTF-8");
+            match <$ty>::parse(&enc) {
+                Ok(again) => assert_eq!(again, v, "{text:?} encoded as {enc:?}"),
+                Err(e) => panic!("{text:?} encoded as {enc:?} does not parse: {e}"),
+            }
+        }
+    }};
+}
+
+/// Every typed header parser over one value.
+pub(crate) fn header_value(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    typed!(Via<'_>, text);
+    typed!(header::From<'_>, text);
+    typed!(To<'_>, text);
+    typed!(Contact<'_>, text);
+    typed!(Route<'_>, text);
+    typed!(RecordRoute<'_>, text);
+    typed!(CSeq<'_>, text);
+    typed!(CallId<'_>, text);
+    typed!(MaxForwards, text);
+    typed!(Expires, text);
+    typed!(ContentType<'_>, text);
+    typed!(Allow<'_>, text);
+    typed!(Supported<'_>, text);
+    typed!(Require<'_>, text);
+    typed!(ProxyRequire<'_>, text);
+    typed!(Authorization<'_>, text);
+    typed!(WwwAuthenticate<'_>, text);
+    typed!(AuthenticationInfo<'_>, text);
+}
+
+/// Message parsing, validation, every accessor, and byte-exact encoding.
+pub(crate) fn message(data: &[u8]) {
+    let config = ParseConfig::default();
+    for result in [MessageRef::parse(data), MessageRef::parse_head(data, &config)] {
+        let Ok(m) = result else { continue };
+        let _ = m.validate();
+        let _ = m.validate_with(&Policy {
+            role: Role::Proxy,
+            ..Policy::default()
+        });
+        let _ = (m.start_line(), m.request_uri(), m.via(), m.from(), m.to(), m.call_id(), m.cseq());
+        if let (Ok(fast), Ok(full)) = (m.from_tag(), m.from()) {
+            assert_eq!(fast, full.tag());
+        }
+        for h in m.headers() {
+            let _ = format!("{h:?}");
+            for element in h.elements() {
+                header_value(element);
+            }
+        }
+        let mut out = Vec::new();
+        m.encode(&mut out);
+        assert_eq!(out, m.as_bytes());
+        let owned = m.to_message();
+        assert_eq!(owned.as_ref().header_count(), m.header_count());
+    }
+    if let Ok(owned) = Message::parse(bytes::Bytes::copy_from_slice(data)) {
+        assert_eq!(owned.as_ref().body(), &owned.body()[..]);
+    }
+}
+
+/// URI parsing; a parsed URI re-encodes to text that parses to an equal URI.
+pub(crate) fn uri(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(u) = Uri::parse(text) {
+        let again = u.to_string();
+        let reparsed = Uri::parse(&again).unwrap_or_else(|e| panic!("{text:?} -> {again:?}: {e}"));
+        assert_eq!(reparsed, u, "{text:?} -> {again:?}");
+        assert!(u.equivalent(&u));
+    }
+}
+
+/// Stream framing, on both sides of a flow: every frame is within the buffer
+/// and every framed message parses.
+pub(crate) fn framing(data: &[u8]) {
+    let config = ParseConfig::default();
+    for side in [FlowSide::Server, FlowSide::Client] {
+        let mut rest = data;
+        while let Ok(f) = imsip::frame(rest, side, &config) {
+            let n = f.consumed();
+            if n == 0 {
+                break;
+            }
+            assert!(n <= rest.len());
+            if let Frame::Message { len } = f {
+                // A framed message may still be malformed; it must not panic.
+                let _ = MessageRef::parse(&rest[..len]);
+            }
+            rest = &rest[n..];
+        }
+    }
+}
