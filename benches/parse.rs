@@ -13,7 +13,6 @@ use imsip::uri::Uri;
 use imsip::{FlowSide, Message, MessageRef, ParseConfig, Policy, frame};
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 /// The fields a transaction layer matches on (RFC 3261 §17.1.3, §17.2.3).

@@ -285,14 +285,14 @@ pub(crate) fn unescaped_bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         let c = *b.get(i)?;
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (
+        if c == b'%'
+            && let (Some(h), Some(l)) = (
                 b.get(i + 1).copied().and_then(hex_value),
                 b.get(i + 2).copied().and_then(hex_value),
-            ) {
-                i += 3;
-                return Some(h << 4 | l);
-            }
+            )
+        {
+            i += 3;
+            return Some(h << 4 | l);
         }
         i += 1;
         Some(c)

@@ -223,8 +223,10 @@ mod tests {
 
     #[test]
     fn unbounded_header_section_is_refused() {
-        let mut config = ParseConfig::default();
-        config.max_message_size = 100;
+        let config = ParseConfig {
+            max_message_size: 100,
+            ..ParseConfig::default()
+        };
         let big = vec![b'a'; 200];
         assert_eq!(
             frame(&big, FlowSide::Server, &config).map_err(|e| e.kind()),

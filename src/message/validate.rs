@@ -172,10 +172,10 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
     }
     let mut seen = [false; 256];
     for h in msg.headers() {
-        if let Some(name) = h.known().filter(|n| n.is_single()) {
-            if std::mem::replace(&mut seen[name as usize], true) {
-                return Err(ValidationError::DuplicateHeader(name));
-            }
+        if let Some(name) = h.known().filter(|n| n.is_single())
+            && std::mem::replace(&mut seen[name as usize], true)
+        {
+            return Err(ValidationError::DuplicateHeader(name));
         }
     }
 
@@ -203,10 +203,10 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
         .request_uri()
         .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
         .map_err(ValidationError::InvalidRequestUri)?;
-    if let Uri::Sip(sip) = &uri {
-        if sip.headers().is_some() {
-            return Err(ValidationError::RequestUriHeaders);
-        }
+    if let Uri::Sip(sip) = &uri
+        && sip.headers().is_some()
+    {
+        return Err(ValidationError::RequestUriHeaders);
     }
     if cseq.is_some_and(|c| c.method != method) {
         return Err(ValidationError::CSeqMethodMismatch);

@@ -382,19 +382,19 @@ fn normalized(s: &str, ignore_case: bool) -> impl Iterator<Item = u16> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         let c = *b.get(i)?;
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (
+        if c == b'%'
+            && let (Some(h), Some(l)) = (
                 b.get(i + 1).copied().and_then(syntax::hex_value),
                 b.get(i + 2).copied().and_then(syntax::hex_value),
-            ) {
-                i += 3;
-                let d = h << 4 | l;
-                return Some(if syntax::is(d, syntax::UNRESERVED) {
-                    fold(u16::from(d), ignore_case)
-                } else {
-                    0x100 | u16::from(d)
-                });
-            }
+            )
+        {
+            i += 3;
+            let d = h << 4 | l;
+            return Some(if syntax::is(d, syntax::UNRESERVED) {
+                fold(u16::from(d), ignore_case)
+            } else {
+                0x100 | u16::from(d)
+            });
         }
         i += 1;
         Some(fold(u16::from(c), ignore_case))

@@ -200,9 +200,7 @@ mod with_ezk {
         let head_end = parser.head_end();
         let body = match headers.get_named::<ContentLength>() {
             Ok(len) if len.0 == 0 => Bytes::new(),
-            Ok(len) if buffer.len() >= head_end + len.0 => {
-                buffer.slice(head_end..head_end + len.0)
-            }
+            Ok(len) if buffer.len() >= head_end + len.0 => buffer.slice(head_end..head_end + len.0),
             Ok(_) => return None,
             Err(_) if head_end == buffer.len() => Bytes::new(),
             Err(_) => buffer.slice(head_end..),
@@ -316,14 +314,42 @@ const CASES: [Case; 2] = [
     },
 ];
 
+/// Key paths that cannot work, as (crate, message, why). The check requires
+/// them to fail (so a fixed crate is noticed) and they are not measured.
+const KEY_UNSUPPORTED: &[(&str, &str, &str)] = &[(
+    "rsip",
+    "ims_register",
+    "rsip 0.4 cannot parse an IPv6 reference as the Via sent-by \
+     ([2001:db8:0:1::1]:5060): its typed Via returns ParseError(\"invalid digit found in string\")",
+)];
+
+fn key_unsupported(krate: &str, case: &str) -> Option<&'static str> {
+    KEY_UNSUPPORTED
+        .iter()
+        .find(|(k, c, _)| *k == krate && *c == case)
+        .map(|(_, _, why)| *why)
+}
+
 /// Runs every crate's key path once per message and checks the values.
 /// Panics on any mismatch: a benchmark of a parser that gets the message
 /// wrong would be meaningless.
 fn check() {
     for case in &CASES {
         for (krate, key) in CRATES {
-            let got = key(case.data, owned)
-                .unwrap_or_else(|| panic!("{krate} cannot read the key of {}", case.name));
+            let got = key(case.data, owned);
+            if let Some(why) = key_unsupported(krate, case.name) {
+                assert!(
+                    got.is_none(),
+                    "{krate} now reads the key of {}: {got:?}",
+                    case.name
+                );
+                eprintln!(
+                    "check: not measured: parse_and_key/{}/{krate}: {why}",
+                    case.name
+                );
+                continue;
+            }
+            let got = got.unwrap_or_else(|| panic!("{krate} cannot read the key of {}", case.name));
             let what = format!("{krate} on {}: {got:?}", case.name);
             assert_eq!(got.branch, case.branch, "{what}");
             assert!(case.hosts.contains(&got.host.as_str()), "{what}");
@@ -335,13 +361,16 @@ fn check() {
             assert_eq!(got.to_tag, None, "{what}");
         }
         // The parse-only paths as well (ezk's is the key path's first half).
-        assert_eq!(with_imsip::parse(case.data).header_count(), header_lines(case.data));
+        assert_eq!(
+            with_imsip::parse(case.data).header_count(),
+            header_lines(case.data)
+        );
         let _ = with_rsipstack::parse(case.data);
         let _ = with_rsip::parse(case.data);
         let ezk = with_ezk::parse(case.data).expect("ezk-sip-types: parse");
         assert_eq!(ezk.body.len(), body_len(case.data), "ezk-sip-types body");
     }
-    eprintln!("check: all four crates read the expected key from both messages");
+    eprintln!("check: every measured path reads the expected values");
 }
 
 fn head_len(data: &[u8]) -> usize {
@@ -368,9 +397,7 @@ fn benches(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("parse/{}", case.name));
         g.throughput(Throughput::Bytes(data.len() as u64));
-        g.bench_function("imsip", |b| {
-            b.iter(|| with_imsip::parse(black_box(data)))
-        });
+        g.bench_function("imsip", |b| b.iter(|| with_imsip::parse(black_box(data))));
         g.bench_function("rsipstack", |b| {
             b.iter(|| with_rsipstack::parse(black_box(data)))
         });
@@ -382,18 +409,21 @@ fn benches(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("parse_and_key/{}", case.name));
         g.throughput(Throughput::Bytes(data.len() as u64));
-        g.bench_function("imsip", |b| {
-            b.iter(|| with_imsip::key(black_box(data), digest).unwrap())
-        });
-        g.bench_function("rsipstack", |b| {
-            b.iter(|| with_rsipstack::key(black_box(data), digest).unwrap())
-        });
-        g.bench_function("rsip", |b| {
-            b.iter(|| with_rsip::key(black_box(data), digest).unwrap())
-        });
-        g.bench_function("ezk-sip-types", |b| {
-            b.iter(|| with_ezk::key(black_box(data), digest).unwrap())
-        });
+        // Direct calls (no fn pointers), so each crate's path and `digest`
+        // are monomorphised and inlined alike.
+        macro_rules! bench_key {
+            ($krate:literal, $key:path) => {
+                if key_unsupported($krate, case.name).is_none() {
+                    g.bench_function($krate, |b| {
+                        b.iter(|| $key(black_box(data), digest).unwrap())
+                    });
+                }
+            };
+        }
+        bench_key!("imsip", with_imsip::key);
+        bench_key!("rsipstack", with_rsipstack::key);
+        bench_key!("rsip", with_rsip::key);
+        bench_key!("ezk-sip-types", with_ezk::key);
         g.finish();
     }
 }
