@@ -59,14 +59,25 @@ pub(crate) fn header_value(data: &[u8]) {
 /// Message parsing, validation, every accessor, and byte-exact encoding.
 pub(crate) fn message(data: &[u8]) {
     let config = ParseConfig::default();
-    for result in [MessageRef::parse(data), MessageRef::parse_head(data, &config)] {
+    for result in [
+        MessageRef::parse(data),
+        MessageRef::parse_head(data, &config),
+    ] {
         let Ok(m) = result else { continue };
         let _ = m.validate();
         let _ = m.validate_with(&Policy {
             role: Role::Proxy,
             ..Policy::default()
         });
-        let _ = (m.start_line(), m.request_uri(), m.via(), m.from(), m.to(), m.call_id(), m.cseq());
+        let _ = (
+            m.start_line(),
+            m.request_uri(),
+            m.via(),
+            m.from(),
+            m.to(),
+            m.call_id(),
+            m.cseq(),
+        );
         if let (Ok(fast), Ok(full)) = (m.from_tag(), m.from()) {
             assert_eq!(fast, full.tag());
         }

@@ -226,6 +226,48 @@ impl<'a> Params<'a> {
         ))
     }
 
+    /// Parses `*( ";" generic-param )` at `pos` when it has no white space
+    /// and no quoted value (the usual shape), checking each parameter with
+    /// `check`. `None` when the list is not of that shape or a check fails;
+    /// [`Params::parse_header_at`] then handles it.
+    #[inline]
+    pub(crate) fn parse_plain_header(
+        s: &'a str,
+        pos: usize,
+        mut check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Option<(Params<'a>, usize)> {
+        let b = s.as_bytes();
+        let mut p = pos;
+        while b.get(p) == Some(&b';') {
+            let name_start = p + 1;
+            let name_end = syntax::scan(b, name_start, TOKEN);
+            if name_end == name_start {
+                return None;
+            }
+            let mut value = None;
+            p = name_end;
+            if b.get(p) == Some(&b'=') {
+                let end = syntax::scan(b, p + 1, GEN_VALUE);
+                if end == p + 1 {
+                    return None;
+                }
+                value = Some(&s[p + 1..end]);
+                p = end;
+            }
+            if !check(&s[name_start..name_end], value) {
+                return None;
+            }
+        }
+        Some((
+            Params {
+                raw: Cow::Borrowed(&s[pos..p]),
+                grammar: Grammar::Header,
+                plain: true,
+            },
+            p,
+        ))
+    }
+
     /// The parameters in order.
     pub fn iter(&self) -> ParamsIter<'_> {
         ParamsIter {
@@ -418,7 +460,11 @@ fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<P
     let mut at = 0;
     while at < b.len() {
         let start = at + 1;
-        let end = memchr::memchr(b';', &b[start.min(b.len())..]).map_or(b.len(), |i| start + i);
+        // Parameter lists are short: a plain loop beats a vector search here.
+        let mut end = start.min(b.len());
+        while end < b.len() && b[end] != b';' {
+            end += 1;
+        }
         let seg = &b[start.min(end)..end];
         if seg.len() >= n
             && seg[..n].eq_ignore_ascii_case(name.as_bytes())
@@ -473,9 +519,7 @@ impl fmt::Debug for Params<'_> {
 
 impl fmt::Display for Params<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        crate::syntax::fmt_encoded(f, |out| self.encode(out))
     }
 }
 

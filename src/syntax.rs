@@ -105,6 +105,17 @@ pub(crate) fn all(s: &[u8], class: u16) -> bool {
 /// The position of the first byte at or after `pos` that is not in `class`.
 #[inline(always)]
 pub(crate) fn scan(s: &[u8], mut pos: usize, class: u16) -> usize {
+    // Four octets a step while they all belong, then one at a time.
+    while let Some(w) = s.get(pos..pos + 4) {
+        let all = CLASS[usize::from(w[0])]
+            & CLASS[usize::from(w[1])]
+            & CLASS[usize::from(w[2])]
+            & CLASS[usize::from(w[3])];
+        if all & class == 0 {
+            break;
+        }
+        pos += 4;
+    }
     while pos < s.len() && is(s[pos], class) {
         pos += 1;
     }
@@ -278,9 +289,10 @@ pub(crate) fn scan_escaped(s: &[u8], mut pos: usize, class: u16) -> Result<usize
     Ok(pos)
 }
 
-/// Iterates over the octets that an escaped string stands for (`%41` is `A`).
-/// Malformed escapes are passed through literally.
-pub(crate) fn unescaped_bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
+/// Iterates over the octets an escaped string stands for, each with whether
+/// it was written as an escape (`%41` is `(b'A', true)`). Malformed escapes
+/// are passed through literally.
+pub(crate) fn decoded_units(s: &str) -> impl Iterator<Item = (u8, bool)> + '_ {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -292,11 +304,16 @@ pub(crate) fn unescaped_bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
             )
         {
             i += 3;
-            return Some(h << 4 | l);
+            return Some((h << 4 | l, true));
         }
         i += 1;
-        Some(c)
+        Some((c, false))
     })
+}
+
+/// Iterates over the octets that an escaped string stands for (`%41` is `A`).
+pub(crate) fn unescaped_bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
+    decoded_units(s).map(|(b, _)| b)
 }
 
 /// Decodes `%HEX HEX` escapes; borrows when there are none.
@@ -436,6 +453,16 @@ pub(crate) fn count_elements(s: &[u8]) -> usize {
         rest = &rest[p + 1..];
     }
     n
+}
+
+/// Formats a value through its wire encoding (for `Display` impls).
+pub(crate) fn fmt_encoded(
+    f: &mut std::fmt::Formatter<'_>,
+    encode: impl FnOnce(&mut Vec<u8>),
+) -> std::fmt::Result {
+    let mut out = Vec::new();
+    encode(&mut out);
+    f.write_str(&String::from_utf8_lossy(&out))
 }
 
 /// Writes an unsigned number in decimal.

@@ -409,9 +409,7 @@ macro_rules! scheme_value_common {
 
         impl fmt::Display for $ty<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut out = Vec::new();
-                self.encode(&mut out);
-                f.write_str(&String::from_utf8_lossy(&out))
+                crate::syntax::fmt_encoded(f, |out| self.encode(out))
             }
         }
     };

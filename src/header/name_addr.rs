@@ -64,9 +64,7 @@ impl<'a> NameAddr<'a> {
 
 impl fmt::Display for NameAddr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        crate::syntax::fmt_encoded(f, |out| self.encode(out))
     }
 }
 
@@ -276,9 +274,7 @@ macro_rules! name_addr_header {
 
         impl std::fmt::Display for $ty<'_> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let mut out = Vec::new();
-                $crate::header::TypedHeader::encode(self, &mut out);
-                f.write_str(&String::from_utf8_lossy(&out))
+                $crate::syntax::fmt_encoded(f, |out| $crate::header::TypedHeader::encode(self, out))
             }
         }
     };

@@ -131,6 +131,9 @@ impl<'a> TypedHeader<'a> for Via<'a> {
     const NAME: HeaderName = HeaderName::Via;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
+        if let Some(via) = parse_canonical(value) {
+            return Ok(via);
+        }
         let mut c = Cursor::new(value);
         let protocol_err = |c: &Cursor<'_>| c.error(HeaderErrorKind::Protocol);
         let protocol = c.token().map_err(|_| protocol_err(&c))?;
@@ -184,6 +187,39 @@ impl<'a> TypedHeader<'a> for Via<'a> {
     }
 }
 
+/// The common shape, `SIP/2.0/<transport> <host>[:<port>]` and parameters
+/// without white space or quotes, in one pass. `None` for anything else,
+/// including errors: the general parser then decides (and reports).
+#[inline]
+fn parse_canonical(value: &str) -> Option<Via<'_>> {
+    let b = value.as_bytes();
+    if b.get(..8)? != b"SIP/2.0/" {
+        return None;
+    }
+    let t_end = syntax::scan(b, 8, syntax::TOKEN);
+    if t_end == 8 || b.get(t_end) != Some(&b' ') {
+        return None;
+    }
+    let (host, mut p) = Host::parse_at(value, t_end + 1).ok()?;
+    let mut port = None;
+    if b.get(p) == Some(&b':') {
+        let end = syntax::scan(b, p + 1, DIGIT);
+        port = Some(u16::try_from(syntax::parse_u64(&b[p + 1..end])?).ok()?);
+        p = end;
+    }
+    let (params, end) = Params::parse_plain_header(value, p, param_ok)?;
+    if end != b.len() {
+        return None;
+    }
+    Some(Via {
+        protocol: Cow::Borrowed("SIP"),
+        version: Cow::Borrowed("2.0"),
+        transport: Transport::parse(&value[8..t_end]),
+        sent_by: HostPort { host, port },
+        params,
+    })
+}
+
 /// Checks the values of the Via parameters RFC 3261 and RFC 3581 define.
 fn param_ok(name: &str, value: Option<&str>) -> bool {
     let is = |n: &str| name.eq_ignore_ascii_case(n);
@@ -199,9 +235,7 @@ fn param_ok(name: &str, value: Option<&str>) -> bool {
 
 impl fmt::Display for Via<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        crate::syntax::fmt_encoded(f, |out| self.encode(out))
     }
 }
 

@@ -236,14 +236,17 @@ pub(crate) fn parse(
         if name_len == 0 || name_len > usize::from(u8::MAX) {
             return err(ParseErrorKind::HeaderName, at(name_start));
         }
-        let colon = syntax::skip_wsp(buf, name_end);
+        let colon = match buf.get(name_end) {
+            Some(b':') => name_end,
+            _ => syntax::skip_wsp(buf, name_end),
+        };
         if buf.get(colon) != Some(&b':') {
             return err(ParseErrorKind::MissingColon, at(colon));
         }
 
         // The end of the field: the first line break not followed by SP/HT.
         let mut search = colon + 1;
-        let nl = loop {
+        let (nl, cr) = loop {
             let Some(off) = memchr(b'\n', &buf[search..]) else {
                 return err(ParseErrorKind::UnterminatedHeaders, at(name_start));
             };
@@ -251,17 +254,27 @@ pub(crate) fn parse(
             if nl - name_start > max_line {
                 return err(ParseErrorKind::LineTooLong, at(name_start));
             }
-            if !config.allow_bare_lf && buf[nl - 1] != b'\r' {
+            let cr = buf[nl - 1] == b'\r';
+            if !cr && !config.allow_bare_lf {
                 return err(ParseErrorKind::BareLineFeed, at(nl));
             }
             match buf.get(nl + 1) {
                 Some(b' ' | b'\t') => search = nl + 1,
-                _ => break nl,
+                _ => break (nl, cr),
             }
         };
-        let raw_end = if buf[nl - 1] == b'\r' { nl - 1 } else { nl };
-        let value_start = syntax::skip_lws(buf, colon + 1).min(raw_end);
-        let value_end = syntax::trim_lws_end(buf, value_start, raw_end);
+        let raw_end = nl - usize::from(cr);
+        // Usually one space after the colon and none before the line break.
+        let value_start = match buf.get(colon + 1..colon + 3) {
+            Some(&[b' ', c]) if !matches!(c, b' ' | b'\t' | b'\r' | b'\n') => colon + 2,
+            _ => syntax::skip_lws(buf, colon + 1),
+        }
+        .min(raw_end);
+        let value_end = match buf.get(raw_end.wrapping_sub(1)) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => syntax::trim_lws_end(buf, value_start, raw_end),
+            _ => raw_end,
+        }
+        .max(value_start);
 
         if index.headers.len() >= config.max_headers {
             return err(ParseErrorKind::TooManyHeaders, at(name_start));

@@ -50,31 +50,35 @@ impl<'a> Host<'a> {
         // and inner hyphens; a host name's top label starts with a letter, an
         // IPv4 address is digits and dots.
         let mut p = pos;
-        let mut prev = b'.';
+        let mut prev = DOT;
         let mut label_first = 0u8;
         let mut numeric = true;
         while let Some(&c) = b.get(p) {
-            if c.is_ascii_alphanumeric() {
-                if prev == b'.' {
-                    label_first = c;
+            let class = HOST_CLASS[usize::from(c)];
+            match class {
+                LETTER | DIGIT_C => {
+                    if prev == DOT {
+                        label_first = class;
+                    }
+                    numeric &= class == DIGIT_C;
                 }
-                numeric &= c.is_ascii_digit();
-            } else if c == b'-' {
-                if prev == b'.' {
-                    return Err(UriError::new(UriErrorKind::Host, p));
+                HYPHEN => {
+                    if prev == DOT {
+                        return Err(UriError::new(UriErrorKind::Host, p));
+                    }
+                    numeric = false;
                 }
-                numeric = false;
-            } else if c == b'.' {
-                if prev == b'.' || prev == b'-' {
-                    return Err(UriError::new(UriErrorKind::Host, p));
+                DOT => {
+                    if prev == DOT || prev == HYPHEN {
+                        return Err(UriError::new(UriErrorKind::Host, p));
+                    }
                 }
-            } else {
-                break;
+                _ => break,
             }
-            prev = c;
+            prev = class;
             p += 1;
         }
-        if p == pos || prev == b'-' {
+        if p == pos || prev == HYPHEN {
             return Err(UriError::new(UriErrorKind::Host, p));
         }
         if numeric {
@@ -82,7 +86,7 @@ impl<'a> Host<'a> {
                 .map(|a| (Host::Ipv4(a), p))
                 .ok_or(UriError::new(UriErrorKind::Host, pos));
         }
-        if !label_first.is_ascii_alphabetic() {
+        if label_first != LETTER {
             return Err(UriError::new(UriErrorKind::Host, pos));
         }
         Ok((Host::Domain(Cow::Borrowed(&s[pos..p])), p))
@@ -224,6 +228,36 @@ impl fmt::Display for HostPort<'_> {
         Ok(())
     }
 }
+
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT_C: u8 = 2;
+const HYPHEN: u8 = 3;
+const DOT: u8 = 4;
+
+const fn host_classes() -> [u8; 256] {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() {
+            LETTER
+        } else if b.is_ascii_digit() {
+            DIGIT_C
+        } else if b == b'-' {
+            HYPHEN
+        } else if b == b'.' {
+            DOT
+        } else {
+            OTHER
+        };
+        c += 1;
+    }
+    t
+}
+
+/// The role of each octet in a host name or IPv4 address.
+static HOST_CLASS: [u8; 256] = host_classes();
 
 /// Parses `1*DIGIT` at `pos` as a port.
 pub(crate) fn parse_port(b: &[u8], pos: usize) -> Result<(u16, usize), UriError> {

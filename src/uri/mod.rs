@@ -179,9 +179,7 @@ impl<'a> Uri<'a> {
 
 impl fmt::Display for Uri<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        crate::syntax::fmt_encoded(f, |out| self.encode(out))
     }
 }
 

@@ -305,9 +305,7 @@ impl<'a> SipUri<'a> {
 
 impl fmt::Display for SipUri<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        crate::syntax::fmt_encoded(f, |out| self.encode(out))
     }
 }
 
@@ -378,26 +376,12 @@ pub(crate) fn escaped_eq(a: &str, b: &str, ignore_case: bool) -> bool {
 /// asked), with `%HH` of unreserved characters decoded and `%HH` of others
 /// kept apart from the characters.
 fn normalized(s: &str, ignore_case: bool) -> impl Iterator<Item = u16> + '_ {
-    let b = s.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        let c = *b.get(i)?;
-        if c == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(syntax::hex_value),
-                b.get(i + 2).copied().and_then(syntax::hex_value),
-            )
-        {
-            i += 3;
-            let d = h << 4 | l;
-            return Some(if syntax::is(d, syntax::UNRESERVED) {
-                fold(u16::from(d), ignore_case)
-            } else {
-                0x100 | u16::from(d)
-            });
+    syntax::decoded_units(s).map(move |(b, escaped)| {
+        if escaped && !syntax::is(b, syntax::UNRESERVED) {
+            0x100 | u16::from(b)
+        } else {
+            fold(u16::from(b), ignore_case)
         }
-        i += 1;
-        Some(fold(u16::from(c), ignore_case))
     })
 }
 

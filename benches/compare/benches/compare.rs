@@ -67,8 +67,10 @@ mod with_imsip {
         let via = msg.via().ok()?;
         let cseq = msg.cseq().ok()?;
         let call_id = msg.call_id().ok()?;
-        let from = msg.from().ok()?;
-        let to = msg.to().ok()?;
+        // The tags without parsing the From and To URIs, as imsip's
+        // transaction layer reads them.
+        let from_tag = msg.from_tag().ok()?;
+        let to_tag = msg.to_tag().ok()?;
         Some(f(&KeyView {
             branch: via.branch()?,
             host: &via.sent_by.host,
@@ -76,8 +78,8 @@ mod with_imsip {
             seq: cseq.seq,
             method: &cseq.method,
             call_id: call_id.as_str(),
-            from_tag: from.tag()?,
-            to_tag: to.tag(),
+            from_tag: from_tag?,
+            to_tag,
         }))
     }
 }
