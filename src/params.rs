@@ -454,33 +454,39 @@ fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<P
     if !plain {
         return iter().find(|p| p.is(name));
     }
-    // `;name[=value]` segments: compare the name in place.
+    // `;name[=value]` segments: compare the name in place, and look for the
+    // end of a segment only to skip it or to return its value.
     let b = raw.as_bytes();
     let n = name.len();
     let mut at = 0;
     while at < b.len() {
         let start = at + 1;
-        // Parameter lists are short: a plain loop beats a vector search here.
-        let mut end = start.min(b.len());
-        while end < b.len() && b[end] != b';' {
-            end += 1;
+        let next_end = |from: usize| {
+            let mut e = from.min(b.len());
+            while e < b.len() && b[e] != b';' {
+                e += 1;
+            }
+            e
+        };
+        if b.get(start..start + n).is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+            match b.get(start + n) {
+                None | Some(b';') => {
+                    return Some(Param {
+                        name: raw.get(start..start + n)?,
+                        value: None,
+                    });
+                }
+                Some(b'=') => {
+                    let end = next_end(start + n + 1);
+                    return Some(Param {
+                        name: raw.get(start..start + n)?,
+                        value: raw.get(start + n + 1..end),
+                    });
+                }
+                Some(_) => {}
+            }
         }
-        let seg = &b[start.min(end)..end];
-        if seg.len() >= n
-            && seg[..n].eq_ignore_ascii_case(name.as_bytes())
-            && (seg.len() == n || seg[n] == b'=')
-        {
-            let text = raw.get(start..end)?;
-            return Some(Param {
-                name: text.get(..n)?,
-                value: if seg.len() > n {
-                    text.get(n + 1..)
-                } else {
-                    None
-                },
-            });
-        }
-        at = end;
+        at = next_end(start);
     }
     None
 }

@@ -32,7 +32,8 @@ pub struct AuthParams<'a> {
 
 /// Characters of an unquoted parameter value. RFC 7235 says `token`, but
 /// base64 nonces and URIs are seen unquoted in the field; anything but white
-/// space, `,` and `"` is accepted.
+/// space, `,` and `"` is accepted, except that a value cannot start with `=`
+/// (`name==` would read back as a token68).
 fn is_bare_value(b: u8) -> bool {
     b > b' ' && b != b',' && b != b'"' && b != 0x7f
 }
@@ -78,8 +79,8 @@ impl<'a> AuthParams<'a> {
                 while p < b.len() && is_bare_value(b[p]) {
                     p += 1;
                 }
-                if p == v {
-                    return Err(HeaderError::new(HeaderErrorKind::ParamValue, p));
+                if p == v || b[v] == b'=' {
+                    return Err(HeaderError::new(HeaderErrorKind::ParamValue, v));
                 }
             }
             count += 1;
@@ -183,7 +184,7 @@ impl<'a> AuthParams<'a> {
     /// As [`AuthParams::push_quoted`], and [`HeaderErrorKind::ParamValue`]
     /// when `value` has white space, `,` or `"`.
     pub fn push_token(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
-        if value.is_empty() || !value.bytes().all(is_bare_value) {
+        if value.is_empty() || value.starts_with('=') || !value.bytes().all(is_bare_value) {
             return Err(HeaderError::new(HeaderErrorKind::ParamValue, 0));
         }
         self.push_raw(name, value)
@@ -678,6 +679,8 @@ mod tests {
             HeaderErrorKind::Expected(b',')
         );
         assert_eq!(kind("Digest realm;"), HeaderErrorKind::Expected(b'='));
+        // Found by fuzzing: `sS = =` must not encode as the token68 `sS==`.
+        assert_eq!(kind("P\tsS\t\t=\t\t=\t"), HeaderErrorKind::ParamValue);
         // A lone word is a token68 (RFC 7235 §2.1).
         assert_eq!(
             Challenge::parse("Digest realm").unwrap().token68.as_deref(),

@@ -29,6 +29,13 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
     const NAME: HeaderName = HeaderName::CSeq;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
+        // The usual shape: digits, one space, a known method.
+        if let Some((digits, method)) = value.split_once(' ')
+            && let Ok(seq) = syntax::parse_u32(digits.as_bytes())
+            && let Some(method) = Method::known(method.as_bytes())
+        {
+            return Ok(CSeq { seq, method });
+        }
         let mut c = Cursor::new(value);
         let seq = c.number()?;
         let before = c.pos;

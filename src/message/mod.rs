@@ -418,7 +418,12 @@ impl<'a> MessageRef<'a> {
     /// ```
     pub fn header<H: TypedHeader<'a>>(&self) -> Option<Result<H, HeaderError>> {
         let h = self.get_known(H::NAME)?;
-        let first = h.elements().next().unwrap_or_default();
+        // Without a comma the whole value is the first element.
+        let first = if memchr::memchr(b',', h.value).is_none() {
+            h.value
+        } else {
+            h.elements().next().unwrap_or_default()
+        };
         Some(parse_typed::<H>(first))
     }
 

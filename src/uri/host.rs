@@ -46,48 +46,23 @@ impl<'a> Host<'a> {
                 parse_ipv6(&s[pos + 1..close]).ok_or(UriError::new(UriErrorKind::Ipv6, pos + 1))?;
             return Ok((Host::Ipv6(addr), close + 1));
         }
-        // One pass over `hostname / IPv4address`: labels of letters, digits
-        // and inner hyphens; a host name's top label starts with a letter, an
-        // IPv4 address is digits and dots.
-        let mut p = pos;
-        let mut prev = DOT;
-        let mut label_first = 0u8;
-        let mut numeric = true;
-        while let Some(&c) = b.get(p) {
-            let class = HOST_CLASS[usize::from(c)];
-            match class {
-                LETTER | DIGIT_C => {
-                    if prev == DOT {
-                        label_first = class;
-                    }
-                    numeric &= class == DIGIT_C;
-                }
-                HYPHEN => {
-                    if prev == DOT {
-                        return Err(UriError::new(UriErrorKind::Host, p));
-                    }
-                    numeric = false;
-                }
-                DOT => {
-                    if prev == DOT || prev == HYPHEN {
-                        return Err(UriError::new(UriErrorKind::Host, p));
-                    }
-                }
-                _ => break,
+        // `hostname / IPv4address`: find the end with a fast class scan,
+        // then check the labels. A host name's top label starts with a
+        // letter; an IPv4 address ends in a digit.
+        let p = syntax::scan(b, pos, syntax::HOST);
+        let text = &b[pos..p];
+        let named = text.strip_suffix(b".").unwrap_or(text);
+        let mut top_first = 0u8;
+        for label in named.split(|&c| c == b'.') {
+            match (label.first(), label.last()) {
+                (Some(&first), Some(&last)) if first != b'-' && last != b'-' => top_first = first,
+                _ => return Err(UriError::new(UriErrorKind::Host, pos)),
             }
-            prev = class;
-            p += 1;
         }
-        if p == pos || prev == HYPHEN {
-            return Err(UriError::new(UriErrorKind::Host, p));
-        }
-        if numeric {
-            return parse_ipv4(&b[pos..p])
+        if top_first.is_ascii_digit() {
+            return parse_ipv4(text)
                 .map(|a| (Host::Ipv4(a), p))
                 .ok_or(UriError::new(UriErrorKind::Host, pos));
-        }
-        if label_first != LETTER {
-            return Err(UriError::new(UriErrorKind::Host, pos));
         }
         Ok((Host::Domain(Cow::Borrowed(&s[pos..p])), p))
     }
@@ -228,36 +203,6 @@ impl fmt::Display for HostPort<'_> {
         Ok(())
     }
 }
-
-const OTHER: u8 = 0;
-const LETTER: u8 = 1;
-const DIGIT_C: u8 = 2;
-const HYPHEN: u8 = 3;
-const DOT: u8 = 4;
-
-const fn host_classes() -> [u8; 256] {
-    let mut t = [OTHER; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_alphabetic() {
-            LETTER
-        } else if b.is_ascii_digit() {
-            DIGIT_C
-        } else if b == b'-' {
-            HYPHEN
-        } else if b == b'.' {
-            DOT
-        } else {
-            OTHER
-        };
-        c += 1;
-    }
-    t
-}
-
-/// The role of each octet in a host name or IPv4 address.
-static HOST_CLASS: [u8; 256] = host_classes();
 
 /// Parses `1*DIGIT` at `pos` as a port.
 pub(crate) fn parse_port(b: &[u8], pos: usize) -> Result<(u16, usize), UriError> {
