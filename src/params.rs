@@ -468,7 +468,9 @@ fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<P
             }
             e
         };
-        if b.get(start..start + n).is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+        if b.get(start..start + n)
+            .is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes()))
+        {
             match b.get(start + n) {
                 None | Some(b';') => {
                     return Some(Param {

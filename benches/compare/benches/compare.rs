@@ -16,7 +16,7 @@ use std::fmt::Display;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 
 #[path = "../../../tests/common/mod.rs"]
 #[allow(dead_code)]
@@ -437,9 +437,72 @@ fn config() -> Criterion {
         .sample_size(50)
 }
 
+/// Medians of many short rounds in which the crates take turns, so that
+/// the machine's slow drifts in speed hit every crate alike: the ratios
+/// printed here are steadier than those of separate criterion groups.
+fn interleaved() {
+    const ROUNDS: usize = 301;
+    const BATCH: u32 = 400;
+    type Path = fn(&'static [u8]) -> usize;
+    fn median(mut v: Vec<f64>) -> f64 {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    }
+    println!("\ninterleaved medians ({ROUNDS} rounds of {BATCH} calls, crates taking turns):");
+    for case in &CASES {
+        let parse: [(&str, Path); 4] = [
+            ("imsip", |d| with_imsip::parse(d).header_count()),
+            ("rsipstack", |d| std::mem::size_of_val(&with_rsipstack::parse(d))),
+            ("rsip", |d| std::mem::size_of_val(&with_rsip::parse(d))),
+            ("ezk-sip-types", |d| with_ezk::parse(d).map_or(0, |m| m.body.len())),
+        ];
+        let key: [(&str, Path); 4] = [
+            ("imsip", |d| with_imsip::key(d, digest).unwrap_or(0)),
+            ("rsipstack", |d| with_rsipstack::key(d, digest).unwrap_or(0)),
+            ("rsip", |d| with_rsip::key(d, digest).unwrap_or(0)),
+            ("ezk-sip-types", |d| with_ezk::key(d, digest).unwrap_or(0)),
+        ];
+        for (what, paths) in [("parse", parse), ("parse_and_key", key)] {
+            let paths: Vec<_> = paths
+                .into_iter()
+                .filter(|(k, _)| what == "parse" || key_unsupported(k, case.name).is_none())
+                .collect();
+            let mut times = vec![Vec::with_capacity(ROUNDS); paths.len()];
+            for round in 0..ROUNDS {
+                for i in 0..paths.len() {
+                    let i = (i + round) % paths.len();
+                    let (_, f) = paths[i];
+                    let start = std::time::Instant::now();
+                    for _ in 0..BATCH {
+                        black_box(f(black_box(case.data)));
+                    }
+                    times[i].push(start.elapsed().as_nanos() as f64 / f64::from(BATCH));
+                }
+            }
+            let ratios: Vec<f64> = (0..ROUNDS).map(|r| times[1][r] / times[0][r]).collect();
+            let line: Vec<String> = paths
+                .iter()
+                .zip(&times)
+                .map(|((k, _), t)| format!("{k} {:.0} ns", median(t.clone())))
+                .collect();
+            println!(
+                "{what}/{}: {}; rsipstack/imsip {:.1}x",
+                case.name,
+                line.join(", "),
+                median(ratios)
+            );
+        }
+    }
+}
+
 criterion_group! {
     name = compare;
     config = config();
     targets = benches
 }
-criterion_main!(compare);
+
+fn main() {
+    compare();
+    interleaved();
+    Criterion::default().configure_from_args().final_summary();
+}
