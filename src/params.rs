@@ -95,6 +95,9 @@ pub struct Params<'a> {
     grammar: Grammar,
     /// `raw` has no white space and no quoted value, so `;` and `=` split it.
     plain: bool,
+    /// Every parameter starts with `;` (after a URI or a header value);
+    /// `false` for a header made only of parameters (`a=1;b=2`).
+    prefixed: bool,
 }
 
 impl Default for Params<'_> {
@@ -110,6 +113,18 @@ impl<'a> Params<'a> {
             raw: Cow::Borrowed(""),
             grammar: Grammar::Header,
             plain: true,
+            prefixed: true,
+        }
+    }
+
+    /// An empty list of header parameters that stands on its own, without a
+    /// `;` before the first (`icid-value=1;orig-ioi=x` in P-Charging-Vector).
+    pub const fn header_list() -> Params<'a> {
+        Params {
+            raw: Cow::Borrowed(""),
+            grammar: Grammar::Header,
+            plain: true,
+            prefixed: false,
         }
     }
 
@@ -119,6 +134,7 @@ impl<'a> Params<'a> {
             raw: Cow::Borrowed(""),
             grammar: Grammar::Uri,
             plain: true,
+            prefixed: true,
         }
     }
 
@@ -158,6 +174,7 @@ impl<'a> Params<'a> {
                 raw: Cow::Borrowed(&s[pos..p]),
                 grammar: Grammar::Uri,
                 plain: true,
+                prefixed: true,
             },
             p,
         ))
@@ -169,6 +186,25 @@ impl<'a> Params<'a> {
     pub(crate) fn parse_header_at(
         s: &'a str,
         pos: usize,
+        check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<(Params<'a>, usize), ParamFault> {
+        Params::parse_generic(s, pos, true, check)
+    }
+
+    /// Parses `generic-param *( SEMI generic-param )` at `pos`: a header made
+    /// of parameters only. Returns the list and the position after it.
+    pub(crate) fn parse_list_at(
+        s: &'a str,
+        pos: usize,
+        check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<(Params<'a>, usize), ParamFault> {
+        Params::parse_generic(s, pos, false, check)
+    }
+
+    fn parse_generic(
+        s: &'a str,
+        pos: usize,
+        prefixed: bool,
         mut check: impl FnMut(&'a str, Option<&'a str>) -> bool,
     ) -> Result<(Params<'a>, usize), ParamFault> {
         let b = s.as_bytes();
@@ -176,8 +212,9 @@ impl<'a> Params<'a> {
         let mut first = pos;
         let mut plain = true;
         loop {
-            let p = syntax::skip_lws(b, end);
-            if b.get(p) != Some(&b';') {
+            let bare = !prefixed && end == pos;
+            let p = if bare { pos } else { syntax::skip_lws(b, end) };
+            if !bare && b.get(p) != Some(&b';') {
                 break;
             }
             if end == pos {
@@ -185,7 +222,7 @@ impl<'a> Params<'a> {
             } else {
                 plain &= p == end;
             }
-            let name_start = syntax::skip_lws(b, p + 1);
+            let name_start = if bare { p } else { syntax::skip_lws(b, p + 1) };
             let name_end = syntax::scan(b, name_start, TOKEN);
             if name_end == name_start {
                 return Err(ParamFault::Syntax(name_start));
@@ -221,6 +258,7 @@ impl<'a> Params<'a> {
                 raw: Cow::Borrowed(&s[first.min(end)..end]),
                 grammar: Grammar::Header,
                 plain,
+                prefixed,
             },
             end,
         ))
@@ -263,6 +301,7 @@ impl<'a> Params<'a> {
                 raw: Cow::Borrowed(&s[pos..p]),
                 grammar: Grammar::Header,
                 plain: true,
+                prefixed: true,
             },
             p,
         ))
@@ -275,6 +314,8 @@ impl<'a> Params<'a> {
             text: &self.raw,
             pos: 0,
             plain: self.plain,
+            first: !self.prefixed,
+            escapes: self.grammar == Grammar::Uri,
         }
     }
 
@@ -291,14 +332,24 @@ impl<'a> Params<'a> {
     /// The first parameter named `name` (ASCII case-insensitive; in a URI,
     /// escaped characters match their unescaped form, RFC 3261 §19.1.4).
     pub fn get(&self, name: &str) -> Option<Param<'_>> {
-        find(&self.raw, self.grammar, self.plain, name)
+        find(self.iter(), name)
     }
 
     /// [`Params::get`]'s value with the lifetime of the parsed text (`None`
     /// as well when the list was built rather than parsed).
     pub(crate) fn borrowed_value(&self, name: &str) -> Option<&'a str> {
         match self.raw {
-            Cow::Borrowed(raw) => find(raw, self.grammar, self.plain, name)?.value,
+            Cow::Borrowed(raw) => {
+                let iter = ParamsIter {
+                    raw: raw.as_bytes(),
+                    text: raw,
+                    pos: 0,
+                    plain: self.plain,
+                    first: !self.prefixed,
+                    escapes: self.grammar == Grammar::Uri,
+                };
+                find(iter, name)?.value
+            }
             Cow::Owned(_) => None,
         }
     }
@@ -354,8 +405,11 @@ impl<'a> Params<'a> {
         if value.is_some_and(|v| v.starts_with('"')) {
             self.plain = false;
         }
+        let separate = self.prefixed || !self.raw.is_empty();
         let raw = self.raw.to_mut();
-        raw.push(';');
+        if separate {
+            raw.push(';');
+        }
         raw.push_str(name);
         if let Some(v) = value {
             raw.push('=');
@@ -376,8 +430,11 @@ impl<'a> Params<'a> {
         let mut quoted = Vec::with_capacity(text.len() + 2);
         syntax::write_quoted(&mut quoted, text);
         self.plain = false;
+        let separate = self.prefixed || !self.raw.is_empty();
         let raw = self.raw.to_mut();
-        raw.push(';');
+        if separate {
+            raw.push(';');
+        }
         raw.push_str(name);
         raw.push('=');
         // write_quoted only writes bytes of `text` and ASCII.
@@ -395,6 +452,9 @@ impl<'a> Params<'a> {
         for p in self.iter().filter(|p| !p.is(name)) {
             plain &= !p.value.is_some_and(|v| v.starts_with('"'));
             write_param(&mut kept, p);
+        }
+        if !self.prefixed && kept.starts_with(';') {
+            kept.remove(0);
         }
         self.raw = Cow::Owned(kept);
         self.plain = plain;
@@ -420,8 +480,10 @@ impl<'a> Params<'a> {
             dst.extend_from_slice(self.raw.as_bytes());
             return;
         }
-        for p in self.iter() {
-            dst.push(b';');
+        for (i, p) in self.iter().enumerate() {
+            if self.prefixed || i > 0 {
+                dst.push(b';');
+            }
             dst.extend_from_slice(p.name.as_bytes());
             if let Some(v) = p.value {
                 dst.push(b'=');
@@ -436,38 +498,37 @@ impl<'a> Params<'a> {
             raw: Cow::Owned(self.raw.into_owned()),
             grammar: self.grammar,
             plain: self.plain,
+            prefixed: self.prefixed,
         }
     }
 }
 
-/// The first parameter named `name` in the wire text `raw`.
-fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<Param<'r>> {
-    let iter = || ParamsIter {
-        raw: raw.as_bytes(),
-        text: raw,
-        pos: 0,
-        plain,
-    };
-    if grammar == Grammar::Uri && raw.contains('%') {
-        return iter().find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true));
-    }
-    if !plain {
-        return iter().find(|p| p.is(name));
+/// The first parameter named `name` in the list `iter` walks.
+fn find<'r>(iter: ParamsIter<'r>, name: &str) -> Option<Param<'r>> {
+    let raw = iter.text;
+    let escaped = iter.escapes && raw.contains('%');
+    if escaped || !iter.plain {
+        // Escapes (URI parameters) or white space and quotes: walk properly.
+        return if escaped {
+            iter.clone()
+                .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true))
+        } else {
+            iter.clone().find(|p| p.is(name))
+        };
     }
     // `;name[=value]` segments: compare the name in place, and look for the
     // end of a segment only to skip it or to return its value.
     let b = raw.as_bytes();
     let n = name.len();
-    let mut at = 0;
-    while at < b.len() {
-        let start = at + 1;
-        let next_end = |from: usize| {
-            let mut e = from.min(b.len());
-            while e < b.len() && b[e] != b';' {
-                e += 1;
-            }
-            e
-        };
+    let next_end = |from: usize| {
+        let mut e = from.min(b.len());
+        while e < b.len() && b[e] != b';' {
+            e += 1;
+        }
+        e
+    };
+    let mut start = if iter.first { 0 } else { 1 };
+    while start <= b.len() {
         if b.get(start..start + n)
             .is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes()))
         {
@@ -488,7 +549,7 @@ fn find<'r>(raw: &'r str, grammar: Grammar, plain: bool, name: &str) -> Option<P
                 Some(_) => {}
             }
         }
-        at = next_end(start);
+        start = next_end(start) + 1;
     }
     None
 }
@@ -538,6 +599,10 @@ pub struct ParamsIter<'p> {
     text: &'p str,
     pos: usize,
     plain: bool,
+    /// The first parameter has no `;` before it.
+    first: bool,
+    /// `%HEX HEX` escapes count as the characters they stand for (URIs).
+    escapes: bool,
 }
 
 impl<'p> Iterator for ParamsIter<'p> {
@@ -546,7 +611,14 @@ impl<'p> Iterator for ParamsIter<'p> {
     fn next(&mut self) -> Option<Param<'p>> {
         let b = self.raw;
         if self.plain {
-            let start = self.pos + 1;
+            let start = if std::mem::take(&mut self.first) {
+                if b.is_empty() {
+                    return None;
+                }
+                0
+            } else {
+                self.pos + 1
+            };
             if start > b.len() {
                 return None;
             }
@@ -666,6 +738,33 @@ mod tests {
         assert_eq!(q.unescaped().unwrap().as_ref(), b"value");
         assert!(Params::parse_uri_at(";a=%zz", 0, any).is_err());
         assert!(Params::parse_uri_at(";=a", 0, any).is_err());
+    }
+
+    #[test]
+    fn lists_without_a_leading_semicolon() {
+        let s = "icid-value=1234bc9876e;icid-generated-at=192.0.6.8;orig-ioi=home1.net";
+        let (p, end) = Params::parse_list_at(s, 0, any).unwrap();
+        assert_eq!(end, s.len());
+        assert_eq!(p.len(), 3);
+        assert_eq!(p.value("icid-value"), Some("1234bc9876e"));
+        assert_eq!(p.value("orig-ioi"), Some("home1.net"));
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        assert_eq!(out, s.as_bytes());
+        let s = "ccf = \"x y\" ; ecf=[5555::b99:c88:d77:e66]";
+        let (p, _) = Params::parse_list_at(s, 0, any).unwrap();
+        assert_eq!(p.get("ccf").unwrap().unquoted().unwrap(), "x y");
+        assert_eq!(p.value("ecf"), Some("[5555::b99:c88:d77:e66]"));
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        assert_eq!(out, b"ccf=\"x y\";ecf=[5555::b99:c88:d77:e66]");
+        let mut built = Params::header_list();
+        built.push("icid-value", Some("abc")).unwrap();
+        built.push("orig-ioi", Some("x")).unwrap();
+        assert_eq!(built.as_str(), "icid-value=abc;orig-ioi=x");
+        assert!(built.remove("icid-value"));
+        assert_eq!(built.as_str(), "orig-ioi=x");
+        assert!(Params::parse_list_at(";a", 0, any).is_err());
     }
 
     #[test]

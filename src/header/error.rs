@@ -39,6 +39,8 @@ pub enum HeaderErrorKind {
     ParamValue,
     /// A parameter appears twice where that is not allowed.
     DuplicateParam,
+    /// A parameter the header requires is missing.
+    MissingParam,
     /// More parameters than the parser accepts in one value.
     TooManyParams,
     /// The sent-protocol of a Via is malformed.
@@ -73,6 +75,7 @@ impl fmt::Display for HeaderErrorKind {
             HeaderErrorKind::Param => f.write_str("malformed parameter"),
             HeaderErrorKind::ParamValue => f.write_str("invalid parameter value"),
             HeaderErrorKind::DuplicateParam => f.write_str("duplicate parameter"),
+            HeaderErrorKind::MissingParam => f.write_str("required parameter missing"),
             HeaderErrorKind::TooManyParams => f.write_str("too many parameters"),
             HeaderErrorKind::Protocol => f.write_str("malformed sent-protocol"),
             HeaderErrorKind::Host => f.write_str("invalid host"),

@@ -18,6 +18,7 @@
 //! assert_eq!(out, b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport");
 //! ```
 
+mod alert_info;
 mod allow;
 mod auth;
 mod call_id;
@@ -26,17 +27,21 @@ mod content_length;
 mod content_type;
 mod cseq;
 mod error;
+mod event;
 mod expires;
 mod from;
 mod max_forwards;
 mod name;
 mod name_addr;
 mod option_tag;
+mod p_charging_vector;
 mod record_route;
 mod route;
+mod shapes;
 mod to;
 mod via;
 
+pub use alert_info::AlertInfo;
 pub use allow::Allow;
 pub use auth::{
     AuthParams, AuthenticationInfo, Authorization, Challenge, Credentials, ProxyAuthenticate,
@@ -48,12 +53,14 @@ pub use content_length::ContentLength;
 pub use content_type::{ContentType, MediaType};
 pub use cseq::CSeq;
 pub use error::{HeaderError, HeaderErrorKind};
+pub use event::Event;
 pub use expires::Expires;
 pub use from::From;
 pub use max_forwards::MaxForwards;
 pub use name::{HeaderName, UnknownHeaderName};
 pub use name_addr::NameAddr;
 pub use option_tag::{ProxyRequire, Require, Supported, Unsupported};
+pub use p_charging_vector::PChargingVector;
 pub use record_route::RecordRoute;
 pub use route::Route;
 pub use to::To;
@@ -196,6 +203,40 @@ impl<'a> Cursor<'a> {
             })?;
         self.pos = end;
         Ok(params)
+    }
+
+    /// Parses `generic-param *( SEMI generic-param )`: a value made of
+    /// parameters only. An empty value is [`HeaderErrorKind::Empty`].
+    pub(crate) fn param_list(
+        &mut self,
+        check: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) -> Result<Params<'a>, HeaderError> {
+        if self.peek().is_none() {
+            return Err(self.error(HeaderErrorKind::Empty));
+        }
+        let (params, end) =
+            Params::parse_list_at(self.s, self.pos, check).map_err(|f| match f {
+                ParamFault::Syntax(p) => HeaderError::new(HeaderErrorKind::Param, p),
+                ParamFault::Value(p) => HeaderError::new(HeaderErrorKind::ParamValue, p),
+            })?;
+        self.pos = end;
+        Ok(params)
+    }
+
+    /// Parses `LAQUOT absoluteURI RAQUOT`.
+    pub(crate) fn angle_uri(&mut self) -> Result<crate::uri::Uri<'a>, HeaderError> {
+        self.skip_lws();
+        if !self.eat(b'<') {
+            return Err(self.error(HeaderErrorKind::AngleBracket));
+        }
+        let open = self.pos;
+        let close = memchr::memchr(b'>', &self.bytes()[open..])
+            .map(|off| open + off)
+            .ok_or(HeaderError::new(HeaderErrorKind::AngleBracket, open))?;
+        let uri = crate::uri::Uri::parse(&self.s[open..close])
+            .map_err(|e| HeaderError::from_uri(e, open))?;
+        self.pos = close + 1;
+        Ok(uri)
     }
 
     /// Requires that only white space is left.
