@@ -83,6 +83,7 @@ pub mod header;
 pub mod message;
 mod method;
 pub mod params;
+pub mod random;
 mod status;
 mod syntax;
 mod transport;

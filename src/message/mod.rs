@@ -3,6 +3,7 @@
 //! ([RFC 3261 §7](https://www.rfc-editor.org/rfc/rfc3261#section-7),
 //! [§18.3](https://www.rfc-editor.org/rfc/rfc3261#section-18.3)).
 
+mod build;
 mod config;
 mod error;
 mod framing;
@@ -14,6 +15,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
+pub use build::{BuildError, RequestBuilder, ResponseBuilder};
 pub use config::ParseConfig;
 pub use error::{ParseError, ParseErrorKind};
 pub use framing::{FlowSide, Frame, frame};

@@ -161,6 +161,41 @@ fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>
 }
 
 pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
+    check_structure(msg)?;
+    let Some(method) = msg.method() else {
+        return Ok(());
+    };
+    let uri = check_request_line(msg)?;
+    if !policy
+        .uri_schemes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(uri.scheme()))
+    {
+        return Err(ValidationError::UnsupportedUriScheme);
+    }
+    match policy.role {
+        Role::Proxy => {
+            if check_first::<MaxForwards>(msg)? == Some(MaxForwards(0)) {
+                return Err(ValidationError::TooManyHops);
+            }
+            if policy.any_unsupported(msg, HeaderName::ProxyRequire) {
+                return Err(ValidationError::BadExtension(HeaderName::ProxyRequire));
+            }
+        }
+        Role::UserAgent => {
+            // Require is ignored in CANCEL and in ACK (RFC 3261 §8.2.2.3).
+            let ignores_require = matches!(method, Method::Ack | Method::Cancel);
+            if !ignores_require && policy.any_unsupported(msg, HeaderName::Require) {
+                return Err(ValidationError::BadExtension(HeaderName::Require));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The checks every message gets, request or response: version, mandatory
+/// and single-valued headers, and the typed core headers.
+pub(crate) fn check_structure(msg: &MessageRef<'_>) -> Result<(), ValidationError> {
     let version = msg.version();
     if version != Version::SIP_2_0 {
         return Err(ValidationError::UnsupportedVersion(version));
@@ -178,13 +213,12 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
             return Err(ValidationError::DuplicateHeader(name));
         }
     }
-
     check_all::<Via<'_>>(msg)?;
     check_first::<header::From<'_>>(msg)?;
     check_first::<To<'_>>(msg)?;
     check_first::<CallId<'_>>(msg)?;
-    let cseq = check_first::<CSeq<'_>>(msg)?;
-    let max_forwards = check_first::<MaxForwards>(msg)?;
+    check_first::<CSeq<'_>>(msg)?;
+    check_first::<MaxForwards>(msg)?;
     check_all::<Contact<'_>>(msg)?;
     check_all::<Route<'_>>(msg)?;
     check_all::<RecordRoute<'_>>(msg)?;
@@ -195,10 +229,13 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
     check_all::<Supported<'_>>(msg)?;
     check_all::<Unsupported<'_>>(msg)?;
     check_all::<Allow<'_>>(msg)?;
+    Ok(())
+}
 
-    let Some(method) = msg.method() else {
-        return Ok(());
-    };
+/// The checks of a request's start line: a Request-URI that parses and has
+/// no headers, and a CSeq method equal to the request method. Returns the
+/// Request-URI.
+pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, ValidationError> {
     let uri = msg
         .request_uri()
         .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
@@ -208,32 +245,9 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
     {
         return Err(ValidationError::RequestUriHeaders);
     }
-    if cseq.is_some_and(|c| c.method != method) {
+    let cseq = check_first::<CSeq<'_>>(msg)?;
+    if cseq.is_some_and(|c| Some(c.method) != msg.method()) {
         return Err(ValidationError::CSeqMethodMismatch);
     }
-    if !policy
-        .uri_schemes
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(uri.scheme()))
-    {
-        return Err(ValidationError::UnsupportedUriScheme);
-    }
-    match policy.role {
-        Role::Proxy => {
-            if max_forwards == Some(MaxForwards(0)) {
-                return Err(ValidationError::TooManyHops);
-            }
-            if policy.any_unsupported(msg, HeaderName::ProxyRequire) {
-                return Err(ValidationError::BadExtension(HeaderName::ProxyRequire));
-            }
-        }
-        Role::UserAgent => {
-            // Require is ignored in CANCEL and in ACK (RFC 3261 §8.2.2.3).
-            let ignores_require = matches!(method, Method::Ack | Method::Cancel);
-            if !ignores_require && policy.any_unsupported(msg, HeaderName::Require) {
-                return Err(ValidationError::BadExtension(HeaderName::Require));
-            }
-        }
-    }
-    Ok(())
+    Ok(uri)
 }

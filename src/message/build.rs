@@ -1,0 +1,607 @@
+//! Building messages: requests and responses from scratch, and the messages a
+//! stack derives from others (RFC 3261 §8.2.6, §9.1, §17.1.1.3).
+//!
+//! Builders write the message once into one buffer, add Content-Length, parse
+//! the result into a [`Message`] and check it the way a receiver would
+//! (mandatory headers present, single-valued ones once, core headers well
+//! formed, CSeq method matching), so a built message is never one imsip would
+//! reject.
+
+use bytes::Bytes;
+use thiserror::Error;
+
+use super::validate::{self, ValidationError};
+use super::{Message, MessageRef, ParseError};
+use crate::header::{HeaderName, MediaType, TypedHeader};
+use crate::method::Method;
+use crate::status::StatusCode;
+use crate::syntax;
+use crate::uri::Uri;
+
+/// Why a message could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A header the message must carry is missing (RFC 3261 §8.1.1).
+    #[error("missing {0} header")]
+    MissingHeader(HeaderName),
+    /// A header name is not a token.
+    #[error("invalid header name {0:?}")]
+    InvalidName(String),
+    /// A header value or reason phrase holds a line break, which would start
+    /// a new line.
+    #[error("line break in the value of {0}")]
+    LineBreak(String),
+    /// Content-Length is the builder's to write.
+    #[error("Content-Length is computed by the builder")]
+    ContentLength,
+    /// The message parses but a receiver would reject it.
+    #[error("the message would be rejected: {0}")]
+    Invalid(ValidationError),
+    /// The message does not parse (a value broke the message structure).
+    #[error("the message does not parse: {0}")]
+    Parse(ParseError),
+    /// The message to derive from does not allow it (a CANCEL of a request
+    /// other than INVITE, a response to a response, ...).
+    #[error("cannot derive: {0}")]
+    Unsuitable(&'static str),
+}
+
+/// Header fields in order, as written.
+#[derive(Clone, Debug, Default)]
+struct Fields {
+    fields: Vec<(String, String)>,
+    error: Option<BuildError>,
+}
+
+impl Fields {
+    fn push_raw(&mut self, name: &str, value: &str) {
+        if self.error.is_some() {
+            return;
+        }
+        if !syntax::is_token(name.as_bytes()) {
+            self.error = Some(BuildError::InvalidName(name.to_owned()));
+        } else if HeaderName::from_bytes(name.as_bytes()) == Some(HeaderName::ContentLength) {
+            self.error = Some(BuildError::ContentLength);
+        } else if has_bad_line_break(value.as_bytes()) {
+            self.error = Some(BuildError::LineBreak(name.to_owned()));
+        } else {
+            self.fields.push((name.to_owned(), value.trim().to_owned()));
+        }
+    }
+
+    fn push_typed<'h, H: TypedHeader<'h>>(&mut self, value: &H) {
+        let mut out = Vec::new();
+        value.encode(&mut out);
+        self.push_raw(H::NAME.as_str(), &String::from_utf8_lossy(&out));
+    }
+
+    fn write(&self, dst: &mut Vec<u8>) {
+        for (name, value) in &self.fields {
+            dst.extend_from_slice(name.as_bytes());
+            dst.extend_from_slice(b": ");
+            dst.extend_from_slice(value.as_bytes());
+            dst.extend_from_slice(b"\r\n");
+        }
+    }
+}
+
+/// A line break is allowed only as a fold (CRLF followed by SP or HT).
+fn has_bad_line_break(v: &[u8]) -> bool {
+    v.iter().enumerate().any(|(i, &b)| match b {
+        b'\r' => v.get(i + 1) != Some(&b'\n') || !matches!(v.get(i + 2), Some(b' ' | b'\t')),
+        b'\n' => i == 0 || v[i - 1] != b'\r',
+        _ => false,
+    })
+}
+
+/// Builds a request.
+///
+/// The request must end up with Via, From, To, Call-ID, CSeq (with the
+/// request's method) and Max-Forwards; Content-Length is written by
+/// [`RequestBuilder::build`].
+///
+/// ```
+/// use imsip::header::{CSeq, MaxForwards, NameAddr, To};
+/// use imsip::message::RequestBuilder;
+/// use imsip::random::{self, SeededRandom};
+/// use imsip::uri::Uri;
+/// use imsip::{Method, StatusCode};
+///
+/// let mut rng = SeededRandom::new(1);
+/// let uri = Uri::parse("sip:bob@biloxi.example.com").unwrap();
+/// let branch = random::branch(&mut rng);
+/// let tag = random::tag(&mut rng);
+/// let call_id = random::call_id(&mut rng, Some("atlanta.example.com"));
+/// let invite = RequestBuilder::new(Method::Invite, &uri)
+///     .raw_header("Via", &format!("SIP/2.0/UDP pc33.atlanta.example.com;branch={branch}"))
+///     .header(&MaxForwards(70))
+///     .raw_header("From", &format!("Alice <sip:alice@atlanta.example.com>;tag={tag}"))
+///     .header(&To::new(NameAddr::new(uri.clone())))
+///     .raw_header("Call-ID", &call_id)
+///     .header(&CSeq { seq: 1, method: Method::Invite })
+///     .build()
+///     .unwrap();
+/// assert_eq!(invite.as_ref().via().unwrap().branch(), Some(branch.as_str()));
+///
+/// // The UAS answers (RFC 3261 §8.2.6): Via, From, To, Call-ID and CSeq copied,
+/// // a To tag added.
+/// let ringing = invite.as_ref().response(StatusCode::RINGING).unwrap()
+///     .to_tag(&random::tag(&mut rng))
+///     .build()
+///     .unwrap();
+/// assert_eq!(ringing.as_ref().cseq().unwrap(), invite.as_ref().cseq().unwrap());
+/// assert!(ringing.as_ref().to_tag().unwrap().is_some());
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct RequestBuilder {
+    method: String,
+    uri: String,
+    fields: Fields,
+    body: Bytes,
+}
+
+impl RequestBuilder {
+    /// A request of `method` to `uri`, without headers yet.
+    pub fn new(method: Method<'_>, uri: &Uri<'_>) -> Self {
+        RequestBuilder {
+            method: method.as_str().to_owned(),
+            uri: uri.to_string(),
+            fields: Fields::default(),
+            body: Bytes::new(),
+        }
+    }
+
+    /// Appends a typed header, in canonical form.
+    pub fn header<'h, H: TypedHeader<'h>>(mut self, value: &H) -> Self {
+        self.fields.push_typed(value);
+        self
+    }
+
+    /// Appends a header field as text. Checked when built: the name must be a
+    /// token and the value must not break the line.
+    pub fn raw_header(mut self, name: &str, value: &str) -> Self {
+        self.fields.push_raw(name, value);
+        self
+    }
+
+    /// Sets the body and its Content-Type.
+    pub fn body(mut self, content_type: &MediaType<'_>, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        let mut ct = Vec::new();
+        content_type.encode(&mut ct);
+        self.fields.push_raw(
+            HeaderName::ContentType.as_str(),
+            &String::from_utf8_lossy(&ct),
+        );
+        self
+    }
+
+    /// Writes, parses and checks the request.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when a header is missing or malformed, or the message
+    /// would not pass [`MessageRef::validate`]'s structural checks.
+    pub fn build(self) -> Result<Message, BuildError> {
+        if let Some(e) = self.fields.error {
+            return Err(e);
+        }
+        let mut out = Vec::with_capacity(256 + self.body.len());
+        out.extend_from_slice(self.method.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(self.uri.as_bytes());
+        out.extend_from_slice(b" SIP/2.0\r\n");
+        self.fields.write(&mut out);
+        finish(out, &self.body, true)
+    }
+}
+
+/// Builds a response.
+///
+/// The response must end up with Via, From, To, Call-ID and CSeq, usually
+/// copied from the request by [`MessageRef::response`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ResponseBuilder {
+    status: StatusCode,
+    reason: Option<String>,
+    fields: Fields,
+    body: Bytes,
+}
+
+impl ResponseBuilder {
+    /// A response with `status` and its standard reason phrase, without
+    /// headers yet.
+    pub fn new(status: StatusCode) -> Self {
+        ResponseBuilder {
+            status,
+            reason: None,
+            fields: Fields::default(),
+            body: Bytes::new(),
+        }
+    }
+
+    /// Replaces the standard reason phrase.
+    pub fn reason(mut self, reason: &str) -> Self {
+        if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
+            self.fields.error = Some(BuildError::LineBreak("reason phrase".into()));
+        }
+        self.reason = Some(reason.to_owned());
+        self
+    }
+
+    /// Appends a typed header, in canonical form.
+    pub fn header<'h, H: TypedHeader<'h>>(mut self, value: &H) -> Self {
+        self.fields.push_typed(value);
+        self
+    }
+
+    /// Appends a header field as text.
+    pub fn raw_header(mut self, name: &str, value: &str) -> Self {
+        self.fields.push_raw(name, value);
+        self
+    }
+
+    /// Adds `;tag=<tag>` to the To header when it has no tag yet (RFC 3261
+    /// §8.2.6.2: a UAS tags every response but 100 Trying). A To that has a
+    /// tag keeps it.
+    pub fn to_tag(mut self, tag: &str) -> Self {
+        if !syntax::is_token(tag.as_bytes()) {
+            self.fields.error = Some(BuildError::Invalid(ValidationError::InvalidHeader(
+                crate::header::HeaderError::new(crate::header::HeaderErrorKind::Token, 0)
+                    .in_header(HeaderName::To),
+            )));
+            return self;
+        }
+        for (name, value) in &mut self.fields.fields {
+            if HeaderName::from_bytes(name.as_bytes()) == Some(HeaderName::To) {
+                if crate::header::tag_of(value).ok().flatten().is_none() {
+                    value.push_str(";tag=");
+                    value.push_str(tag);
+                }
+                break;
+            }
+        }
+        self
+    }
+
+    /// Sets the body and its Content-Type.
+    pub fn body(mut self, content_type: &MediaType<'_>, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        let mut ct = Vec::new();
+        content_type.encode(&mut ct);
+        self.fields.push_raw(
+            HeaderName::ContentType.as_str(),
+            &String::from_utf8_lossy(&ct),
+        );
+        self
+    }
+
+    /// Writes, parses and checks the response.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when a header is missing or malformed.
+    pub fn build(self) -> Result<Message, BuildError> {
+        if let Some(e) = self.fields.error {
+            return Err(e);
+        }
+        let mut out = Vec::with_capacity(256 + self.body.len());
+        out.extend_from_slice(b"SIP/2.0 ");
+        syntax::write_u64(&mut out, u64::from(self.status.as_u16()));
+        out.push(b' ');
+        out.extend_from_slice(
+            self.reason
+                .as_deref()
+                .unwrap_or(self.status.reason_phrase())
+                .as_bytes(),
+        );
+        out.extend_from_slice(b"\r\n");
+        self.fields.write(&mut out);
+        finish(out, &self.body, false)
+    }
+}
+
+/// Adds Content-Length and the body, parses, and checks.
+fn finish(mut out: Vec<u8>, body: &[u8], request: bool) -> Result<Message, BuildError> {
+    out.extend_from_slice(b"Content-Length: ");
+    syntax::write_u64(&mut out, body.len() as u64);
+    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(body);
+    let msg = Message::parse(Bytes::from(out)).map_err(BuildError::Parse)?;
+    {
+        let m = msg.as_ref();
+        if request && m.get_known(HeaderName::MaxForwards).is_none() {
+            return Err(BuildError::MissingHeader(HeaderName::MaxForwards));
+        }
+        validate::check_structure(&m).map_err(|e| match e {
+            ValidationError::MissingHeader(h) => BuildError::MissingHeader(h),
+            other => BuildError::Invalid(other),
+        })?;
+        if request {
+            validate::check_request_line(&m).map_err(BuildError::Invalid)?;
+        }
+    }
+    Ok(msg)
+}
+
+/// Header values of `name` in `msg`, each field's value as written.
+fn values<'m, 'a>(msg: &'m MessageRef<'a>, name: HeaderName) -> impl Iterator<Item = &'a str> + 'm {
+    msg.get_all_known(name)
+        .filter_map(|h| std::str::from_utf8(h.value()).ok())
+}
+
+fn required<'a>(msg: &MessageRef<'a>, name: HeaderName) -> Result<&'a str, BuildError> {
+    values(msg, name)
+        .next()
+        .ok_or(BuildError::MissingHeader(name))
+}
+
+/// The top Via value of `msg` (the first element of the first Via field).
+fn top_via<'a>(msg: &MessageRef<'a>) -> Result<&'a str, BuildError> {
+    let first = msg
+        .values(HeaderName::Via)
+        .next()
+        .ok_or(BuildError::MissingHeader(HeaderName::Via))?;
+    std::str::from_utf8(first).map_err(|_| BuildError::MissingHeader(HeaderName::Via))
+}
+
+impl<'a> MessageRef<'a> {
+    /// Starts the response to this request with `status` (RFC 3261 §8.2.6):
+    /// every Via field in order, From, To, Call-ID and CSeq are copied as
+    /// received, and a 100 Trying copies Timestamp (§8.2.6.1). Add the To
+    /// tag with [`ResponseBuilder::to_tag`].
+    ///
+    /// # Errors
+    /// [`BuildError::Unsuitable`] for a response, or
+    /// [`BuildError::MissingHeader`] when one of those headers is missing.
+    pub fn response(&self, status: StatusCode) -> Result<ResponseBuilder, BuildError> {
+        if !self.is_request() {
+            return Err(BuildError::Unsuitable("a response cannot be answered"));
+        }
+        let mut b = ResponseBuilder::new(status);
+        for via in values(self, HeaderName::Via) {
+            b = b.raw_header("Via", via);
+        }
+        for name in [
+            HeaderName::From,
+            HeaderName::To,
+            HeaderName::CallId,
+            HeaderName::CSeq,
+        ] {
+            b = b.raw_header(name.as_str(), required(self, name)?);
+        }
+        if status == StatusCode::TRYING
+            && let Some(ts) = values(self, HeaderName::Timestamp).next()
+        {
+            b = b.raw_header("Timestamp", ts);
+        }
+        Ok(b)
+    }
+
+    /// Builds the CANCEL for this INVITE (RFC 3261 §9.1): same Request-URI,
+    /// Call-ID, From, To and CSeq number, a single Via equal to the top Via,
+    /// the Route fields, and Max-Forwards 70.
+    ///
+    /// # Errors
+    /// [`BuildError::Unsuitable`] unless this is an INVITE request, or
+    /// [`BuildError::MissingHeader`].
+    pub fn cancel(&self) -> Result<RequestBuilder, BuildError> {
+        if self.method() != Some(Method::Invite) {
+            return Err(BuildError::Unsuitable("only an INVITE can be cancelled"));
+        }
+        self.derived(Method::Cancel, None)
+    }
+
+    /// Builds the ACK that the INVITE client transaction sends for a non-2xx
+    /// final `response` to this INVITE (RFC 3261 §17.1.1.3): Request-URI,
+    /// Call-ID, From, CSeq number and Route from the INVITE, To from the
+    /// response (with its tag), a single Via equal to the INVITE's top Via,
+    /// and Max-Forwards 70.
+    ///
+    /// # Errors
+    /// [`BuildError::Unsuitable`] unless this is an INVITE and `response` a
+    /// final non-2xx response, or [`BuildError::MissingHeader`].
+    pub fn ack(&self, response: &MessageRef<'_>) -> Result<RequestBuilder, BuildError> {
+        if self.method() != Some(Method::Invite) {
+            return Err(BuildError::Unsuitable("only an INVITE is acknowledged"));
+        }
+        match response.status() {
+            Some(s) if s.is_final() && !s.is_success() => {}
+            _ => {
+                return Err(BuildError::Unsuitable(
+                    "the transaction acknowledges non-2xx final responses only",
+                ));
+            }
+        }
+        let to = required(response, HeaderName::To)?;
+        self.derived(Method::Ack, Some(to))
+    }
+
+    /// CANCEL and ACK: the same Request-URI, Call-ID, From, To (or `to`),
+    /// CSeq number with `method`, top Via and Routes.
+    fn derived(&self, method: Method<'_>, to: Option<&str>) -> Result<RequestBuilder, BuildError> {
+        let cseq = self
+            .cseq()
+            .map_err(|_| BuildError::MissingHeader(HeaderName::CSeq))?;
+        let mut b = RequestBuilder {
+            method: method.as_str().to_owned(),
+            uri: self.request_uri_str().unwrap_or_default().to_owned(),
+            fields: Fields::default(),
+            body: Bytes::new(),
+        }
+        .raw_header("Via", top_via(self)?)
+        .raw_header("Max-Forwards", "70")
+        .raw_header("From", required(self, HeaderName::From)?)
+        .raw_header(
+            "To",
+            match to {
+                Some(t) => t,
+                None => required(self, HeaderName::To)?,
+            },
+        )
+        .raw_header("Call-ID", required(self, HeaderName::CallId)?)
+        .raw_header("CSeq", &format!("{} {}", cseq.seq, method));
+        for route in values(self, HeaderName::Route) {
+            b = b.raw_header("Route", route);
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::{CSeq, ContentType, NameAddr, To};
+
+    const INVITE: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8;received=192.0.2.1\r\n\
+Via: SIP/2.0/UDP bigbox3.site3.atlanta.example.com;branch=z9hG4bK77ef4c2312983.1, SIP/2.0/UDP p1.example.com;branch=z9hG4bKx\r\n\
+Max-Forwards: 70\r\n\
+Route: <sip:p2.example.com;lr>\r\n\
+Route: <sip:p3.example.com;lr>\r\n\
+To: Bob <sip:bob@biloxi.example.com>\r\n\
+From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+Timestamp: 54\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+Content-Length: 0\r\n\r\n";
+
+    #[test]
+    fn response_copies_what_8_2_6_says() {
+        let req = MessageRef::parse(INVITE).unwrap();
+        let trying = req.response(StatusCode::TRYING).unwrap().build().unwrap();
+        let t = trying.as_ref();
+        assert_eq!(t.status(), Some(StatusCode::TRYING));
+        let vias: Vec<&[u8]> = t.values(HeaderName::Via).collect();
+        let req_vias: Vec<&[u8]> = req.values(HeaderName::Via).collect();
+        assert_eq!(vias, req_vias);
+        assert_eq!(t.get("Timestamp").unwrap().value(), b"54");
+        assert_eq!(t.to_tag().unwrap(), None);
+        let ok = req
+            .response(StatusCode::OK)
+            .unwrap()
+            .to_tag("a6c85cf")
+            .build()
+            .unwrap();
+        let o = ok.as_ref();
+        assert_eq!(o.to_tag().unwrap(), Some("a6c85cf"));
+        assert!(o.get("Timestamp").is_none());
+        assert_eq!(o.from_tag().unwrap(), Some("1928301774"));
+        assert_eq!(o.cseq().unwrap(), req.cseq().unwrap());
+        assert!(o.validate().is_ok());
+        // An existing To tag is kept.
+        let again = ok.as_ref();
+        let b = ResponseBuilder::new(StatusCode::OK)
+            .raw_header("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
+            .raw_header("From", "<sip:a@b>;tag=1")
+            .raw_header("To", "<sip:c@d>;tag=keep")
+            .raw_header("Call-ID", "x")
+            .raw_header("CSeq", "1 INVITE")
+            .to_tag("other")
+            .build()
+            .unwrap();
+        assert_eq!(b.as_ref().to_tag().unwrap(), Some("keep"));
+        assert!(again.response(StatusCode::OK).is_err());
+    }
+
+    #[test]
+    fn cancel_and_ack() {
+        let req = MessageRef::parse(INVITE).unwrap();
+        let cancel = req.cancel().unwrap().build().unwrap();
+        let c = cancel.as_ref();
+        assert_eq!(c.method(), Some(Method::Cancel));
+        assert_eq!(c.request_uri_str(), req.request_uri_str());
+        assert_eq!(c.values(HeaderName::Via).count(), 1);
+        assert_eq!(c.via().unwrap(), req.via().unwrap());
+        assert_eq!(
+            c.cseq().unwrap(),
+            CSeq {
+                seq: 314159,
+                method: Method::Cancel
+            }
+        );
+        assert_eq!(c.get_all_known(HeaderName::Route).count(), 2);
+        assert!(c.validate().is_ok());
+
+        let busy = req
+            .response(StatusCode::BUSY_HERE)
+            .unwrap()
+            .to_tag("8321234356")
+            .build()
+            .unwrap();
+        let ack = req.ack(&busy.as_ref()).unwrap().build().unwrap();
+        let a = ack.as_ref();
+        assert_eq!(a.method(), Some(Method::Ack));
+        assert_eq!(a.to_tag().unwrap(), Some("8321234356"));
+        assert_eq!(a.cseq().unwrap().seq, 314159);
+        assert_eq!(a.values(HeaderName::Via).count(), 1);
+        assert!(a.validate().is_ok());
+
+        let ok = req
+            .response(StatusCode::OK)
+            .unwrap()
+            .to_tag("x")
+            .build()
+            .unwrap();
+        assert!(matches!(
+            req.ack(&ok.as_ref()),
+            Err(BuildError::Unsuitable(_))
+        ));
+        assert!(matches!(a.cancel(), Err(BuildError::Unsuitable(_))));
+    }
+
+    #[test]
+    fn builders_refuse_incomplete_or_broken_requests() {
+        let uri = Uri::parse("sip:bob@example.com").unwrap();
+        let base = || {
+            RequestBuilder::new(Method::Options, &uri)
+                .raw_header("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
+                .raw_header("From", "<sip:a@b>;tag=1")
+                .header(&To::new(NameAddr::new(uri.clone())))
+                .raw_header("Call-ID", "x@y")
+        };
+        assert_eq!(
+            base().raw_header("CSeq", "1 OPTIONS").build().unwrap_err(),
+            BuildError::MissingHeader(HeaderName::MaxForwards)
+        );
+        assert_eq!(
+            base().raw_header("Max-Forwards", "70").build().unwrap_err(),
+            BuildError::MissingHeader(HeaderName::CSeq)
+        );
+        assert_eq!(
+            base()
+                .raw_header("Max-Forwards", "70")
+                .raw_header("CSeq", "1 INVITE")
+                .build()
+                .unwrap_err(),
+            BuildError::Invalid(ValidationError::CSeqMethodMismatch)
+        );
+        assert_eq!(
+            base()
+                .raw_header("X-Evil", "a\r\nVia: injected")
+                .build()
+                .unwrap_err(),
+            BuildError::LineBreak("X-Evil".into())
+        );
+        assert_eq!(
+            base().raw_header("Bad Name", "x").build().unwrap_err(),
+            BuildError::InvalidName("Bad Name".into())
+        );
+        assert_eq!(
+            base().raw_header("l", "5").build().unwrap_err(),
+            BuildError::ContentLength
+        );
+        let sdp = ContentType::parse("application/sdp").unwrap().0;
+        let msg = base()
+            .raw_header("Max-Forwards", "70")
+            .raw_header("CSeq", "1 OPTIONS")
+            .body(&sdp, &b"v=0\r\n"[..])
+            .build()
+            .unwrap();
+        assert_eq!(msg.as_ref().content_length(), Some(5));
+        assert_eq!(&msg.body()[..], b"v=0\r\n");
+        assert!(msg.as_ref().validate().is_ok());
+    }
+}
