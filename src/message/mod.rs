@@ -5,6 +5,7 @@
 
 mod build;
 mod config;
+mod edit;
 mod error;
 mod framing;
 mod parse;
@@ -17,6 +18,7 @@ use bytes::Bytes;
 
 pub use build::{BuildError, RequestBuilder, ResponseBuilder};
 pub use config::ParseConfig;
+pub use edit::Editor;
 pub use error::{ParseError, ParseErrorKind};
 pub use framing::{FlowSide, Frame, frame};
 pub use validate::{Policy, Role, ValidationError};
@@ -111,6 +113,15 @@ impl<'a> HeaderRef<'a> {
         } else {
             ListOrSingle::Single(Some(self.value))
         }
+    }
+}
+
+/// Whether a field named `written` is a `wanted` field: known names match in
+/// any case and form, other names ignoring ASCII case.
+pub(crate) fn same_header_name(written: &str, wanted: &str) -> bool {
+    match HeaderName::from_bytes(wanted.as_bytes()) {
+        Some(n) => HeaderName::from_bytes(written.as_bytes()) == Some(n),
+        None => written.eq_ignore_ascii_case(wanted),
     }
 }
 

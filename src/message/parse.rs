@@ -110,6 +110,9 @@ pub(crate) struct Index {
     pub(crate) headers: SmallVec<[Entry; INLINE_HEADERS]>,
     /// Position + 1 in `headers` of the first field of each [`HOT`] header.
     pub(crate) hot: [u16; HOT.len()],
+    /// Where the empty line that ends the header section starts (the end of
+    /// the last header field).
+    pub(crate) head_end: u32,
     pub(crate) body_start: u32,
     /// Length of the message: start line, headers and body.
     pub(crate) len: u32,
@@ -154,6 +157,7 @@ impl Index {
             },
             headers: SmallVec::new(),
             hot: [0; HOT.len()],
+            head_end: 0,
             body_start: 0,
             len: 0,
             content_length: None,
@@ -332,6 +336,7 @@ pub(crate) fn parse(
         }
         _ => buf.len(),
     };
+    index.head_end = pos as u32;
     index.body_start = body_start as u32;
     index.len = len as u32;
     Ok(())
