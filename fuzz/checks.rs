@@ -90,6 +90,15 @@ pub(crate) fn message(data: &[u8]) {
         let mut out = Vec::new();
         m.encode(&mut out);
         assert_eq!(out, m.as_bytes());
+        if let Ok(mp) = imsip::multipart::Multipart::from_message(&m) {
+            for part in mp.parts().flatten() {
+                let _ = (
+                    part.content_type(),
+                    part.headers().count(),
+                    part.body().len(),
+                );
+            }
+        }
         let owned = m.to_message();
         assert_eq!(owned.as_ref().header_count(), m.header_count());
     }

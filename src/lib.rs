@@ -82,6 +82,7 @@
 pub mod header;
 pub mod message;
 mod method;
+pub mod multipart;
 pub mod params;
 pub mod random;
 mod status;
