@@ -79,6 +79,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+pub mod auth;
 pub mod header;
 pub mod message;
 mod method;
