@@ -16,9 +16,13 @@ fn hex<const N: usize>(s: &str) -> [u8; N] {
 
 fn rows(file: &str) -> Vec<Vec<String>> {
     let text = String::from_utf8(common::data(file)).unwrap();
-    let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let _header = lines.next();
-    lines.map(|l| l.split('\t').map(str::to_owned).collect()).collect()
+    lines
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
 }
 
 #[test]
@@ -38,7 +42,12 @@ fn ts35208_all_sets() {
         assert_eq!(from_op.opc().expose(), &opc, "set {} OPc", r[0]);
         for m in [from_op, Milenage::with_opc(&k, &opc)] {
             assert_eq!(m.f1(&rand, &sqn, &amf), hex::<8>(&r[7]), "set {} f1", r[0]);
-            assert_eq!(m.f1_star(&rand, &sqn, &amf), hex::<8>(&r[8]), "set {} f1*", r[0]);
+            assert_eq!(
+                m.f1_star(&rand, &sqn, &amf),
+                hex::<8>(&r[8]),
+                "set {} f1*",
+                r[0]
+            );
             let out = m.f2345(&rand);
             assert_eq!(out.res.expose(), &hex::<8>(&r[9]), "set {} f2", r[0]);
             assert_eq!(out.ck.expose(), &hex::<16>(&r[10]), "set {} f3", r[0]);
@@ -79,5 +88,8 @@ fn debug_shows_no_key() {
     assert_eq!(format!("{m:?}"), "Milenage(<redacted>)");
     let out = m.f2345(&[0x33; 16]);
     let shown = format!("{out:?}");
-    assert!(!shown.contains("0x") && shown.contains("redacted"), "{shown}");
+    assert!(
+        !shown.contains("0x") && shown.contains("redacted"),
+        "{shown}"
+    );
 }

@@ -5,6 +5,8 @@
 //! and the time). Keys, OPc, CK, IK, RES and password hashes live in
 //! [`Secret`]s: wiped on drop, never printed, compared in constant time.
 
+pub mod aka;
+pub mod digest;
 pub mod milenage;
 mod secret;
 

@@ -1,0 +1,428 @@
+//! Authentication and Key Agreement ([3GPP TS 33.102 §6.3](https://www.3gpp.org/dynareport/33102.htm),
+//! TS 33.203 for IMS) on both sides, and its use in SIP Digest (RFC 3310
+//! AKAv1-MD5, RFC 4169 AKAv2-MD5).
+//!
+//! Network side (HSS / AuC): [`SqnGenerator`] hands out sequence numbers
+//! (SEQ ‖ IND, TS 33.102 Annex C), [`vector`] makes an authentication
+//! vector (RAND, XRES, CK, IK, AUTN), [`resynchronise`] recovers the USIM's
+//! sequence number from AUTS.
+//!
+//! UE side: [`Usim`] checks AUTN (MAC-A and SQN freshness with the array
+//! scheme of Annex C.2) and answers RES, CK and IK, or AUTS on a
+//! synchronisation failure.
+//!
+//! ```
+//! use imsip::auth::aka::{self, SqnGenerator, Usim, UsimError};
+//! use imsip::auth::milenage::Milenage;
+//!
+//! let k = [0x11; 16];
+//! let opc = [0x22; 16];
+//! let network = Milenage::with_opc(&k, &opc);
+//! let mut sqns = SqnGenerator::new(0);
+//! let av = aka::vector(&network, [0x33; 16], sqns.next(), [0x80, 0x00]);
+//!
+//! let mut usim = Usim::new(Milenage::with_opc(&k, &opc));
+//! let answer = usim.authenticate(&av.rand, &av.autn).unwrap();
+//! assert_eq!(answer.res, av.xres);
+//! assert_eq!(answer.ck, av.ck);
+//!
+//! // The same challenge again is a replay: the USIM asks to resynchronise.
+//! let Err(UsimError::SyncFailure { auts }) = usim.authenticate(&av.rand, &av.autn) else { panic!() };
+//! let sqn_ms = aka::resynchronise(&network, &av.rand, &auts).unwrap();
+//! sqns.resynchronise(sqn_ms);
+//! let fresh = aka::vector(&network, [0x44; 16], sqns.next(), [0x80, 0x00]);
+//! assert!(usim.authenticate(&fresh.rand, &fresh.autn).is_ok());
+//! ```
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use md5::Md5;
+use thiserror::Error;
+
+use super::Secret;
+use super::milenage::Milenage;
+
+/// Bits of IND, the array index in SQN (TS 33.102 Annex C.3.2 profile).
+pub const IND_BITS: u32 = 5;
+/// The largest SQN (48 bits).
+pub const SQN_MAX: u64 = (1 << 48) - 1;
+/// The default limit Δ on how far SEQ may jump ahead (Annex C.3.2: 2^28).
+pub const DEFAULT_DELTA: u64 = 1 << 28;
+
+/// An authentication vector: what the HSS gives the S-CSCF for one
+/// challenge. CK, IK and XRES are secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthVector {
+    /// The random challenge.
+    pub rand: [u8; 16],
+    /// The expected response.
+    pub xres: Secret<8>,
+    /// The cipher key.
+    pub ck: Secret<16>,
+    /// The integrity key.
+    pub ik: Secret<16>,
+    /// The network authentication token: SQN ⊕ AK ‖ AMF ‖ MAC-A.
+    pub autn: [u8; 16],
+}
+
+fn sqn_bytes(sqn: u64) -> [u8; 6] {
+    let b = (sqn & SQN_MAX).to_be_bytes();
+    [b[2], b[3], b[4], b[5], b[6], b[7]]
+}
+
+fn sqn_value(b: &[u8; 6]) -> u64 {
+    u64::from_be_bytes([0, 0, b[0], b[1], b[2], b[3], b[4], b[5]])
+}
+
+/// Makes the authentication vector for `rand`, sequence number `sqn` and
+/// `amf` (TS 33.102 §6.3.2).
+pub fn vector(m: &Milenage, rand: [u8; 16], sqn: u64, amf: [u8; 2]) -> AuthVector {
+    let sqn = sqn_bytes(sqn);
+    let mac_a = m.f1(&rand, &sqn, &amf);
+    let out = m.f2345(&rand);
+    let mut autn = [0u8; 16];
+    for i in 0..6 {
+        autn[i] = sqn[i] ^ out.ak[i];
+    }
+    autn[6..8].copy_from_slice(&amf);
+    autn[8..].copy_from_slice(&mac_a);
+    AuthVector {
+        rand,
+        xres: out.res,
+        ck: out.ck,
+        ik: out.ik,
+        autn,
+    }
+}
+
+/// Why AUTS was refused.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Error)]
+pub enum ResyncError {
+    /// MAC-S does not verify: not this subscriber's USIM, or tampered.
+    #[error("MAC-S does not verify")]
+    MacS,
+}
+
+/// Recovers SQN_MS from AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S, checking MAC-S with
+/// the dummy AMF 0000 (TS 33.102 §6.3.3, §6.3.5).
+///
+/// # Errors
+/// [`ResyncError::MacS`] when MAC-S does not verify.
+pub fn resynchronise(m: &Milenage, rand: &[u8; 16], auts: &[u8; 14]) -> Result<u64, ResyncError> {
+    let ak_star = m.f5_star(rand);
+    let mut sqn = [0u8; 6];
+    for i in 0..6 {
+        sqn[i] = auts[i] ^ ak_star[i];
+    }
+    let mac_s = m.f1_star(rand, &sqn, &[0, 0]);
+    if !super::ct_eq(&mac_s, &auts[6..]) {
+        return Err(ResyncError::MacS);
+    }
+    Ok(sqn_value(&sqn))
+}
+
+/// The network's sequence numbers for one subscriber (TS 33.102 Annex C.1):
+/// SQN = SEQ ‖ IND, SEQ counting up one per vector, IND cycling through
+/// the 32 array slots (or fixed per serving node with
+/// [`SqnGenerator::next_with_ind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqnGenerator {
+    seq: u64,
+    ind: u64,
+}
+
+impl SqnGenerator {
+    /// Continues after `sqn` (the last SQN used, 0 for a new subscriber).
+    pub fn new(sqn: u64) -> Self {
+        SqnGenerator {
+            seq: sqn >> IND_BITS,
+            ind: sqn & ((1 << IND_BITS) - 1),
+        }
+    }
+
+    /// The next SQN, with the next IND.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.ind = (self.ind + 1) & ((1 << IND_BITS) - 1);
+        self.next_with_ind(self.ind)
+    }
+
+    /// The next SQN with a given IND (Annex C.1.2 lets the AuC tie IND to
+    /// the requesting node).
+    pub fn next_with_ind(&mut self, ind: u64) -> u64 {
+        self.seq = (self.seq + 1) & (SQN_MAX >> IND_BITS);
+        (self.seq << IND_BITS) | (ind & ((1 << IND_BITS) - 1))
+    }
+
+    /// The SQN last handed out.
+    pub fn current(&self) -> u64 {
+        (self.seq << IND_BITS) | self.ind
+    }
+
+    /// After a resynchronisation: continue above SQN_MS (TS 33.102 §6.3.5),
+    /// never going back.
+    pub fn resynchronise(&mut self, sqn_ms: u64) {
+        self.seq = self.seq.max(sqn_ms >> IND_BITS);
+    }
+}
+
+/// The USIM's answer to a good challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsimAnswer {
+    /// RES.
+    pub res: Secret<8>,
+    /// CK.
+    pub ck: Secret<16>,
+    /// IK.
+    pub ik: Secret<16>,
+}
+
+/// Why the USIM refused a challenge.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum UsimError {
+    /// MAC-A does not verify: the network is not authentic (TS 33.102
+    /// §6.3.3 "user authentication reject" with cause MAC failure).
+    #[error("MAC failure: the network is not authentic")]
+    MacFailure,
+    /// SQN is not fresh: send AUTS so that the network resynchronises.
+    #[error("synchronisation failure")]
+    SyncFailure {
+        /// AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S.
+        auts: [u8; 14],
+    },
+}
+
+/// A model of the USIM's AKA function: MILENAGE and the sequence number
+/// array of TS 33.102 Annex C.2.
+#[derive(Clone, Debug)]
+pub struct Usim {
+    milenage: Milenage,
+    /// SEQ_MS(i): the highest SEQ accepted with IND i.
+    seq_ms: [u64; 1 << IND_BITS],
+    /// IND of the highest SEQ accepted anywhere.
+    last_ind: u64,
+    delta: u64,
+    limit: Option<u64>,
+}
+
+impl Usim {
+    /// A fresh USIM (every SEQ_MS(i) is 0) with the default Δ and no age
+    /// limit L.
+    pub fn new(milenage: Milenage) -> Self {
+        Usim {
+            milenage,
+            seq_ms: [0; 1 << IND_BITS],
+            last_ind: 0,
+            delta: DEFAULT_DELTA,
+            limit: None,
+        }
+    }
+
+    /// Sets Δ, the largest jump of SEQ accepted (Annex C.2.1).
+    #[must_use]
+    pub fn with_delta(mut self, delta: u64) -> Self {
+        self.delta = delta;
+        self
+    }
+
+    /// Sets L, the age limit: a SEQ more than L below the highest accepted
+    /// is refused (Annex C.2.2).
+    #[must_use]
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// SQN_MS: the highest sequence number accepted so far.
+    pub fn sqn_ms(&self) -> u64 {
+        let seq = self.seq_ms.iter().copied().max().unwrap_or(0);
+        (seq << IND_BITS) | self.last_ind
+    }
+
+    /// Checks a challenge (TS 33.102 §6.3.3): MAC-A first, then freshness.
+    ///
+    /// # Errors
+    /// [`UsimError::MacFailure`] or [`UsimError::SyncFailure`] with AUTS.
+    pub fn authenticate(
+        &mut self,
+        rand: &[u8; 16],
+        autn: &[u8; 16],
+    ) -> Result<UsimAnswer, UsimError> {
+        let out = self.milenage.f2345(rand);
+        let mut sqn = [0u8; 6];
+        for i in 0..6 {
+            sqn[i] = autn[i] ^ out.ak[i];
+        }
+        let amf = [autn[6], autn[7]];
+        let xmac = self.milenage.f1(rand, &sqn, &amf);
+        if !super::ct_eq(&xmac, &autn[8..]) {
+            return Err(UsimError::MacFailure);
+        }
+        let sqn = sqn_value(&sqn);
+        let seq = sqn >> IND_BITS;
+        let ind = (sqn & ((1 << IND_BITS) - 1)) as usize;
+        let highest = self.seq_ms.iter().copied().max().unwrap_or(0);
+        let fresh = seq.saturating_sub(highest) <= self.delta
+            && self.limit.is_none_or(|l| highest.saturating_sub(seq) < l)
+            && seq > self.seq_ms[ind];
+        if !fresh {
+            return Err(UsimError::SyncFailure {
+                auts: self.auts(rand),
+            });
+        }
+        self.seq_ms[ind] = seq;
+        if seq >= highest {
+            self.last_ind = ind as u64;
+        }
+        Ok(UsimAnswer {
+            res: out.res,
+            ck: out.ck,
+            ik: out.ik,
+        })
+    }
+
+    /// AUTS for `rand`: (SQN_MS ⊕ AK*) ‖ MAC-S with AMF 0000.
+    fn auts(&self, rand: &[u8; 16]) -> [u8; 14] {
+        let sqn_ms = sqn_bytes(self.sqn_ms());
+        let ak_star = self.milenage.f5_star(rand);
+        let mac_s = self.milenage.f1_star(rand, &sqn_ms, &[0, 0]);
+        let mut auts = [0u8; 14];
+        for i in 0..6 {
+            auts[i] = sqn_ms[i] ^ ak_star[i];
+        }
+        auts[6..].copy_from_slice(&mac_s);
+        auts
+    }
+}
+
+/// The Digest AKA nonce: base64(RAND ‖ AUTN ‖ server data) (RFC 3310 §3.2).
+pub fn digest_nonce(rand: &[u8; 16], autn: &[u8; 16], server_data: &[u8]) -> String {
+    let mut raw = Vec::with_capacity(32 + server_data.len());
+    raw.extend_from_slice(rand);
+    raw.extend_from_slice(autn);
+    raw.extend_from_slice(server_data);
+    STANDARD.encode(raw)
+}
+
+/// RAND, AUTN and the server data of a Digest AKA nonce.
+pub fn parse_digest_nonce(nonce: &str) -> Option<([u8; 16], [u8; 16], Vec<u8>)> {
+    let raw = STANDARD.decode(nonce).ok()?;
+    if raw.len() < 32 {
+        return None;
+    }
+    let rand: [u8; 16] = raw[..16].try_into().ok()?;
+    let autn: [u8; 16] = raw[16..32].try_into().ok()?;
+    Some((rand, autn, raw[32..].to_vec()))
+}
+
+/// The Digest password of AKAv1-MD5: the RES octets themselves (RFC 3310
+/// §3.3; not their hex).
+pub fn akav1_password(res: &Secret<8>) -> &[u8] {
+    res.expose()
+}
+
+/// The Digest password of AKAv2-MD5 (RFC 4169 §4):
+/// base64(HMAC-MD5(key = RES ‖ IK ‖ CK, "http-digest-akav2-password")).
+pub fn akav2_password(res: &Secret<8>, ik: &Secret<16>, ck: &Secret<16>) -> String {
+    let mut key = zeroize::Zeroizing::new([0u8; 40]);
+    key[..8].copy_from_slice(res.expose());
+    key[8..24].copy_from_slice(ik.expose());
+    key[24..].copy_from_slice(ck.expose());
+    let mut mac = Hmac::<Md5>::new_from_slice(&key[..])
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(b"http-digest-akav2-password");
+    STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Decodes the `auts` parameter (base64 of 14 octets).
+pub fn parse_auts(auts: &str) -> Option<[u8; 14]> {
+    STANDARD.decode(auts.trim()).ok()?.try_into().ok()
+}
+
+/// Encodes AUTS for the `auts` parameter.
+pub fn encode_auts(auts: &[u8; 14]) -> String {
+    STANDARD.encode(auts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> (Milenage, Usim) {
+        let k = [0x46; 16];
+        let op = [0xcd; 16];
+        (Milenage::new(&k, &op), Usim::new(Milenage::new(&k, &op)))
+    }
+
+    #[test]
+    fn mac_failure_is_distinct() {
+        let (m, mut usim) = pair();
+        let mut av = vector(&m, [1; 16], SqnGenerator::new(0).next(), [0x80, 0]);
+        av.autn[15] ^= 1;
+        assert_eq!(
+            usim.authenticate(&av.rand, &av.autn),
+            Err(UsimError::MacFailure)
+        );
+        let other = Milenage::new(&[9; 16], &[9; 16]);
+        let av = vector(&other, [1; 16], 64, [0x80, 0]);
+        assert_eq!(
+            usim.authenticate(&av.rand, &av.autn),
+            Err(UsimError::MacFailure)
+        );
+    }
+
+    #[test]
+    fn freshness_rules() {
+        let (m, mut usim) = pair();
+        let mut sqns = SqnGenerator::new(0);
+        for _ in 0..100 {
+            let av = vector(&m, [2; 16], sqns.next(), [0x80, 0]);
+            assert!(usim.authenticate(&av.rand, &av.autn).is_ok());
+        }
+        // Out of order within the array is fine: an older SEQ in another slot.
+        let mut a = SqnGenerator::new(sqns.current());
+        let first = a.next_with_ind(3);
+        let second = a.next_with_ind(4);
+        let av2 = vector(&m, [3; 16], second, [0x80, 0]);
+        let av1 = vector(&m, [4; 16], first, [0x80, 0]);
+        assert!(usim.authenticate(&av2.rand, &av2.autn).is_ok());
+        assert!(usim.authenticate(&av1.rand, &av1.autn).is_ok());
+        // A jump beyond Δ is refused and resynchronises.
+        let far = sqns.current() + ((DEFAULT_DELTA + 10) << IND_BITS);
+        let av = vector(&m, [5; 16], far, [0x80, 0]);
+        let Err(UsimError::SyncFailure { auts }) = usim.authenticate(&av.rand, &av.autn) else {
+            panic!()
+        };
+        let sqn_ms = resynchronise(&m, &av.rand, &auts).unwrap();
+        assert_eq!(sqn_ms, usim.sqn_ms());
+        let mut bad = auts;
+        bad[13] ^= 1;
+        assert_eq!(resynchronise(&m, &av.rand, &bad), Err(ResyncError::MacS));
+        // Age limit L.
+        let (m, usim) = pair();
+        let mut usim = usim.with_limit(4);
+        let mut g = SqnGenerator::new(0);
+        let old = g.next_with_ind(1);
+        for _ in 0..10 {
+            let av = vector(&m, [6; 16], g.next_with_ind(2), [0x80, 0]);
+            usim.authenticate(&av.rand, &av.autn).unwrap();
+        }
+        let av = vector(&m, [7; 16], old, [0x80, 0]);
+        assert!(matches!(
+            usim.authenticate(&av.rand, &av.autn),
+            Err(UsimError::SyncFailure { .. })
+        ));
+    }
+
+    #[test]
+    fn nonce_and_auts_encoding() {
+        let n = digest_nonce(&[1; 16], &[2; 16], b"srv");
+        let (r, a, s) = parse_digest_nonce(&n).unwrap();
+        assert_eq!((r, a, s.as_slice()), ([1; 16], [2; 16], &b"srv"[..]));
+        assert!(parse_digest_nonce("c2hvcnQ=").is_none());
+        let auts = [7u8; 14];
+        assert_eq!(parse_auts(&encode_auts(&auts)), Some(auts));
+        assert_eq!(parse_auts("bad"), None);
+    }
+}
