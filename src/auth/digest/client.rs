@@ -55,6 +55,9 @@ pub struct DigestClient {
     /// Algorithms this client accepts (AKA needs a per-challenge password).
     algorithms: Vec<Algorithm>,
     prefer_auth_int: bool,
+    /// The challenge answered last, for credentials sent without waiting
+    /// for a new challenge.
+    last: Option<(Challenge<'static>, Algorithm)>,
 }
 
 impl std::fmt::Debug for DigestClient {
@@ -82,6 +85,7 @@ impl DigestClient {
                 .filter(|a| !a.is_aka())
                 .collect(),
             prefer_auth_int: false,
+            last: None,
         }
     }
 
@@ -145,10 +149,34 @@ impl DigestClient {
         let cnonce = cnonce(rng);
         let nc = self.next_count(&nonce);
         let creds = self.credentials(challenge, algorithm, &realm, &nonce, &cnonce, nc, qop, req);
+        self.last = Some((challenge.clone().into_owned(), algorithm));
         if !self.pending.contains(&realm) {
             self.pending.push(realm);
         }
         Ok(creds)
+    }
+
+    /// Credentials for a new request `req` on the nonce last answered, with
+    /// the next nonce count (RFC 7616 §3.4: a nonce serves several requests),
+    /// so the request need not be challenged first. `None` before any
+    /// challenge was answered. A server that no longer takes the nonce
+    /// answers with a challenge, which goes to [`DigestClient::answer`].
+    pub fn authorize(
+        &mut self,
+        req: &Request<'_>,
+        rng: &mut impl Random,
+    ) -> Option<Credentials<'static>> {
+        let (challenge, algorithm) = self.last.clone()?;
+        let realm = challenge.realm().unwrap_or_default().into_owned();
+        let nonce = challenge.nonce().unwrap_or_default().into_owned();
+        let qop = self.pick_qop(&challenge)?;
+        let cnonce = cnonce(rng);
+        let nc = self.next_count(&nonce);
+        let creds = self.credentials(&challenge, algorithm, &realm, &nonce, &cnonce, nc, qop, req);
+        if !self.pending.contains(&realm) {
+            self.pending.push(realm);
+        }
+        Some(creds)
     }
 
     /// The qop to use with `c`: `None` (RFC 2069) when the challenge offers
