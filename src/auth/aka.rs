@@ -41,7 +41,10 @@ use md5::Md5;
 use thiserror::Error;
 
 use super::Secret;
+use super::digest::{self, Algorithm, DigestClient, Ha1, Request};
 use super::milenage::Milenage;
+use crate::header::{Challenge, Credentials};
+use crate::random::Random;
 
 /// Bits of IND, the array index in SQN (TS 33.102 Annex C.3.2 profile).
 pub const IND_BITS: u32 = 5;
@@ -333,6 +336,131 @@ pub fn akav2_password(res: &Secret<8>, ik: &Secret<16>, ck: &Secret<16>) -> Stri
         .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(b"http-digest-akav2-password");
     STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The HA1 a network element checks Digest AKA credentials against, from
+/// the vector it issued: the password is XRES (AKAv1) or the RFC 4169
+/// derivation of XRES, IK and CK (AKAv2). `None` for a non-AKA algorithm.
+pub fn digest_ha1(
+    algorithm: Algorithm,
+    username: &str,
+    realm: &str,
+    av: &AuthVector,
+) -> Option<Ha1> {
+    match algorithm {
+        Algorithm::AkaV1Md5 => Some(digest::ha1(
+            algorithm,
+            username,
+            realm,
+            akav1_password(&av.xres),
+        )),
+        Algorithm::AkaV2Md5 => Some(digest::ha1(
+            algorithm,
+            username,
+            realm,
+            akav2_password(&av.xres, &av.ik, &av.ck).as_bytes(),
+        )),
+        _ => None,
+    }
+}
+
+/// Why a [`DigestAkaClient`] could not answer.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AkaClientError {
+    /// No AKAv1-MD5 or AKAv2-MD5 challenge, or its nonce is not RAND ‖ AUTN.
+    #[error("no usable Digest AKA challenge")]
+    Unsupported,
+    /// AUTN failed MAC-A: the challenge did not come from the home network
+    /// (TS 33.102 §6.3.3). Do not answer it.
+    #[error("the network failed authentication (MAC failure)")]
+    MacFailure,
+}
+
+/// The UE side of Digest AKA: a USIM and a Digest client (RFC 3310, RFC
+/// 4169, TS 24.229 §5.1.1.5).
+///
+/// A good challenge is answered with RES as the password and leaves CK and
+/// IK for the IPsec security association; a challenge whose SQN is not fresh
+/// is answered with `auts` (and an empty password, RFC 3310 §3.4), after
+/// which the network challenges again.
+#[derive(Debug)]
+pub struct DigestAkaClient {
+    usim: Usim,
+    digest: DigestClient,
+    keys: Option<(Secret<16>, Secret<16>)>,
+}
+
+impl DigestAkaClient {
+    /// A client for the private identity `username` with `usim`.
+    pub fn new(username: &str, usim: Usim) -> Self {
+        DigestAkaClient {
+            usim,
+            digest: DigestClient::new(username, b"")
+                .with_algorithms(&[Algorithm::AkaV2Md5, Algorithm::AkaV1Md5]),
+            keys: None,
+        }
+    }
+
+    /// CK and IK of the last challenge answered with RES.
+    pub fn keys(&self) -> Option<(&Secret<16>, &Secret<16>)> {
+        self.keys.as_ref().map(|(ck, ik)| (ck, ik))
+    }
+
+    /// The USIM.
+    pub fn usim(&self) -> &Usim {
+        &self.usim
+    }
+
+    /// Answers a 401's challenges.
+    ///
+    /// # Errors
+    /// [`AkaClientError::Unsupported`] or [`AkaClientError::MacFailure`].
+    pub fn answer<'a>(
+        &mut self,
+        challenges: impl IntoIterator<Item = &'a Challenge<'a>>,
+        req: &Request<'_>,
+        rng: &mut impl Random,
+    ) -> Result<Credentials<'static>, AkaClientError> {
+        let challenges: Vec<&Challenge<'a>> = challenges.into_iter().collect();
+        let (challenge, algorithm) = digest::strongest(challenges.iter().copied().filter(|c| {
+            c.algorithm()
+                .and_then(|a| Algorithm::parse(&a))
+                .is_some_and(Algorithm::is_aka)
+        }))
+        .ok_or(AkaClientError::Unsupported)?;
+        let nonce = challenge.nonce().ok_or(AkaClientError::Unsupported)?;
+        let (rand, autn, _) = parse_digest_nonce(&nonce).ok_or(AkaClientError::Unsupported)?;
+        // Every AKA challenge carries a new nonce: a second one is no sign
+        // of a wrong password.
+        self.digest.accepted();
+        match self.usim.authenticate(&rand, &autn) {
+            Ok(answer) => {
+                let password = match algorithm {
+                    Algorithm::AkaV2Md5 => {
+                        akav2_password(&answer.res, &answer.ik, &answer.ck).into_bytes()
+                    }
+                    _ => akav1_password(&answer.res).to_vec(),
+                };
+                self.digest.set_password(&password);
+                self.keys = Some((answer.ck, answer.ik));
+                self.digest
+                    .answer([challenge], req, rng)
+                    .map_err(|_| AkaClientError::Unsupported)
+            }
+            Err(UsimError::SyncFailure { auts }) => {
+                self.digest.set_password(b"");
+                let mut creds = self
+                    .digest
+                    .answer([challenge], req, rng)
+                    .map_err(|_| AkaClientError::Unsupported)?;
+                let _ = creds.params.push_quoted("auts", &encode_auts(&auts));
+                self.digest.accepted();
+                Ok(creds)
+            }
+            Err(UsimError::MacFailure) => Err(AkaClientError::MacFailure),
+        }
+    }
 }
 
 /// Decodes the `auts` parameter (base64 of 14 octets).

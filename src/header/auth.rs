@@ -627,6 +627,12 @@ impl AuthenticationInfo<'_> {
     }
 }
 
+impl fmt::Display for AuthenticationInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::syntax::fmt_encoded(f, |out| self.0.encode(out))
+    }
+}
+
 impl<'a> TypedHeader<'a> for AuthenticationInfo<'a> {
     const NAME: HeaderName = HeaderName::AuthenticationInfo;
 

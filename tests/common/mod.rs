@@ -77,4 +77,5 @@ User-Agent: imsip-test/1.0\r\n\
 Content-Length: 0\r\n\
 \r\n";
 
+pub(crate) mod registrar;
 pub(crate) mod strategies;
