@@ -7,6 +7,8 @@
 
 pub mod aka;
 pub mod digest;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod milenage;
 mod secret;
 
