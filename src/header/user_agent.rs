@@ -1,0 +1,59 @@
+//! The User-Agent header ([RFC 3261 §20.41](https://www.rfc-editor.org/rfc/rfc3261#section-20.41)).
+
+use super::server::server_val_header;
+
+server_val_header! {
+    /// `User-Agent: Softphone Beta1.5`: the software of the UAC, as products
+    /// (`name/version`) and comments.
+    ///
+    /// The value is kept in canonical form: one space between products and
+    /// comments, none around `/`, folds unfolded.
+    ///
+    /// ```
+    /// use imsip::header::{TypedHeader, UserAgent};
+    ///
+    /// // RFC 3261 §20.41.
+    /// let ua = UserAgent::parse("Softphone Beta1.5").unwrap();
+    /// assert_eq!(ua.products().map(|p| p.name).collect::<Vec<_>>(), ["Softphone", "Beta1.5"]);
+    /// let ua = UserAgent::parse("IM-client/OMA1.0 HomeIMS/v1.2 (3GPP)").unwrap();
+    /// assert_eq!(ua.products().next().unwrap().version, Some("OMA1.0"));
+    /// assert_eq!(ua.comments().collect::<Vec<_>>(), ["3GPP"]);
+    /// ```
+    UserAgent, UserAgent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::{HeaderErrorKind, TypedHeader};
+
+    #[test]
+    fn examples() {
+        // RFC 3261 §20.41; the OMA/3GPP style of TS 24.229 examples.
+        for (text, canonical) in [
+            ("Softphone Beta1.5", "Softphone Beta1.5"),
+            ("imsip-test/1.0", "imsip-test/1.0"),
+            (
+                "IM-client/OMA1.0 HomeIMS/v1.2",
+                "IM-client/OMA1.0 HomeIMS/v1.2",
+            ),
+            (
+                "X-Lite release 5.0 stamp 12345",
+                "X-Lite release 5.0 stamp 12345",
+            ),
+            ("Foo/1.0\r\n (bar)", "Foo/1.0 (bar)"),
+        ] {
+            let ua = UserAgent::parse(text).unwrap();
+            assert_eq!(ua.as_str(), canonical, "{text:?}");
+            assert_eq!(ua.to_string(), canonical);
+        }
+        assert_eq!(
+            UserAgent::parse("").unwrap_err().kind(),
+            HeaderErrorKind::Empty
+        );
+        assert_eq!(
+            UserAgent::parse("a,b").unwrap_err().kind(),
+            HeaderErrorKind::Trailing
+        );
+    }
+}
