@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3261 §20.9; RFC 5373 and TS 24.229 use other purposes.
+        // RFC 3261 §20.9; RFC 6910 §12.4 adds `call-completion` (with `m`).
         for (text, purpose, canonical) in [
             (
                 "<http://wwww.example.com/alice/photo.jpg> ;purpose=icon",
@@ -165,9 +165,9 @@ mod tests {
                 "<http://www.example.com/alice/card.vcf>;purpose=CARD",
             ),
             (
-                "<sip:pcscf.example.net>;purpose=answer-mode;m=BS",
-                Some(CallInfoPurpose::Other("answer-mode".into())),
-                "<sip:pcscf.example.net>;purpose=answer-mode;m=BS",
+                "<sip:456@z.b.com>;purpose=call-completion;m=NR",
+                Some(CallInfoPurpose::Other("call-completion".into())),
+                "<sip:456@z.b.com>;purpose=call-completion;m=NR",
             ),
             ("<urn:x:y>", None, "<urn:x:y>"),
         ] {

@@ -170,8 +170,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3261 §20.11; RFC 5621 §9 (`by-reference`) and RFC 5366
-        // (`recipient-list`) add other types.
+        // RFC 3261 §20.11; RFC 5363 (`recipient-list`) and RFC 5621
+        // (`by-reference`) register other types.
         for (text, disp, handling, canonical) in [
             ("session", DispositionType::Session, None, "session"),
             ("render", DispositionType::Render, None, "render"),

@@ -44,7 +44,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3261 §20.23 and §10.3 (423 with Min-Expires), TS 24.229 flows.
+        // RFC 3261 §20.23, and §10.3 (a 423 response carries Min-Expires).
         for (text, v) in [("60", 60), (" 600000 ", 600_000), ("4294967295", u32::MAX)] {
             let m = MinExpires::parse(text).unwrap();
             assert_eq!(m, MinExpires(v));

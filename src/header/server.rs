@@ -177,7 +177,10 @@ pub(super) fn parse_server_vals(value: &str) -> Result<Cow<'_, str>, HeaderError
         match c.peek() {
             None => break,
             Some(b'(') => canonical &= c.pos == end + 1 && c.bytes()[end] == b' ',
-            Some(_) if c.pos == end && c.bytes().get(end - 1) != Some(&b')') => {
+            Some(_)
+                if c.pos == end
+                    && end.checked_sub(1).and_then(|i| c.bytes().get(i)) != Some(&b')') =>
+            {
                 return Err(c.error(HeaderErrorKind::Trailing));
             }
             Some(_) => canonical &= c.pos == end + 1 && c.bytes()[end] == b' ',

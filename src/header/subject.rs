@@ -58,8 +58,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3261 §20.36 and §20.26 (with Priority), RFC 4475 §3.1.1.1's
-        // folded continuation lines.
+        // RFC 3261 §20.36 and §20.26 (with Priority); a folded value, as
+        // RFC 4475 §3.1.1.1 folds other headers; an empty one (wsinv's `s :`).
         for (text, subject) in [
             ("Need more boxes", "Need more boxes"),
             ("Tech Support", "Tech Support"),

@@ -15,9 +15,10 @@ server_val_header! {
     /// // RFC 3261 §20.41.
     /// let ua = UserAgent::parse("Softphone Beta1.5").unwrap();
     /// assert_eq!(ua.products().map(|p| p.name).collect::<Vec<_>>(), ["Softphone", "Beta1.5"]);
-    /// let ua = UserAgent::parse("IM-client/OMA1.0 HomeIMS/v1.2 (3GPP)").unwrap();
-    /// assert_eq!(ua.products().next().unwrap().version, Some("OMA1.0"));
-    /// assert_eq!(ua.comments().collect::<Vec<_>>(), ["3GPP"]);
+    /// // RFC 4475 §3.1.1.11.
+    /// let ua = UserAgent::parse("SIPimp.org/0.2.5 (curses)").unwrap();
+    /// assert_eq!(ua.products().next().unwrap().version, Some("0.2.5"));
+    /// assert_eq!(ua.comments().collect::<Vec<_>>(), ["curses"]);
     /// ```
     UserAgent, UserAgent
 }
@@ -29,7 +30,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3261 §20.41; the OMA/3GPP style of TS 24.229 examples.
+        // RFC 3261 §20.41, RFC 4475 §3.1.1.11, and other common shapes.
         for (text, canonical) in [
             ("Softphone Beta1.5", "Softphone Beta1.5"),
             ("imsip-test/1.0", "imsip-test/1.0"),
