@@ -18,8 +18,10 @@
 //! assert_eq!(out, b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport");
 //! ```
 
+mod accept_resource_priority;
 mod alert_info;
 mod allow;
+mod allow_events;
 mod auth;
 mod call_id;
 mod contact;
@@ -30,19 +32,37 @@ mod error;
 mod event;
 mod expires;
 mod from;
+mod geolocation;
+mod history_info;
+mod identity;
 mod max_forwards;
+mod min_se;
 mod name;
 mod name_addr;
 mod option_tag;
 mod p_charging_vector;
+mod param_check;
+mod rack;
+mod reason;
 mod record_route;
+mod refer_to;
+mod referred_by;
+mod replaces;
+mod resource_priority;
 mod route;
+mod rseq;
+mod session_expires;
 mod shapes;
+mod sip_etag;
+mod sip_if_match;
+mod subscription_state;
 mod to;
 mod via;
 
+pub use accept_resource_priority::AcceptResourcePriority;
 pub use alert_info::AlertInfo;
 pub use allow::Allow;
+pub use allow_events::AllowEvents;
 pub use auth::{
     AuthParams, AuthenticationInfo, Authorization, Challenge, Credentials, ProxyAuthenticate,
     ProxyAuthorization, WwwAuthenticate,
@@ -56,13 +76,28 @@ pub use error::{HeaderError, HeaderErrorKind};
 pub use event::Event;
 pub use expires::Expires;
 pub use from::From;
+pub use geolocation::Geolocation;
+pub use history_info::{HiIndex, HistoryInfo};
+pub use identity::Identity;
 pub use max_forwards::MaxForwards;
+pub use min_se::MinSe;
 pub use name::{HeaderName, UnknownHeaderName};
 pub use name_addr::NameAddr;
 pub use option_tag::{ProxyRequire, Require, Supported, Unsupported};
 pub use p_charging_vector::PChargingVector;
+pub use rack::RAck;
+pub use reason::{Reason, ReasonProtocol};
 pub use record_route::RecordRoute;
+pub use refer_to::ReferTo;
+pub use referred_by::ReferredBy;
+pub use replaces::Replaces;
+pub use resource_priority::ResourcePriority;
 pub use route::Route;
+pub use rseq::RSeq;
+pub use session_expires::{Refresher, SessionExpires};
+pub use sip_etag::SipETag;
+pub use sip_if_match::SipIfMatch;
+pub use subscription_state::{EventReason, SubscriptionState, Substate};
 pub use to::To;
 pub use via::{MAGIC_COOKIE, Rport, Via};
 
