@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 6665 §7.2.2 and TS 24.229 (reg, dialog, conference, presence).
+        // RFC 6665 §8.2.2 and TS 24.229 (reg, dialog, conference, presence).
         for (text, package) in [
             ("presence", "presence"),
             ("reg", "reg"),

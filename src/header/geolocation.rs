@@ -1,5 +1,5 @@
 //! The Geolocation header ([RFC 6442 §4.1](https://www.rfc-editor.org/rfc/rfc6442#section-4.1)),
-//! with the `loc-src` parameter of [RFC 8787](https://www.rfc-editor.org/rfc/rfc8787#section-3).
+//! with the `loc-src` parameter of [RFC 8787](https://www.rfc-editor.org/rfc/rfc8787).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -114,8 +114,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 6442 §4.1 and §7 (examples), RFC 8787 §4, TS 24.229
-        // §5.1.6.8 (emergency calls carry the location by reference or value).
+        // RFC 6442 §4.1, RFC 8787 (`loc-src`) and TS 24.229 (emergency calls
+        // carry the location by reference or by value).
         let msg = crate::MessageRef::parse(
             b"INVITE urn:service:sos SIP/2.0\r\n\
 Geolocation: <cid:target123@atlanta.example.com>,\r\n \

@@ -24,10 +24,10 @@ use crate::uri::Uri;
 /// ```
 /// use imsip::header::{HistoryInfo, TypedHeader};
 ///
-/// let h = HistoryInfo::parse("<sip:office@example.com?Reason=SIP%3Bcause%3D302>;index=1.1;rc=1").unwrap();
+/// let h = HistoryInfo::parse("<sip:office@example.com?Reason=SIP%3Bcause%3D302>;index=1.1;mp=1").unwrap();
 /// let index = h.index().unwrap();
 /// assert_eq!(index.numbers().collect::<Vec<u32>>(), [1, 1]);
-/// assert_eq!(h.rc(), index.parent());
+/// assert_eq!(h.mp(), index.parent()); // diverted from entry 1
 /// assert!(HistoryInfo::parse("<sip:office@example.com>;index=1.01").is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,8 +206,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 7044 §10 and Appendix A; TS 24.229 §7.2.5 (communication
-        // diversion flows carry the same shapes).
+        // Entries in the style of the RFC 7044 examples and of the TS 24.229
+        // communication diversion flows.
         let msg = crate::MessageRef::parse(
             b"INVITE sip:office@192.0.2.5 SIP/2.0\r\n\
 History-Info: <sip:bob@example.com>;index=1,\r\n \

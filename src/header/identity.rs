@@ -77,7 +77,7 @@ impl<'a> Identity<'a> {
     }
 
     /// The three parts of the PASSporT in JWS compact serialization:
-    /// header, payload (empty in the compact form of RFC 8224 §7) and
+    /// header, payload (empty in the compact form) and
     /// signature, still base64url-encoded. `None` unless the digest has
     /// exactly two dots.
     pub fn jws_parts(&self) -> Option<(&str, &str, &str)> {
@@ -165,12 +165,12 @@ impl fmt::Display for Identity<'_> {
 mod tests {
     use super::*;
 
-    /// The PASSporT of RFC 8225 §A.1 / RFC 8224 §5 (shortened signature).
+    /// A PASSporT shaped like the examples of RFC 8225 (ES256, `x5u`, `orig`, `dest`).
     const PASSPORT: &str = "eyJhbGciOiJFUzI1NiIsInR5cCI6InBhc3Nwb3J0IiwieDV1IjoiaHR0cHM6Ly9jZXJ0LmV4YW1wbGUub3JnL3Bhc3Nwb3J0LmNlciJ9.eyJkZXN0Ijp7InVyaSI6WyJzaXA6YWxpY2VAZXhhbXBsZS5jb20iXX0sImlhdCI6IjE0NDMyMDgzNDUiLCJvcmlnIjp7InRuIjoiMTIxNTU1NTEyMTIifX0.rq3pjT1hoRwakEGjHCnWSwUnshd0-zJ6F1VOgFWSjHBr8Qjpjlk-cpFYpFYsojNCpTzO3QfPOlckGaS6hEck7w";
 
     #[test]
     fn examples() {
-        // RFC 8224 §4.1 and §A; RFC 8588 §4 and ATIS-1000074 (SHAKEN).
+        // RFC 8224 §4.1; RFC 8588 and ATIS-1000074 (SHAKEN, `ppt` quoted).
         for (text, info, alg, ppt) in [
             (
                 format!("{PASSPORT};info=<https://biloxi.example.org/biloxi.cer>"),

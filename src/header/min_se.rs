@@ -77,7 +77,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 4028 §5 and the 422 flow of §10.
+        // RFC 4028 §5 (`3600`) and other values of the same shape.
         for (text, delta, params) in [
             ("3600", 3600, ""),
             ("90", 90, ""),

@@ -1,5 +1,5 @@
 //! The Reason header ([RFC 3326 §2](https://www.rfc-editor.org/rfc/rfc3326#section-2)),
-//! with the `location` parameter of [RFC 8606](https://www.rfc-editor.org/rfc/rfc8606#section-5)
+//! with the `location` parameter of [RFC 8606](https://www.rfc-editor.org/rfc/rfc8606)
 //! and several values per protocol as [RFC 9366](https://www.rfc-editor.org/rfc/rfc9366)
 //! allows.
 
@@ -170,7 +170,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3326 §2, RFC 4411 §5, RFC 8606 §5, TS 24.229 §7.2A.18.
+        // RFC 3326 §2, RFC 4411 (preemption), RFC 8606 (location), TS 24.229
+        // §7.2A.18 (RELEASE_CAUSE).
         for (text, protocol, cause, reason_text, location) in [
             (
                 "SIP ;cause=200 ;text=\"Call completed elsewhere\"",

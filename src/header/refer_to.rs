@@ -28,7 +28,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3515 §2.1 and §4, RFC 5589 (call transfer) §6 and §7.
+        // RFC 3515 §2.1 and the call transfer examples of RFC 5589.
         for (text, scheme, canonical) in [
             (
                 "sip:alice@atlanta.example.com",

@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3892 §3 and the flows of §7; RFC 5589 §6.
+        // RFC 3892 §3, and other values of the same shape.
         for (text, uri, cid) in [
             (
                 "<sip:referrer@referrer.example>;cid=\"20398823.2UWQFN309shb3@referrer.example\"",

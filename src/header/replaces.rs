@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3891 §6.1 and the flows of §7; RFC 5589 §7 (attended transfer).
+        // RFC 3891 §6.1 and the attended transfer examples of RFC 5589.
         for (text, call_id, to_tag, from_tag, early) in [
             (
                 "98732@sip.example.com;from-tag=r33th4x0r;to-tag=ff87ff",

@@ -131,8 +131,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 4412 §3.1 and §4 (namespaces), RFC 7134 (esnet), TS 24.229
-        // §7.2A (MCPTT namespaces of TS 24.379).
+        // RFC 4412 §3.1 and §4 (namespaces), RFC 7135 (esnet), TS 24.379
+        // (MCPTT namespaces).
         for (text, ns, prio) in [
             ("dsn.flash", "dsn", "flash"),
             ("wps.3", "wps", "3"),

@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 4028 §4 and the flows of §10; TS 24.229 uses the same forms.
+        // RFC 4028 §4 (`4000;refresher=uac`) and the usual values.
         for (text, delta, refresher) in [
             ("4000;refresher=uac", 4000, Some(Refresher::Uac)),
             ("1800;refresher=uas", 1800, Some(Refresher::Uas)),

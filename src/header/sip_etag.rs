@@ -23,7 +23,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3903 §10 (the PUBLISH flow) and §11.3.1.
+        // The entity-tags of the RFC 3903 PUBLISH examples.
         for text in ["dx200xyz", "kwj449x", "qwi982ks", " 5e8f1a.!%*_+`'~- "] {
             let e = SipETag::parse(text).unwrap();
             assert_eq!(e.to_string(), text.trim());

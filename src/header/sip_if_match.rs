@@ -23,7 +23,7 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 3903 §10 (the PUBLISH flow) and §11.3.2.
+        // The entity-tags of the RFC 3903 PUBLISH examples.
         for text in ["dx200xyz", "kwj449x", "\t3ff7fe0e "] {
             let e = SipIfMatch::parse(text).unwrap();
             assert_eq!(e.to_string(), text.trim());

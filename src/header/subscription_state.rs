@@ -253,7 +253,8 @@ mod tests {
 
     #[test]
     fn examples() {
-        // RFC 6665 §4.2.2, RFC 3515 §2.4.5 and TS 24.229 §5.4.2.1.2 (reg event).
+        // RFC 6665 §4.1.3 (reasons), RFC 3515 (refer subscriptions) and TS 24.229
+        // (the reg event package).
         for (text, state, reason, expires, retry) in [
             (
                 "active;expires=3600",
