@@ -18,6 +18,7 @@
 //! assert_eq!(out, b"SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport");
 //! ```
 
+mod accept_contact;
 mod alert_info;
 mod allow;
 mod auth;
@@ -29,18 +30,36 @@ mod cseq;
 mod error;
 mod event;
 mod expires;
+mod feature_caps;
 mod from;
+mod keyword;
 mod max_forwards;
 mod name;
 mod name_addr;
 mod option_tag;
+mod p_access_network_info;
+mod p_asserted_identity;
+mod p_associated_uri;
+mod p_called_party_id;
+mod p_charging_function_addresses;
 mod p_charging_vector;
+mod p_early_media;
+mod p_preferred_identity;
+mod p_served_user;
+mod p_visited_network_id;
+mod path;
+mod privacy;
 mod record_route;
+mod reject_contact;
+mod request_disposition;
 mod route;
+mod security;
+mod service_route;
 mod shapes;
 mod to;
 mod via;
 
+pub use accept_contact::AcceptContact;
 pub use alert_info::AlertInfo;
 pub use allow::Allow;
 pub use auth::{
@@ -55,14 +74,33 @@ pub use cseq::CSeq;
 pub use error::{HeaderError, HeaderErrorKind};
 pub use event::Event;
 pub use expires::Expires;
+pub use feature_caps::FeatureCaps;
 pub use from::From;
 pub use max_forwards::MaxForwards;
 pub use name::{HeaderName, UnknownHeaderName};
 pub use name_addr::NameAddr;
 pub use option_tag::{ProxyRequire, Require, Supported, Unsupported};
+pub use p_access_network_info::{AccessType, PAccessNetworkInfo};
+pub use p_asserted_identity::PAssertedIdentity;
+pub use p_associated_uri::PAssociatedUri;
+pub use p_called_party_id::PCalledPartyId;
+pub use p_charging_function_addresses::PChargingFunctionAddresses;
 pub use p_charging_vector::PChargingVector;
+pub use p_early_media::PEarlyMedia;
+pub use p_preferred_identity::PPreferredIdentity;
+pub use p_served_user::{PServedUser, RegState, SessionCase};
+pub use p_visited_network_id::PVisitedNetworkId;
+pub use path::Path;
+pub use privacy::{PrivValue, Privacy};
 pub use record_route::RecordRoute;
+pub use reject_contact::RejectContact;
+pub use request_disposition::RequestDisposition;
 pub use route::Route;
+pub use security::{
+    EncryptionAlg, IntegrityAlg, IpsecMode, IpsecProtocol, MechanismName, SecMechanism,
+    SecurityClient, SecurityServer, SecurityVerify,
+};
+pub use service_route::ServiceRoute;
 pub use to::To;
 pub use via::{MAGIC_COOKIE, Rport, Via};
 
