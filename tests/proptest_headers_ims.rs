@@ -110,6 +110,8 @@ fn identity() -> impl Strategy<Value = String> {
     prop_oneof![
         (name_addr(), ext_params()).prop_map(|(na, p)| format!("{na}{p}")),
         uri(),
+        // White space ends an addr-spec: what follows is header parameters.
+        (uri(), " {1,2}", ext_params()).prop_map(|(u, w, p)| format!("{u}{w}{p}")),
     ]
 }
 
@@ -474,6 +476,52 @@ proptest! {
         prop_assert_eq!(back.alg(), Some(IntegrityAlg::HmacSha1));
         prop_assert_eq!((back.spi_c(), back.spi_s()), (Some(spi_c), Some(spi_s)));
         prop_assert_eq!((back.port_c(), back.port_s()), (Some(port_c), Some(port_s)));
+    }
+}
+
+/// Parses `text` as every header here; none may panic.
+fn parse_all(text: &str) {
+    let _ = PAssertedIdentity::parse(text);
+    let _ = PPreferredIdentity::parse(text);
+    let _ = Privacy::parse(text).map(|p| p.values().count());
+    let _ = PAssociatedUri::parse(text);
+    let _ = PCalledPartyId::parse(text);
+    let _ = PVisitedNetworkId::parse(text);
+    let _ = PAccessNetworkInfo::parse(text).map(|p| p.local_time_zone().map(|v| v.len()));
+    let _ = PChargingFunctionAddresses::parse(text).map(|p| p.ccf().count());
+    let _ = PServedUser::parse(text).map(|p| p.sescase().is_some());
+    let _ = PEarlyMedia::parse(text);
+    let _ = Path::parse(text);
+    let _ = ServiceRoute::parse(text);
+    let _ = SecurityClient::parse(text).map(|s| (s.spi_c(), s.port_s(), s.d_ver().is_some()));
+    let _ = SecurityServer::parse(text);
+    let _ = SecurityVerify::parse(text);
+    let _ = FeatureCaps::parse(text).map(|f| f.iter().count());
+    let _ = AcceptContact::parse(text).map(|a| a.features().count());
+    let _ = RejectContact::parse(text);
+    let _ = RequestDisposition::parse(text);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// Arbitrary text, and text made of the grammar's special characters,
+    /// is refused or accepted without panicking.
+    #[test]
+    fn arbitrary_text_never_panics(
+        any_text in "\\PC{0,40}",
+        sip_text in "[a-z0-9 \t\r\n;,=\"<>:@*+.\\\\%\\[\\]-]{0,40}",
+        valid in prop_oneof![sec_mechanism(), access_network_info(), caller_prefs(true), served_user()],
+        cut in any::<usize>(),
+    ) {
+        parse_all(&any_text);
+        parse_all(&sip_text);
+        // Valid text cut anywhere (on a character boundary).
+        let mut at = cut % (valid.len() + 1);
+        while !valid.is_char_boundary(at) {
+            at -= 1;
+        }
+        parse_all(&valid[..at]);
     }
 }
 

@@ -5,12 +5,14 @@
 //! parameters, so an `addr-spec` keeps its `;` parameters as URI parameters
 //! (`tel:7042;phone-context=example.com`, `sip:+1555@example.com;user=phone`),
 //! unlike From or Contact where RFC 3261 §20.10 makes them header
-//! parameters. Parameters after a `name-addr` (`<sip:a@example.com>;x=1`)
+//! parameters. Parameters after a `name-addr` (`<sip:a@example.com>;x=1`),
+//! or separated from an `addr-spec` by white space (`sip:a@example.com ;x=1`),
 //! are kept as generic parameters.
 
 use super::name_addr::{self, NameAddr};
 use super::{Cursor, HeaderError, HeaderErrorKind};
 use crate::params::Params;
+use crate::syntax::{self, TOKEN};
 use crate::uri::Uri;
 
 /// Parses `name-addr *( SEMI generic-param ) / addr-spec`.
@@ -19,22 +21,40 @@ pub(crate) fn parse_identity(value: &str) -> Result<(NameAddr<'_>, Params<'_>), 
     if c.peek().is_none() {
         return Err(c.error(HeaderErrorKind::Empty));
     }
-    // No URI character is `<` or `"`: either one means a name-addr.
-    let rest = &c.bytes()[c.pos..];
-    let (name_addr, params) = if rest.first() == Some(&b'"') || memchr::memchr(b'<', rest).is_some()
-    {
+    // A name-addr starts with a quoted display name, `<`, or tokens and
+    // `<`; an addr-spec starts with a scheme, whose `:` is not a token
+    // character.
+    let b = c.bytes();
+    let mut p = c.pos;
+    loop {
+        let end = syntax::scan(b, p, TOKEN);
+        if end == p {
+            break;
+        }
+        p = syntax::skip_lws(b, end);
+    }
+    let (name_addr, params) = if matches!(b.get(p), Some(b'"' | b'<')) {
         let name_addr = name_addr::parse(&mut c, false)?;
         (name_addr, c.params()?)
     } else {
         let start = c.pos;
-        let len = rest
+        let len = b[start..]
             .iter()
-            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .unwrap_or(rest.len());
-        let uri =
-            Uri::parse(&value[start..start + len]).map_err(|e| HeaderError::from_uri(e, start))?;
+            .position(|x| matches!(x, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(b.len() - start);
+        let uri = Uri::parse(&value[start..start + len]).map_err(|e| {
+            // `Bell, Alexander <sip:...>`: a display name that needs quotes.
+            if memchr::memchr(b'<', &b[start..]).is_some()
+                && !value[start..start + len].contains(':')
+            {
+                HeaderError::new(HeaderErrorKind::DisplayName, start)
+            } else {
+                HeaderError::from_uri(e, start)
+            }
+        })?;
         c.pos = start + len;
-        (NameAddr::new(uri), Params::header())
+        // Parameters after white space cannot be part of the URI.
+        (NameAddr::new(uri), c.params()?)
     };
     c.finish()?;
     Ok((name_addr, params))
@@ -50,7 +70,8 @@ macro_rules! identity_header {
             /// Display name and URI (an `addr-spec` is read as a URI without
             /// display name).
             pub name_addr: $crate::header::NameAddr<'a>,
-            /// Generic parameters after a `name-addr` (none are defined).
+            /// Generic parameters (none are defined) after a `name-addr`, or after
+            /// white space that ends an `addr-spec`.
             pub params: $crate::params::Params<'a>,
         }
 
@@ -186,6 +207,11 @@ mod tests {
         let id = PAssertedIdentity::parse("<sip:alice@example.com> ; x = 1").unwrap();
         assert_eq!(id.params.value("x"), Some("1"));
         assert_eq!(id.to_string(), "<sip:alice@example.com>;x=1");
+        let spaced = PAssertedIdentity::parse("sip:alice@example.com ;x=1").unwrap();
+        assert_eq!(spaced, id);
+        // A `<` inside a quoted parameter value does not make a name-addr.
+        let quoted = PAssertedIdentity::parse("sip:a.example ;x=\"<\"").unwrap();
+        assert_eq!(quoted.params.value("x"), Some("\"<\""));
         assert_eq!(id.clone().into_owned(), id);
     }
 

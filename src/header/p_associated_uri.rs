@@ -46,6 +46,11 @@ mod tests {
                 "\"Office\" <tel:+1-212-555-1234>;x=y",
             ]
         );
+        // An empty header: no associated URIs (RFC 7315 §5.1).
+        let empty =
+            MessageRef::parse(b"SIP/2.0 200 OK\r\nP-Associated-URI:\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+        assert_eq!(empty.header_all::<PAssociatedUri<'_>>().count(), 0);
         let a = PAssociatedUri::parse("<sip:user1_public2@home1.net> ; x = \"a b\"").unwrap();
         assert_eq!(a.params.get("x").unwrap().unquoted().unwrap(), "a b");
         assert_eq!(a.to_string(), "<sip:user1_public2@home1.net>;x=\"a b\"");
