@@ -6,11 +6,7 @@
 //! parser, an encoding that does not parse back, or a re-encoding that is not
 //! byte-exact.
 
-use imsip::header::{
-    self, Allow, AuthenticationInfo, Authorization, CSeq, CallId, Contact, ContentType, Expires,
-    MaxForwards, ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Via,
-    WwwAuthenticate,
-};
+use imsip::header::{self, TypedHeader};
 use imsip::uri::Uri;
 use imsip::{FlowSide, Frame, Message, MessageRef, ParseConfig, Policy, Role};
 
@@ -36,24 +32,88 @@ pub(crate) fn header_value(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    typed!(Via<'_>, text);
+    typed!(header::Accept<'_>, text);
+    typed!(header::AcceptContact<'_>, text);
+    typed!(header::AcceptEncoding<'_>, text);
+    typed!(header::AcceptLanguage<'_>, text);
+    typed!(header::AcceptResourcePriority<'_>, text);
+    typed!(header::AlertInfo<'_>, text);
+    typed!(header::Allow<'_>, text);
+    typed!(header::AllowEvents<'_>, text);
+    typed!(header::AuthenticationInfo<'_>, text);
+    typed!(header::Authorization<'_>, text);
+    typed!(header::CSeq<'_>, text);
+    typed!(header::CallId<'_>, text);
+    typed!(header::CallInfo<'_>, text);
+    typed!(header::Contact<'_>, text);
+    typed!(header::ContentDisposition<'_>, text);
+    typed!(header::ContentEncoding<'_>, text);
+    typed!(header::ContentLanguage<'_>, text);
+    typed!(header::ContentLength, text);
+    typed!(header::ContentType<'_>, text);
+    typed!(header::Date, text);
+    typed!(header::ErrorInfo<'_>, text);
+    typed!(header::Event<'_>, text);
+    typed!(header::Expires, text);
+    typed!(header::FeatureCaps<'_>, text);
     typed!(header::From<'_>, text);
-    typed!(To<'_>, text);
-    typed!(Contact<'_>, text);
-    typed!(Route<'_>, text);
-    typed!(RecordRoute<'_>, text);
-    typed!(CSeq<'_>, text);
-    typed!(CallId<'_>, text);
-    typed!(MaxForwards, text);
-    typed!(Expires, text);
-    typed!(ContentType<'_>, text);
-    typed!(Allow<'_>, text);
-    typed!(Supported<'_>, text);
-    typed!(Require<'_>, text);
-    typed!(ProxyRequire<'_>, text);
-    typed!(Authorization<'_>, text);
-    typed!(WwwAuthenticate<'_>, text);
-    typed!(AuthenticationInfo<'_>, text);
+    typed!(header::Geolocation<'_>, text);
+    typed!(header::HistoryInfo<'_>, text);
+    typed!(header::Identity<'_>, text);
+    typed!(header::InReplyTo<'_>, text);
+    typed!(header::MaxForwards, text);
+    typed!(header::MimeVersion, text);
+    typed!(header::MinExpires, text);
+    typed!(header::MinSe<'_>, text);
+    typed!(header::Organization<'_>, text);
+    typed!(header::PAccessNetworkInfo<'_>, text);
+    typed!(header::PAssertedIdentity<'_>, text);
+    typed!(header::PAssociatedUri<'_>, text);
+    typed!(header::PCalledPartyId<'_>, text);
+    typed!(header::PChargingFunctionAddresses<'_>, text);
+    typed!(header::PChargingVector<'_>, text);
+    typed!(header::PEarlyMedia<'_>, text);
+    typed!(header::PPreferredIdentity<'_>, text);
+    typed!(header::PServedUser<'_>, text);
+    typed!(header::PVisitedNetworkId<'_>, text);
+    typed!(header::Path<'_>, text);
+    typed!(header::Priority<'_>, text);
+    typed!(header::Privacy<'_>, text);
+    typed!(header::ProxyAuthenticate<'_>, text);
+    typed!(header::ProxyAuthorization<'_>, text);
+    typed!(header::ProxyRequire<'_>, text);
+    typed!(header::RAck<'_>, text);
+    typed!(header::RSeq, text);
+    typed!(header::Reason<'_>, text);
+    typed!(header::RecordRoute<'_>, text);
+    typed!(header::ReferTo<'_>, text);
+    typed!(header::ReferredBy<'_>, text);
+    typed!(header::RejectContact<'_>, text);
+    typed!(header::Replaces<'_>, text);
+    typed!(header::ReplyTo<'_>, text);
+    typed!(header::RequestDisposition<'_>, text);
+    typed!(header::Require<'_>, text);
+    typed!(header::ResourcePriority<'_>, text);
+    typed!(header::RetryAfter<'_>, text);
+    typed!(header::Route<'_>, text);
+    typed!(header::SecurityClient<'_>, text);
+    typed!(header::SecurityServer<'_>, text);
+    typed!(header::SecurityVerify<'_>, text);
+    typed!(header::Server<'_>, text);
+    typed!(header::ServiceRoute<'_>, text);
+    typed!(header::SessionExpires<'_>, text);
+    typed!(header::SipETag<'_>, text);
+    typed!(header::SipIfMatch<'_>, text);
+    typed!(header::Subject<'_>, text);
+    typed!(header::SubscriptionState<'_>, text);
+    typed!(header::Supported<'_>, text);
+    typed!(header::Timestamp, text);
+    typed!(header::To<'_>, text);
+    typed!(header::Unsupported<'_>, text);
+    typed!(header::UserAgent<'_>, text);
+    typed!(header::Via<'_>, text);
+    typed!(header::Warning<'_>, text);
+    typed!(header::WwwAuthenticate<'_>, text);
 }
 
 /// Message parsing, validation, every accessor, and byte-exact encoding.
