@@ -7,13 +7,13 @@ mod common;
 use std::borrow::Cow;
 
 use common::strategies::{
-    contact, credentials, domain, from_to, lws, name_addr, quotable, token, via,
+    contact, credentials, domain, from_to, header_params, lws, name_addr, quotable, token, uri, via,
 };
 use imsip::header::{
-    self, Allow, AuthenticationInfo, Authorization, CSeq, CallId, Contact, ContentLength,
-    ContentType, Expires, MaxForwards, NameAddr, ProxyAuthenticate, ProxyAuthorization,
-    ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Unsupported, Via,
-    WwwAuthenticate,
+    self, AlertInfo, Allow, AuthenticationInfo, Authorization, CSeq, CallId, Contact,
+    ContentLength, ContentType, Event, Expires, MaxForwards, NameAddr, PChargingVector,
+    ProxyAuthenticate, ProxyAuthorization, ProxyRequire, RecordRoute, Require, Route, Supported,
+    To, TypedHeader, Unsupported, Via, WwwAuthenticate,
 };
 use imsip::uri::{Host, HostPort, SipUri, Uri};
 use imsip::{Method, Transport};
@@ -137,5 +137,43 @@ proptest! {
         prop_assert_eq!(back.nc(), Some(seq));
         let username = back.username();
         prop_assert_eq!(username.as_deref(), Some(display.as_deref().unwrap_or("u")));
+    }
+
+    #[test]
+    fn shaped_headers_roundtrip(
+        package in token(),
+        templates in proptest::collection::vec("[a-z]{1,6}", 0..3),
+        params in header_params(),
+        target in uri(),
+        (w1, w2) in (lws(), lws()),
+        icid in "[0-9a-fA-F]{4,24}",
+        ioi in proptest::option::of(domain()),
+        gen_at in proptest::option::of("[0-9]{1,3}(\\.[0-9]{1,3}){3}"),
+    ) {
+        let mut event = package.clone();
+        for t in &templates {
+            event.push('.');
+            event.push_str(t);
+        }
+        roundtrip!(Event<'_>, format!("{event}{w1}{params}"));
+        let text = format!("{event}{params}");
+        let parsed = Event::parse(&text).unwrap();
+        prop_assert_eq!(parsed.package(), package.split('.').next().unwrap());
+
+        roundtrip!(AlertInfo<'_>, format!("{w1}<{target}>{w2}{params}"));
+
+        let mut pcv = format!("icid-value={icid}");
+        if let Some(g) = &gen_at {
+            pcv.push_str(&format!("{w1};{w2}icid-generated-at={g}"));
+        }
+        if let Some(o) = &ioi {
+            pcv.push_str(&format!(";orig-ioi={o};term-ioi=\"{o}\""));
+        }
+        roundtrip!(PChargingVector<'_>, pcv);
+        let parsed = PChargingVector::parse(&pcv).unwrap();
+        prop_assert_eq!(parsed.icid_value(), Some(Cow::Borrowed(icid.as_str())));
+        prop_assert_eq!(parsed.icid_generated_at(), gen_at.as_deref().map(Cow::Borrowed));
+        prop_assert_eq!(parsed.orig_ioi(), ioi.as_deref().map(Cow::Borrowed));
+        prop_assert_eq!(parsed.term_ioi(), ioi.as_deref().map(Cow::Borrowed));
     }
 }
