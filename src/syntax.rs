@@ -33,6 +33,9 @@ pub(crate) const WSP: u16 = 1 << 13;
 /// Characters of a generic-param value outside quotes: token, and the extra
 /// characters of `host` (IPv6 references).
 pub(crate) const GEN_VALUE: u16 = 1 << 14;
+/// Octets that stand for themselves inside a quoted string: `qdtext` apart
+/// from line breaks (space, tab, `%x21`, `%x23-5B`, `%x5D-7E`, non-ASCII).
+pub(crate) const QDTEXT: u16 = 1 << 15;
 
 const fn set(table: &mut [u16; 256], chars: &[u8], class: u16) {
     let mut i = 0;
@@ -85,6 +88,10 @@ const fn build() -> [u16; 256] {
     set(&mut t, b"+-.", SCHEME);
     set(&mut t, b" \t", WSP);
     set(&mut t, b"[]:", GEN_VALUE);
+    set(&mut t, b" \t!", QDTEXT);
+    set_range(&mut t, 0x23, 0x5b, QDTEXT);
+    set_range(&mut t, 0x5d, 0x7e, QDTEXT);
+    set_range(&mut t, 0x80, 0xff, QDTEXT);
     t
 }
 
@@ -174,7 +181,9 @@ pub(crate) fn quoted_string_end(s: &[u8], pos: usize) -> Result<usize, usize> {
     debug_assert_eq!(s.get(pos), Some(&b'"'));
     let mut i = pos + 1;
     while i < s.len() {
-        match s[i] {
+        i = scan(s, i, QDTEXT);
+        let Some(&c) = s.get(i) else { break };
+        match c {
             b'"' => return Ok(i + 1),
             b'\\' => match s.get(i + 1) {
                 // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
@@ -203,7 +212,7 @@ pub(crate) fn unquote(raw: &str) -> Cow<'_, str> {
         .strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(raw);
-    if !inner.bytes().any(|b| matches!(b, b'\\' | b'\r' | b'\n')) {
+    if memchr::memchr3(b'\\', b'\r', b'\n', inner.as_bytes()).is_none() {
         return Cow::Borrowed(inner);
     }
     let mut out = String::with_capacity(inner.len());

@@ -54,6 +54,12 @@ fn ts35208_all_sets() {
             assert_eq!(out.ik.expose(), &hex::<16>(&r[11]), "set {} f4", r[0]);
             assert_eq!(out.ak, hex::<6>(&r[12]), "set {} f5", r[0]);
             assert_eq!(m.f5_star(&rand), hex::<6>(&r[13]), "set {} f5*", r[0]);
+            let all = m.all(&rand, &sqn, &amf);
+            assert_eq!(all.mac_a, hex::<8>(&r[7]), "set {} all f1", r[0]);
+            assert_eq!(all.mac_s, hex::<8>(&r[8]), "set {} all f1*", r[0]);
+            assert_eq!(all.outputs, out, "set {} all f2-f5", r[0]);
+            assert_eq!(all.ak_star, hex::<6>(&r[13]), "set {} all f5*", r[0]);
+            assert_eq!(m.f1_both(&rand, &sqn, &amf), (all.mac_a, all.mac_s));
         }
     }
 }

@@ -82,8 +82,8 @@ fn sqn_value(b: &[u8; 6]) -> u64 {
 /// `amf` (TS 33.102 §6.3.2).
 pub fn vector(m: &Milenage, rand: [u8; 16], sqn: u64, amf: [u8; 2]) -> AuthVector {
     let sqn = sqn_bytes(sqn);
-    let mac_a = m.f1(&rand, &sqn, &amf);
-    let out = m.f2345(&rand);
+    let all = m.all(&rand, &sqn, &amf);
+    let (mac_a, out) = (all.mac_a, all.outputs);
     let mut autn = [0u8; 16];
     for i in 0..6 {
         autn[i] = sqn[i] ^ out.ak[i];
@@ -288,8 +288,8 @@ impl Usim {
     /// AUTS for `rand`: (SQN_MS ⊕ AK*) ‖ MAC-S with AMF 0000.
     fn auts(&self, rand: &[u8; 16]) -> [u8; 14] {
         let sqn_ms = sqn_bytes(self.sqn_ms());
-        let ak_star = self.milenage.f5_star(rand);
-        let mac_s = self.milenage.f1_star(rand, &sqn_ms, &[0, 0]);
+        let all = self.milenage.all(rand, &sqn_ms, &[0, 0]);
+        let (ak_star, mac_s) = (all.ak_star, all.mac_s);
         let mut auts = [0u8; 14];
         for i in 0..6 {
             auts[i] = sqn_ms[i] ^ ak_star[i];

@@ -60,19 +60,34 @@ impl std::fmt::Debug for Milenage {
     }
 }
 
-const C: [u8; 5] = [0, 1, 2, 4, 8];
-const R: [usize; 5] = [8, 0, 4, 8, 12];
+/// c1..c5 (in the last octet).
+const C: [u128; 5] = [0, 1, 2, 4, 8];
+/// r1..r5 in bits.
+const R: [u32; 5] = [64, 0, 32, 64, 96];
+
+/// Everything MILENAGE gives for one RAND, SQN and AMF: f1, f1*, f2–f5 and
+/// f5*, computed with six AES blocks (TEMP, then OUT1–OUT5 together).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllOutputs {
+    /// f1: MAC-A.
+    pub mac_a: [u8; 8],
+    /// f1*: MAC-S.
+    pub mac_s: [u8; 8],
+    /// f2–f5: RES, CK, IK and AK.
+    pub outputs: Outputs,
+    /// f5*: AK*.
+    pub ak_star: [u8; 6],
+}
 
 impl Milenage {
     /// From K and the operator variant OP (computes OPc = OP ⊕ E_K(OP)).
     pub fn new(k: &[u8; 16], op: &[u8; 16]) -> Self {
         let cipher = Aes128::new(&Array::from(*k));
-        let mut opc = *op;
-        encrypt(&cipher, &mut opc);
-        xor(&mut opc, op);
+        let op_value = u128::from_be_bytes(*op);
+        let [opc] = encrypt_xor(&cipher, [op_value], op_value);
         Milenage {
             cipher,
-            opc: Secret::new(opc),
+            opc: Secret::new(opc.to_be_bytes()),
         }
     }
 
@@ -89,90 +104,110 @@ impl Milenage {
         &self.opc
     }
 
+    fn opc_value(&self) -> u128 {
+        u128::from_be_bytes(*self.opc.expose())
+    }
+
     /// TEMP = E_K(RAND ⊕ OPc).
-    fn temp(&self, rand: &[u8; 16]) -> [u8; 16] {
-        let mut t = *rand;
-        xor(&mut t, self.opc.expose());
-        encrypt(&self.cipher, &mut t);
+    fn temp(&self, rand: &[u8; 16]) -> u128 {
+        let opc = self.opc_value();
+        let [t] = encrypt_xor(&self.cipher, [u128::from_be_bytes(*rand) ^ opc], 0);
         t
     }
 
-    /// OUT1 for f1 and f1*.
-    fn out1(&self, rand: &[u8; 16], sqn: &[u8; 6], amf: &[u8; 2]) -> [u8; 16] {
-        let temp = self.temp(rand);
-        let mut in1 = [0u8; 16];
-        in1[..6].copy_from_slice(sqn);
-        in1[6..8].copy_from_slice(amf);
-        in1[8..14].copy_from_slice(sqn);
-        in1[14..].copy_from_slice(amf);
-        xor(&mut in1, self.opc.expose());
-        let mut block = rotate(&in1, R[0]);
-        xor(&mut block, &temp);
-        block[15] ^= C[0];
-        encrypt(&self.cipher, &mut block);
-        xor(&mut block, self.opc.expose());
-        block
+    /// The input block of OUT1.
+    fn in1(&self, temp: u128, sqn: &[u8; 6], amf: &[u8; 2]) -> u128 {
+        let mut half = [0u8; 8];
+        half[..6].copy_from_slice(sqn);
+        half[6..].copy_from_slice(amf);
+        let half = u64::from_be_bytes(half);
+        let in1 = (u128::from(half) << 64) | u128::from(half);
+        temp ^ (in1 ^ self.opc_value()).rotate_left(R[0]) ^ C[0]
     }
 
-    /// OUTi, i = 2…5, from TEMP.
-    fn out(&self, temp: &[u8; 16], i: usize) -> [u8; 16] {
-        let mut t = *temp;
-        xor(&mut t, self.opc.expose());
-        let mut block = rotate(&t, R[i - 1]);
-        block[15] ^= C[i - 1];
-        encrypt(&self.cipher, &mut block);
-        xor(&mut block, self.opc.expose());
-        block
+    /// The input block of OUTi, i = 2…5.
+    fn in_i(&self, temp: u128, i: usize) -> u128 {
+        (temp ^ self.opc_value()).rotate_left(R[i - 1]) ^ C[i - 1]
+    }
+
+    /// f1 and f1* (MAC-A and MAC-S) together: both come from OUT1.
+    pub fn f1_both(&self, rand: &[u8; 16], sqn: &[u8; 6], amf: &[u8; 2]) -> ([u8; 8], [u8; 8]) {
+        let temp = self.temp(rand);
+        let [out1] = encrypt_xor(&self.cipher, [self.in1(temp, sqn, amf)], self.opc_value());
+        let out1 = out1.to_be_bytes();
+        (first::<8>(&out1, 0), first::<8>(&out1, 8))
     }
 
     /// f1: the network authentication code MAC-A.
     pub fn f1(&self, rand: &[u8; 16], sqn: &[u8; 6], amf: &[u8; 2]) -> [u8; 8] {
-        first::<8>(&self.out1(rand, sqn, amf), 0)
+        self.f1_both(rand, sqn, amf).0
     }
 
     /// f1*: the resynchronisation authentication code MAC-S.
     pub fn f1_star(&self, rand: &[u8; 16], sqn: &[u8; 6], amf: &[u8; 2]) -> [u8; 8] {
-        first::<8>(&self.out1(rand, sqn, amf), 8)
+        self.f1_both(rand, sqn, amf).1
     }
 
     /// f2, f3, f4 and f5: RES, CK, IK and AK for `rand`.
     pub fn f2345(&self, rand: &[u8; 16]) -> Outputs {
         let temp = self.temp(rand);
-        let out2 = self.out(&temp, 2);
-        let out3 = self.out(&temp, 3);
-        let out4 = self.out(&temp, 4);
-        Outputs {
-            res: Secret::new(first::<8>(&out2, 8)),
-            ck: Secret::new(out3),
-            ik: Secret::new(out4),
-            ak: first::<6>(&out2, 0),
-        }
+        let [out2, out3, out4] = encrypt_xor(
+            &self.cipher,
+            [self.in_i(temp, 2), self.in_i(temp, 3), self.in_i(temp, 4)],
+            self.opc_value(),
+        );
+        outputs(out2, out3, out4)
     }
 
     /// f5*: the anonymity key AK* that masks SQN_MS in AUTS.
     pub fn f5_star(&self, rand: &[u8; 16]) -> [u8; 6] {
         let temp = self.temp(rand);
-        first::<6>(&self.out(&temp, 5), 0)
+        let [out5] = encrypt_xor(&self.cipher, [self.in_i(temp, 5)], self.opc_value());
+        first::<6>(&out5.to_be_bytes(), 0)
+    }
+
+    /// f1, f1*, f2, f3, f4, f5 and f5* at once: what an authentication
+    /// vector needs, with TEMP computed once and OUT1–OUT5 encrypted side by
+    /// side.
+    pub fn all(&self, rand: &[u8; 16], sqn: &[u8; 6], amf: &[u8; 2]) -> AllOutputs {
+        let temp = self.temp(rand);
+        let [out1, out2, out3, out4, out5] = encrypt_xor(
+            &self.cipher,
+            [
+                self.in1(temp, sqn, amf),
+                self.in_i(temp, 2),
+                self.in_i(temp, 3),
+                self.in_i(temp, 4),
+                self.in_i(temp, 5),
+            ],
+            self.opc_value(),
+        );
+        let out1 = out1.to_be_bytes();
+        AllOutputs {
+            mac_a: first::<8>(&out1, 0),
+            mac_s: first::<8>(&out1, 8),
+            outputs: outputs(out2, out3, out4),
+            ak_star: first::<6>(&out5.to_be_bytes(), 0),
+        }
     }
 }
 
-fn encrypt(cipher: &Aes128, block: &mut [u8; 16]) {
-    let mut b = Array::from(*block);
-    cipher.encrypt_block(&mut b);
-    block.copy_from_slice(&b);
-}
-
-fn xor(a: &mut [u8; 16], b: &[u8; 16]) {
-    for (x, y) in a.iter_mut().zip(b) {
-        *x ^= y;
+fn outputs(out2: u128, out3: u128, out4: u128) -> Outputs {
+    let out2 = out2.to_be_bytes();
+    Outputs {
+        res: Secret::new(first::<8>(&out2, 8)),
+        ck: Secret::new(out3.to_be_bytes()),
+        ik: Secret::new(out4.to_be_bytes()),
+        ak: first::<6>(&out2, 0),
     }
 }
 
-/// Rotates left by `octets` octets (the r constants are multiples of 8 bits).
-fn rotate(x: &[u8; 16], octets: usize) -> [u8; 16] {
-    let mut out = *x;
-    out.rotate_left(octets);
-    out
+/// E_K of each block (side by side, which AES-NI pipelines), each XORed
+/// with `mask` afterwards.
+fn encrypt_xor<const N: usize>(cipher: &Aes128, blocks: [u128; N], mask: u128) -> [u128; N] {
+    let mut arrays = blocks.map(|b| Array::from(b.to_be_bytes()));
+    cipher.encrypt_blocks(&mut arrays);
+    arrays.map(|a| u128::from_be_bytes(a.into()) ^ mask)
 }
 
 fn first<const N: usize>(x: &[u8; 16], from: usize) -> [u8; N] {

@@ -30,6 +30,22 @@ pub struct AuthParams<'a> {
     raw: Cow<'a, str>,
 }
 
+/// The position after the closing quote of a quoted string whose opening
+/// quote ends before `i`, in text already known to be well formed.
+fn skip_quoted(b: &[u8], mut i: usize) -> usize {
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        i += off;
+        if b[i] == b'"' {
+            return i + 1;
+        }
+        i += 2;
+    }
+    b.len()
+}
+
 /// Characters of an unquoted parameter value. RFC 7235 says `token`, but
 /// base64 nonces and URIs are seen unquoted in the field; anything but white
 /// space, `,` and `"` is accepted, except that a value cannot start with `=`
@@ -52,6 +68,7 @@ impl<'a> AuthParams<'a> {
         let b = s.as_bytes();
         let mut p = pos;
         let mut count = 0;
+        let mut seen: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
         loop {
             p = syntax::skip_lws(b, p);
             while b.get(p) == Some(&b',') {
@@ -87,15 +104,16 @@ impl<'a> AuthParams<'a> {
             if count > MAX_AUTH_PARAMS {
                 return Err(HeaderError::new(HeaderErrorKind::TooManyParams, name_start));
             }
-            let parsed = AuthParams {
-                raw: Cow::Borrowed(&s[pos..name_start]),
-            };
-            if parsed.get(name).is_some() {
+            if seen
+                .iter()
+                .any(|n: &&str| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+            {
                 return Err(HeaderError::new(
                     HeaderErrorKind::DuplicateParam,
                     name_start,
                 ));
             }
+            seen.push(name);
             p = syntax::skip_lws(b, p);
             match b.get(p) {
                 None => break,
@@ -130,7 +148,9 @@ impl<'a> AuthParams<'a> {
             }
             let v = p;
             if b.get(p) == Some(&b'"') {
-                p = syntax::quoted_string_end(b, p).unwrap_or(b.len());
+                // The text was checked when parsed or built: only the end
+                // of the quoted string is needed.
+                p = skip_quoted(b, p + 1);
             } else {
                 while p < b.len() && is_bare_value(b[p]) {
                     p += 1;
@@ -505,7 +525,7 @@ impl Credentials<'_> {
     }
 }
 
-fn parse_nc(v: &str) -> Option<u32> {
+pub(crate) fn parse_nc(v: &str) -> Option<u32> {
     let v = v.trim_matches('"');
     if v.len() != 8 {
         return None;

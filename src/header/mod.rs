@@ -181,6 +181,7 @@ pub use user_agent::UserAgent;
 pub use via::{MAGIC_COOKIE, Rport, Via};
 pub use warning::{WarnAgent, Warning};
 
+pub(crate) use auth::parse_nc as auth_parse_nc;
 pub(crate) use name::ALL as ALL_NAMES;
 pub(crate) use name_addr::tag_of;
 

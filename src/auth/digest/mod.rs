@@ -324,37 +324,68 @@ pub(crate) struct ResponseParts<'c> {
     pub(crate) qop: Option<Qop>,
     pub(crate) response: std::borrow::Cow<'c, str>,
     pub(crate) uri: std::borrow::Cow<'c, str>,
+    pub(crate) realm: Option<std::borrow::Cow<'c, str>>,
+    pub(crate) username: Option<std::borrow::Cow<'c, str>>,
 }
 
 impl<'c> ResponseParts<'c> {
+    /// The parts of `c`, read in one pass over its parameters.
     pub(crate) fn of(c: &'c Credentials<'_>) -> Option<ResponseParts<'c>> {
         if !c.is_digest() {
             return None;
         }
-        let algorithm = match c.algorithm() {
+        let mut raw: [Option<&'c str>; 9] = [None; 9];
+        for (name, value) in c.params.iter() {
+            let slot = match name.len() {
+                2 if name.eq_ignore_ascii_case("nc") => 0,
+                3 if name.eq_ignore_ascii_case("qop") => 1,
+                3 if name.eq_ignore_ascii_case("uri") => 2,
+                5 if name.eq_ignore_ascii_case("nonce") => 3,
+                5 if name.eq_ignore_ascii_case("realm") => 4,
+                6 if name.eq_ignore_ascii_case("cnonce") => 5,
+                8 if name.eq_ignore_ascii_case("response") => 6,
+                8 if name.eq_ignore_ascii_case("username") => 7,
+                9 if name.eq_ignore_ascii_case("algorithm") => 8,
+                _ => continue,
+            };
+            // A repeated parameter counts once, as `AuthParams::get` reads it.
+            raw[slot].get_or_insert(value);
+        }
+        let text = |slot: usize| {
+            raw[slot].map(|v| {
+                if v.starts_with('"') {
+                    crate::syntax::unquote(v)
+                } else {
+                    std::borrow::Cow::Borrowed(v)
+                }
+            })
+        };
+        let algorithm = match text(8) {
             Some(a) => Algorithm::parse(&a)?,
             None => Algorithm::Md5,
         };
-        let qop = match c.qop() {
+        let qop = match text(1) {
             Some(q) => Some(Qop::parse(&q)?),
             None => None,
         };
         let (cnonce, nc) = if qop.is_some() {
-            (c.cnonce()?, c.nc()?)
+            (text(5)?, crate::header::auth_parse_nc(raw[0]?)?)
         } else {
-            (c.cnonce().unwrap_or_default(), 0)
+            (text(5).unwrap_or_default(), 0)
         };
         if algorithm.is_session() && cnonce.is_empty() {
             return None;
         }
         Some(ResponseParts {
             algorithm,
-            nonce: c.nonce()?,
+            nonce: text(3)?,
             cnonce,
             nc,
             qop,
-            response: c.response()?,
-            uri: c.uri()?,
+            response: text(6)?,
+            uri: text(2)?,
+            realm: text(4),
+            username: text(7),
         })
     }
 

@@ -281,7 +281,7 @@ impl DigestServer {
         ha1_for: impl FnOnce(&str, Algorithm) -> Option<Ha1>,
     ) -> Result<Verified, VerifyError> {
         let parts = ResponseParts::of(credentials).ok_or(VerifyError::Malformed)?;
-        let realm = credentials.realm().ok_or(VerifyError::Malformed)?;
+        let realm = parts.realm.as_deref().ok_or(VerifyError::Malformed)?;
         if realm != self.config.realm || !self.config.algorithms.contains(&parts.algorithm) {
             return Err(VerifyError::NotOffered);
         }
@@ -300,7 +300,7 @@ impl DigestServer {
         {
             return Err(NonceError::Stale.into());
         }
-        let username = credentials.username().ok_or(VerifyError::Malformed)?;
+        let username = parts.username.clone().ok_or(VerifyError::Malformed)?;
         let ha1 = ha1_for(&username, parts.algorithm).ok_or(VerifyError::UnknownUser)?;
         let expected = response(parts.algorithm, &ha1, &parts.nonces(), req);
         if !crate::auth::ct_eq(expected.as_bytes(), parts.response.as_bytes()) {
