@@ -452,9 +452,13 @@ fn interleaved() {
     for case in &CASES {
         let parse: [(&str, Path); 4] = [
             ("imsip", |d| with_imsip::parse(d).header_count()),
-            ("rsipstack", |d| std::mem::size_of_val(&with_rsipstack::parse(d))),
+            ("rsipstack", |d| {
+                std::mem::size_of_val(&with_rsipstack::parse(d))
+            }),
             ("rsip", |d| std::mem::size_of_val(&with_rsip::parse(d))),
-            ("ezk-sip-types", |d| with_ezk::parse(d).map_or(0, |m| m.body.len())),
+            ("ezk-sip-types", |d| {
+                with_ezk::parse(d).map_or(0, |m| m.body.len())
+            }),
         ];
         let key: [(&str, Path); 4] = [
             ("imsip", |d| with_imsip::key(d, digest).unwrap_or(0)),
