@@ -243,7 +243,13 @@ pub(crate) fn unquote(raw: &str) -> Cow<'_, str> {
 /// quoted-pairs. CR and LF cannot be represented and are written as spaces.
 pub(crate) fn write_quoted(dst: &mut Vec<u8>, text: &str) {
     dst.push(b'"');
-    for &b in text.as_bytes() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = scan(bytes, i, QDTEXT);
+        dst.extend_from_slice(&bytes[i..run]);
+        let Some(&b) = bytes.get(run) else { break };
+        i = run + 1;
         match b {
             b'\r' | b'\n' => dst.push(b' '),
             b'"' | b'\\' => {
