@@ -200,3 +200,56 @@ pub(crate) fn framing(data: &[u8]) {
         }
     }
 }
+
+/// Authentication on hostile headers: credentials go through the Digest
+/// verifier and the stateful server, challenges through the Digest and
+/// Digest AKA clients. None may panic; a credential never verifies against
+/// a password it was not made with.
+pub(crate) fn auth(data: &[u8]) {
+    use imsip::auth::aka::{self, DigestAkaClient, Usim};
+    use imsip::auth::digest::{self, DigestClient, DigestServer, Request, ServerConfig};
+    use imsip::auth::milenage::Milenage;
+    use imsip::header::{Challenge, Credentials};
+    use imsip::random::SeededRandom;
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let req = Request {
+        method: "REGISTER",
+        uri: "sip:ims.example.net",
+        body: b"v=0\r\n",
+    };
+    let epoch = std::time::Instant::now();
+    if let Ok(creds) = Credentials::parse(text) {
+        for alg in digest::Algorithm::STRONGEST_FIRST {
+            let ha1 = digest::ha1(alg, "alice", "ims.example.net", b"secret");
+            let _ = digest::verify(&creds, &ha1, &req);
+        }
+        let mut server = DigestServer::new(ServerConfig::new("ims.example.net"), [9; 32], epoch);
+        let outcome = server.verify(epoch, &creds, &req, |user, alg| {
+            Some(digest::ha1(alg, user, "ims.example.net", b"secret"))
+        });
+        // Nonces are HMACs under the server key: fuzzed text cannot forge one.
+        assert!(outcome.is_err(), "{text:?} verified");
+        if let Some(auts) = creds.auts() {
+            let _ = aka::parse_auts(&auts).map(|a| aka::encode_auts(&a));
+        }
+        if let Some(nonce) = creds.nonce() {
+            let _ = aka::parse_digest_nonce(&nonce);
+        }
+    }
+    if let Ok(challenge) = Challenge::parse(text) {
+        let mut rng = SeededRandom::new(1);
+        let mut client = DigestClient::new("alice", b"secret");
+        if let Ok(creds) = client.answer([&challenge], &req, &mut rng) {
+            let again = creds.to_string();
+            let parsed = Credentials::parse(&again)
+                .unwrap_or_else(|e| panic!("{text:?} answered with {again:?}: {e}"));
+            assert_eq!(parsed, creds);
+        }
+        let usim = Usim::new(Milenage::new(&[1; 16], &[2; 16]));
+        let mut ue = DigestAkaClient::new("alice@ims.example.net", usim);
+        let _ = ue.answer([&challenge], &req, &mut rng);
+    }
+}

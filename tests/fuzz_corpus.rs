@@ -40,3 +40,8 @@ fn framing_corpus() {
 fn header_value_corpus() {
     assert!(replay("header_value", checks::header_value) > 10);
 }
+
+#[test]
+fn auth_corpus() {
+    assert!(replay("auth", checks::auth) > 10);
+}
