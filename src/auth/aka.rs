@@ -7,6 +7,11 @@
 //! vector (RAND, XRES, CK, IK, AUTN), [`resynchronise`] recovers the USIM's
 //! sequence number from AUTS.
 //!
+//! S-CSCF and P-CSCF: [`challenge`] writes the 401's Digest AKA challenge
+//! (with `ck` and `ik` for the P-CSCF), [`take_keys`] is the P-CSCF taking
+//! them out, [`verify_credentials`] checks the UE's answer or reports its
+//! AUTS.
+//!
 //! UE side: [`Usim`] checks AUTN (MAC-A and SQN freshness with the array
 //! scheme of Annex C.2) and answers RES, CK and IK, or AUTS on a
 //! synchronisation failure.
@@ -364,6 +369,146 @@ pub fn digest_ha1(
     }
 }
 
+/// The Digest AKA challenge for `av` that an S-CSCF sends in a 401 (RFC 3310
+/// §3.1, TS 24.229 §5.4.1.2.1): `realm`, the nonce made of RAND and AUTN,
+/// `algorithm` (AKAv1-MD5 or AKAv2-MD5), `qop="auth"`, and with `keys` the
+/// `ck` and `ik` parameters (32 hex digits each) that the P-CSCF takes out
+/// with [`take_keys`] before the response reaches the UE.
+///
+/// `None` when `algorithm` is not a Digest AKA algorithm.
+///
+/// ```
+/// use imsip::auth::aka::{self, SqnGenerator};
+/// use imsip::auth::digest::Algorithm;
+/// use imsip::auth::milenage::Milenage;
+///
+/// let av = aka::vector(&Milenage::with_opc(&[1; 16], &[2; 16]), [3; 16], 32, [0x80, 0]);
+/// let c = aka::challenge("ims.example.net", Algorithm::AkaV1Md5, &av, true).unwrap();
+/// assert_eq!(c.algorithm().as_deref(), Some("AKAv1-MD5"));
+/// assert_eq!(c.ck().unwrap().len(), 32);
+///
+/// // The P-CSCF keeps CK and IK and forwards the challenge without them.
+/// let (to_ue, ck, ik) = aka::take_keys(&c).unwrap();
+/// assert_eq!((&ck, &ik), (&av.ck, &av.ik));
+/// assert!(to_ue.ck().is_none() && to_ue.ik().is_none());
+/// ```
+pub fn challenge(
+    realm: &str,
+    algorithm: Algorithm,
+    av: &AuthVector,
+    keys: bool,
+) -> Option<Challenge<'static>> {
+    if !algorithm.is_aka() {
+        return None;
+    }
+    let mut c = Challenge::new("Digest");
+    c.params.push_quoted("realm", realm).ok()?;
+    c.params
+        .push_quoted("nonce", &digest_nonce(&av.rand, &av.autn, b""))
+        .ok()?;
+    c.params.push_token("algorithm", algorithm.as_str()).ok()?;
+    c.params.push_quoted("qop", "auth").ok()?;
+    if keys {
+        c.params
+            .push_quoted("ck", &super::hex(av.ck.expose()))
+            .ok()?;
+        c.params
+            .push_quoted("ik", &super::hex(av.ik.expose()))
+            .ok()?;
+    }
+    Some(c.into_owned())
+}
+
+/// The P-CSCF side of a 401 from the S-CSCF (TS 24.229 §5.2.2.1): CK and IK
+/// from the challenge's `ck` and `ik` parameters, and the challenge without
+/// them, to forward to the UE. `None` when either key is missing or is not
+/// 32 hex digits.
+pub fn take_keys(
+    challenge: &Challenge<'_>,
+) -> Option<(Challenge<'static>, Secret<16>, Secret<16>)> {
+    let ck = Secret::<16>::from_hex(&challenge.ck()?)?;
+    let ik = Secret::<16>::from_hex(&challenge.ik()?)?;
+    let mut forwarded = challenge.clone().into_owned();
+    forwarded.params.remove("ck");
+    forwarded.params.remove("ik");
+    Some((forwarded, ck, ik))
+}
+
+/// What an S-CSCF concludes from Digest AKA credentials (see
+/// [`verify_credentials`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AkaVerdict {
+    /// RES matched XRES: the UE is authenticated. Consume the vector.
+    Authenticated,
+    /// The UE's USIM reported a synchronisation failure. Send RAND and AUTS
+    /// to the HSS ([`resynchronise`] there), then challenge with a vector
+    /// made after the recovered SQN.
+    Resynchronise {
+        /// The AUTS the UE sent.
+        auts: [u8; 14],
+    },
+}
+
+/// Why Digest AKA credentials were refused by [`verify_credentials`].
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AkaVerifyError {
+    /// Not Digest AKA, or a required parameter is missing or malformed
+    /// (answer 400 or challenge again).
+    #[error("malformed Digest AKA credentials")]
+    Malformed,
+    /// The nonce is not the one issued with this vector, or the realm
+    /// differs: an old or foreign challenge (challenge again).
+    #[error("credentials answer another challenge")]
+    OtherChallenge,
+    /// The response does not match: wrong RES (answer 403, TS 24.229
+    /// §5.4.1.2.2).
+    #[error("response does not match")]
+    Mismatch,
+}
+
+/// Checks Digest AKA credentials against the vector `av` the challenge was
+/// made from (RFC 3310 §3.3, RFC 4169, TS 24.229 §5.4.1.2.2): the nonce must
+/// carry this vector's RAND and AUTN and the realm must be `realm`; an
+/// `auts` parameter means the USIM asks to resynchronise; otherwise the
+/// response is recomputed with XRES as the password (AKAv1) or the RFC 4169
+/// derivation (AKAv2) and compared in constant time.
+///
+/// A vector serves one challenge: after [`AkaVerdict::Authenticated`] make a
+/// new one for the next, so `nc` replays cannot happen.
+///
+/// # Errors
+/// An [`AkaVerifyError`].
+pub fn verify_credentials(
+    credentials: &Credentials<'_>,
+    realm: &str,
+    av: &AuthVector,
+    req: &Request<'_>,
+) -> Result<AkaVerdict, AkaVerifyError> {
+    let algorithm = credentials
+        .algorithm()
+        .and_then(|a| Algorithm::parse(&a))
+        .filter(|a| a.is_aka())
+        .ok_or(AkaVerifyError::Malformed)?;
+    let nonce = credentials.nonce().ok_or(AkaVerifyError::Malformed)?;
+    let (rand, autn, _) = parse_digest_nonce(&nonce).ok_or(AkaVerifyError::OtherChallenge)?;
+    if rand != av.rand || autn != av.autn || credentials.realm().as_deref() != Some(realm) {
+        return Err(AkaVerifyError::OtherChallenge);
+    }
+    if let Some(auts) = credentials.auts() {
+        let auts = parse_auts(&auts).ok_or(AkaVerifyError::Malformed)?;
+        return Ok(AkaVerdict::Resynchronise { auts });
+    }
+    let username = credentials.username().ok_or(AkaVerifyError::Malformed)?;
+    let ha1 = digest_ha1(algorithm, &username, realm, av).ok_or(AkaVerifyError::Malformed)?;
+    if digest::verify(credentials, &ha1, req) {
+        Ok(AkaVerdict::Authenticated)
+    } else {
+        Err(AkaVerifyError::Mismatch)
+    }
+}
+
 /// Why a [`DigestAkaClient`] could not answer.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -481,6 +626,83 @@ mod tests {
         let k = [0x46; 16];
         let op = [0xcd; 16];
         (Milenage::new(&k, &op), Usim::new(Milenage::new(&k, &op)))
+    }
+
+    /// The whole IMS AKA registration: S-CSCF challenge with keys, P-CSCF
+    /// taking them out, the UE answering, the S-CSCF verifying; then a UE
+    /// whose SQN is ahead resynchronising through the HSS.
+    #[test]
+    fn scscf_pcscf_and_ue() {
+        use crate::random::SeededRandom;
+        let realm = "ims.example.net";
+        let req = Request {
+            method: "REGISTER",
+            uri: "sip:ims.example.net",
+            body: b"",
+        };
+        let mut rng = SeededRandom::new(5);
+        for algorithm in [Algorithm::AkaV1Md5, Algorithm::AkaV2Md5] {
+            let (hss, usim) = pair();
+            let mut sqns = SqnGenerator::new(0);
+            let mut ue = DigestAkaClient::new("alice@ims.example.net", usim);
+
+            let av = vector(&hss, [7; 16], sqns.next(), [0x80, 0]);
+            let from_scscf = challenge(realm, algorithm, &av, true).unwrap();
+            let text = from_scscf.to_string();
+            let reparsed = Challenge::parse(&text).unwrap();
+            let (to_ue, ck, ik) = take_keys(&reparsed).unwrap();
+            assert_eq!((ck, ik), (av.ck.clone(), av.ik.clone()));
+            assert!(!to_ue.to_string().contains("ck="));
+            assert!(take_keys(&to_ue).is_none());
+
+            let creds = ue.answer([&to_ue], &req, &mut rng).unwrap();
+            assert_eq!(
+                verify_credentials(&creds, realm, &av, &req),
+                Ok(AkaVerdict::Authenticated)
+            );
+            // The UE holds the same keys as the P-CSCF.
+            let (ue_ck, ue_ik) = ue.keys().unwrap();
+            assert_eq!((ue_ck, ue_ik), (&av.ck, &av.ik));
+            assert_eq!(
+                verify_credentials(&creds, "other.net", &av, &req),
+                Err(AkaVerifyError::OtherChallenge)
+            );
+            let next = vector(&hss, [8; 16], sqns.next(), [0x80, 0]);
+            assert_eq!(
+                verify_credentials(&creds, realm, &next, &req),
+                Err(AkaVerifyError::OtherChallenge)
+            );
+            let mut wrong = creds.clone();
+            wrong.params.remove("response");
+            wrong
+                .params
+                .push_quoted("response", &"0".repeat(32))
+                .unwrap();
+            assert_eq!(
+                verify_credentials(&wrong, realm, &av, &req),
+                Err(AkaVerifyError::Mismatch)
+            );
+            assert!(challenge(realm, Algorithm::Md5, &av, false).is_none());
+
+            // The HSS lost its SQN (restored backup): the USIM is ahead.
+            let mut restored = SqnGenerator::new(0);
+            let stale = vector(&hss, [9; 16], restored.next(), [0x80, 0]);
+            let c = challenge(realm, algorithm, &stale, false).unwrap();
+            let creds = ue.answer([&c], &req, &mut rng).unwrap();
+            let Ok(AkaVerdict::Resynchronise { auts }) =
+                verify_credentials(&creds, realm, &stale, &req)
+            else {
+                panic!("expected a resynchronisation")
+            };
+            restored.resynchronise(resynchronise(&hss, &stale.rand, &auts).unwrap());
+            let fresh = vector(&hss, [10; 16], restored.next(), [0x80, 0]);
+            let c = challenge(realm, algorithm, &fresh, false).unwrap();
+            let creds = ue.answer([&c], &req, &mut rng).unwrap();
+            assert_eq!(
+                verify_credentials(&creds, realm, &fresh, &req),
+                Ok(AkaVerdict::Authenticated)
+            );
+        }
     }
 
     #[test]

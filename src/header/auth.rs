@@ -210,6 +210,25 @@ impl<'a> AuthParams<'a> {
         self.push_raw(name, value)
     }
 
+    /// Removes the parameter `name` (ASCII case ignored); whether it was
+    /// there. The others keep their order and their text.
+    pub fn remove(&mut self, name: &str) -> bool {
+        if self.get(name).is_none() {
+            return false;
+        }
+        let mut kept = String::with_capacity(self.raw.len());
+        for (n, v) in self.iter().filter(|(n, _)| !n.eq_ignore_ascii_case(name)) {
+            if !kept.is_empty() {
+                kept.push_str(", ");
+            }
+            kept.push_str(n);
+            kept.push('=');
+            kept.push_str(v);
+        }
+        self.raw = Cow::Owned(kept);
+        true
+    }
+
     fn push_raw(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
         if !syntax::is_token(name.as_bytes()) {
             return Err(HeaderError::new(HeaderErrorKind::Token, 0));

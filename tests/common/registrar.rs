@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use imsip::auth::aka::{self, AuthVector, SqnGenerator};
+use imsip::auth::aka::{self, AkaVerdict, AkaVerifyError, AuthVector, SqnGenerator};
 use imsip::auth::digest::{self, Algorithm, DigestServer, Request, ServerConfig, VerifyError};
 use imsip::auth::milenage::Milenage;
 use imsip::header::{Authorization, HeaderName};
@@ -145,41 +145,35 @@ impl Registrar {
         let Some(av) = self.pending.get(AKA_USER).cloned() else {
             return self.challenge_aka(msg);
         };
-        if let Some(auts) = auth.auts() {
-            let auts = aka::parse_auts(&auts)?;
-            match aka::resynchronise(&self.milenage, &av.rand, &auts) {
-                Ok(sqn_ms) => {
-                    self.sqn.resynchronise(sqn_ms);
-                    self.outcomes.push(Outcome::Resynchronised);
-                    return self.challenge_aka(msg);
-                }
-                Err(_) => {
-                    self.outcomes.push(Outcome::Forbidden);
-                    return self.reply(msg, StatusCode::FORBIDDEN, &[]);
-                }
-            }
-        }
-        if auth.nonce().as_deref() != Some(aka::digest_nonce(&av.rand, &av.autn, b"").as_str()) {
-            return self.challenge_aka(msg);
-        }
-        let username = auth.username()?.into_owned();
-        let ha1 = digest::ha1(
-            Algorithm::AkaV1Md5,
-            &username,
-            AKA_REALM,
-            aka::akav1_password(&av.xres),
-        );
         let req = Request {
             method: "REGISTER",
             uri,
             body: msg.body(),
         };
-        if username == AKA_USER && digest::verify(&auth.0, &ha1, &req) {
-            self.pending.remove(AKA_USER);
-            self.register(msg, &[])
-        } else {
-            self.outcomes.push(Outcome::Forbidden);
-            self.reply(msg, StatusCode::FORBIDDEN, &[])
+        let username = auth.username()?.into_owned();
+        match aka::verify_credentials(&auth.0, AKA_REALM, &av, &req) {
+            Ok(AkaVerdict::Resynchronise { auts }) => {
+                match aka::resynchronise(&self.milenage, &av.rand, &auts) {
+                    Ok(sqn_ms) => {
+                        self.sqn.resynchronise(sqn_ms);
+                        self.outcomes.push(Outcome::Resynchronised);
+                        self.challenge_aka(msg)
+                    }
+                    Err(_) => {
+                        self.outcomes.push(Outcome::Forbidden);
+                        self.reply(msg, StatusCode::FORBIDDEN, &[])
+                    }
+                }
+            }
+            Ok(AkaVerdict::Authenticated) if username == AKA_USER => {
+                self.pending.remove(AKA_USER);
+                self.register(msg, &[])
+            }
+            Err(AkaVerifyError::OtherChallenge) => self.challenge_aka(msg),
+            _ => {
+                self.outcomes.push(Outcome::Forbidden);
+                self.reply(msg, StatusCode::FORBIDDEN, &[])
+            }
         }
     }
 
@@ -188,11 +182,8 @@ impl Registrar {
         rand[..8].copy_from_slice(&imsip::random::Random::next_u64(&mut self.rng).to_be_bytes());
         rand[8..].copy_from_slice(&imsip::random::Random::next_u64(&mut self.rng).to_be_bytes());
         let av = aka::vector(&self.milenage, rand, self.sqn.next(), AKA_AMF);
-        let nonce = aka::digest_nonce(&av.rand, &av.autn, b"");
+        let challenge = aka::challenge(AKA_REALM, Algorithm::AkaV1Md5, &av, false)?.to_string();
         self.pending.insert(AKA_USER.to_owned(), av);
-        let challenge = format!(
-            "Digest realm=\"{AKA_REALM}\", nonce=\"{nonce}\", algorithm=AKAv1-MD5, qop=\"auth\""
-        );
         self.outcomes.push(Outcome::Challenged);
         self.reply(
             msg,
