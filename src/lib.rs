@@ -88,6 +88,7 @@ pub mod params;
 pub mod random;
 mod status;
 mod syntax;
+pub mod transaction;
 mod transport;
 pub mod uri;
 mod version;
