@@ -80,6 +80,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 pub mod auth;
+pub mod endpoint;
 pub mod header;
 pub mod message;
 mod method;

@@ -199,6 +199,36 @@ impl<'m> Editor<'m> {
         }
     }
 
+    /// Replaces the top Via value: the first value of the first Via field,
+    /// keeping the other values of that field as written. A server uses it
+    /// to add `received` and `rport` (RFC 3261 §18.2.1, RFC 3581 §4). With
+    /// no Via yet, `via` is pushed.
+    pub fn set_top_via(&mut self, via: &Via<'_>) {
+        let value = encoded(via);
+        if !self.check("Via", &value) {
+            return;
+        }
+        for i in self.positions("Via") {
+            let Some(current) = self.value(i) else {
+                continue;
+            };
+            let mut elements = ListElements::new(current.as_bytes());
+            if elements.next().is_none() {
+                continue;
+            }
+            let rest_at = elements.offset();
+            let new = if elements.next().is_none() {
+                value
+            } else {
+                let rest = current.get(rest_at..).unwrap_or_default().trim();
+                format!("{value}, {rest}")
+            };
+            self.set_change(i, Change::Replace(new));
+            return;
+        }
+        self.push_via(via);
+    }
+
     /// Removes the first Route value (RFC 3261 §16.4 and §16.12 for loose
     /// routing) and returns it; a field holding several values keeps the
     /// others, as written.
@@ -448,6 +478,36 @@ Content-Length: 5\r\n\r\nhello";
         assert_eq!(vias.len(), 3);
         let t = text(&out);
         assert!(t.contains("v:  SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\nRecord-Route: <sip:p1.example.com;lr>\r\nMaX-fOrWaRdS"));
+    }
+
+    #[test]
+    fn top_via_is_replaced_in_place() {
+        let mut e = edit();
+        let mut top = e.msg.via().unwrap();
+        top.params.set("received", Some("192.0.2.9")).unwrap();
+        top.params.set("rport", Some("5062")).unwrap();
+        e.set_top_via(&top);
+        let out = e.finish().unwrap();
+        let vias: Vec<&[u8]> = out.as_ref().values(HeaderName::Via).collect();
+        assert_eq!(vias.len(), 2);
+        assert!(std::str::from_utf8(vias[0]).unwrap().ends_with(";received=192.0.2.9;rport=5062"));
+        assert_eq!(out.as_ref().via().unwrap().received(), "192.0.2.9".parse().ok());
+        assert!(text(&out).contains("v:  SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\n"));
+
+        // The first of two values in one field.
+        let two = b"OPTIONS sip:b@example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1;rport , SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\n\
+From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\
+Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        let m = MessageRef::parse(two).unwrap();
+        let mut top = m.via().unwrap();
+        top.params.set("rport", Some("5060")).unwrap();
+        let mut e = Editor::new(m);
+        e.set_top_via(&top);
+        let out = e.finish().unwrap();
+        assert!(text(&out).contains(
+            "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1;rport=5060, SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\n"
+        ));
     }
 
     #[test]

@@ -1,0 +1,1139 @@
+//! The sans-IO endpoint: one object that takes datagrams and stream
+//! messages in, matches them to transactions (RFC 3261 §17.1.3, §17.2.3),
+//! drives the [`crate::transaction`] machines and hands back what to send,
+//! what happened and when to wake it.
+//!
+//! # Driving it
+//!
+//! [`Endpoint`] has four kinds of methods, as every stateful layer of this
+//! crate:
+//!
+//! - inputs: [`Endpoint::handle_input`], [`Endpoint::handle_timeout`],
+//!   [`Endpoint::handle_transport_error`];
+//! - commands: [`Endpoint::send_request`], [`Endpoint::respond`],
+//!   [`Endpoint::send_stateless`] (these return `Err` only for a caller's
+//!   mistake);
+//! - outputs, to drain after every input or command, in this order:
+//!   [`Endpoint::poll_transmit`], [`Endpoint::poll_event`], then
+//!   [`Endpoint::poll_timeout`] to know when to call `handle_timeout`;
+//! - getters: [`Endpoint::stats`], [`Endpoint::transaction_state`], ...
+//!
+//! Nothing here reads a clock, touches a socket or blocks. A peer's fault is
+//! never an `Err`: a request that does not parse or validate is answered
+//! statelessly (400, 420, 505, ...) when it can be, otherwise dropped and
+//! counted in [`Stats`].
+//!
+//! ```no_run
+//! use std::net::UdpSocket;
+//! use std::time::Instant;
+//! use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received};
+//! use imsip::Transport;
+//!
+//! let socket = UdpSocket::bind("127.0.0.1:5060")?;
+//! let local = socket.local_addr()?;
+//! let mut endpoint = Endpoint::new(EndpointConfig::default());
+//! let mut buf = vec![0u8; 65_535];
+//! loop {
+//!     // Sleep until the next timer, or until a datagram comes.
+//!     let timeout = endpoint.poll_timeout().map(|at| at.saturating_duration_since(Instant::now()));
+//!     socket.set_read_timeout(timeout.filter(|d| !d.is_zero()).or(Some(std::time::Duration::from_millis(1))))?;
+//!     match socket.recv_from(&mut buf) {
+//!         Ok((n, source)) => endpoint.handle_input(Instant::now(), Received {
+//!             transport: Transport::Udp, source, local, data: &buf[..n],
+//!         }),
+//!         Err(_) => endpoint.handle_timeout(Instant::now()),
+//!     }
+//!     while let Some(t) = endpoint.poll_transmit() {
+//!         socket.send_to(&t.payload, t.destination)?;
+//!     }
+//!     while let Some(event) = endpoint.poll_event() {
+//!         if let Event::Request { transaction, request, .. } = event {
+//!             let ok = request.as_ref().response(imsip::StatusCode::OK)?.to_tag("x1").build()?;
+//!             endpoint.respond(Instant::now(), transaction, ok)?;
+//!         }
+//!     }
+//! }
+//! # #[allow(unreachable_code)] Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Memory
+//!
+//! Live transactions are bounded by [`EndpointConfig::max_transactions`];
+//! beyond it new requests are answered 503 with Retry-After. A transaction
+//! keeps the messages it may resend as shared [`Bytes`] (no copies) and a
+//! few hundred bytes of state; see `docs/performance.md` for the measured
+//! figure.
+
+mod via;
+
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+use smallvec::SmallVec;
+use thiserror::Error;
+
+use crate::header::{HeaderName, RetryAfter};
+use crate::message::Editor;
+use crate::random::{self, SeededRandom};
+use crate::transaction::{
+    ClientInvite, ClientNonInvite, Disposition, ResponseError, ServerInvite, ServerNonInvite,
+    State, Termination, TimerConfig,
+};
+use crate::{Message, MessageRef, Method, ParseConfig, Policy, Role, StatusCode, Transport};
+
+/// Settings of an [`Endpoint`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct EndpointConfig {
+    /// T1, T2, T4 and the 100 Trying delay.
+    pub timers: TimerConfig,
+    /// Limits for parsing what arrives.
+    pub parse: ParseConfig,
+    /// How received requests are validated (role, supported option tags,
+    /// URI schemes).
+    pub policy: Policy<'static>,
+    /// The most transactions alive at once (default 65 536). A request that
+    /// would start one more is answered 503.
+    pub max_transactions: usize,
+    /// The Retry-After, in seconds, of those 503 responses (default 5).
+    pub retry_after: u32,
+    /// The seed of the random source for tags of stateless responses.
+    pub seed: u64,
+}
+
+impl Default for EndpointConfig {
+    fn default() -> Self {
+        EndpointConfig {
+            timers: TimerConfig::default(),
+            parse: ParseConfig::default(),
+            policy: Policy::default(),
+            max_transactions: 65_536,
+            retry_after: 5,
+            seed: 0x5eed,
+        }
+    }
+}
+
+/// A message that arrived: a datagram, or one message framed out of a
+/// stream (see [`crate::frame`]).
+#[derive(Clone, Debug)]
+pub struct Received<'a> {
+    /// The transport it came over.
+    pub transport: Transport<'static>,
+    /// The peer's address.
+    pub source: SocketAddr,
+    /// The local address it arrived at.
+    pub local: SocketAddr,
+    /// The bytes of the message.
+    pub data: &'a [u8],
+}
+
+/// Where a request goes: an already resolved address (DNS is the caller's,
+/// RFC 3263).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The transport to use.
+    pub transport: Transport<'static>,
+    /// The peer's address.
+    pub destination: SocketAddr,
+}
+
+/// Where a message came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The transport.
+    pub transport: Transport<'static>,
+    /// The peer's address.
+    pub source: SocketAddr,
+    /// The local address it arrived at.
+    pub local: SocketAddr,
+}
+
+/// A message to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    /// The transport to send over.
+    pub transport: Transport<'static>,
+    /// The peer's address.
+    pub destination: SocketAddr,
+    /// The local address to send from, when it matters (a response goes
+    /// out where its request came in).
+    pub local: Option<SocketAddr>,
+    /// The encoded message (shared: a retransmission copies nothing).
+    pub payload: Bytes,
+    /// The transaction that sends it; report a failure to send with
+    /// [`Endpoint::handle_transport_error`].
+    pub transaction: Option<TransactionId>,
+}
+
+/// A transaction handle, valid until its [`Event::Terminated`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransactionId(u64);
+
+impl fmt::Debug for TransactionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tx#{}.{}", self.0 & 0xffff_ffff, self.0 >> 32)
+    }
+}
+
+impl TransactionId {
+    fn new(index: u32, generation: u32) -> TransactionId {
+        TransactionId(u64::from(generation) << 32 | u64::from(index))
+    }
+
+    fn index(self) -> usize {
+        (self.0 & 0xffff_ffff) as usize
+    }
+
+    fn generation(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+}
+
+/// What happened, for the user of the endpoint (the transaction user of RFC
+/// 3261: a UA core, a proxy core, a CSCF).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// A new request: a server transaction was created for it. Answer with
+    /// [`Endpoint::respond`].
+    Request {
+        /// The server transaction.
+        transaction: TransactionId,
+        /// The request, with `received` and `rport` added to its top Via
+        /// where RFC 3261 §18.2.1 and RFC 3581 ask for them.
+        request: Message,
+        /// Where it came from.
+        origin: Origin,
+    },
+    /// A response on a client transaction: provisional, final, and for an
+    /// INVITE every 2xx (retransmissions and other forks) until Timer M.
+    Response {
+        /// The client transaction.
+        transaction: TransactionId,
+        /// The response.
+        response: Message,
+        /// Where it came from.
+        origin: Origin,
+    },
+    /// An ACK for a 2xx: matched to its INVITE server transaction in
+    /// Accepted, or to no transaction at all (the dialog layer's).
+    Ack {
+        /// The INVITE server transaction, when the ACK matched one.
+        transaction: Option<TransactionId>,
+        /// The ACK.
+        request: Message,
+        /// Where it came from.
+        origin: Origin,
+    },
+    /// A CANCEL matched this INVITE server transaction while it was still
+    /// proceeding (RFC 3261 §9.2). The CANCEL has been answered 200; answer
+    /// the INVITE yourself (usually 487).
+    Cancelled {
+        /// The INVITE server transaction.
+        transaction: TransactionId,
+        /// The CANCEL.
+        cancel: Message,
+    },
+    /// A response that matches no client transaction (for example a 2xx
+    /// retransmitted after Timer M): the dialog layer may want it.
+    StrayResponse {
+        /// The response.
+        response: Message,
+        /// Where it came from.
+        origin: Origin,
+    },
+    /// A transaction ended and its handle is no longer valid.
+    Terminated {
+        /// The transaction.
+        transaction: TransactionId,
+        /// Why.
+        reason: Termination,
+    },
+}
+
+/// Counters of what the endpoint saw and did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Messages handed to [`Endpoint::handle_input`].
+    pub received: u64,
+    /// Keep-alives (only line breaks) ignored.
+    pub keepalives: u64,
+    /// Messages dropped because they did not parse, or failed validation
+    /// and could not be answered.
+    pub dropped_malformed: u64,
+    /// Requests answered without a transaction (400, 420, 481, 503, 505...).
+    pub stateless_responses: u64,
+    /// Requests refused with 503 because too many transactions were alive.
+    pub rejected_overload: u64,
+    /// Retransmissions of requests that matched a server transaction.
+    pub retransmitted_requests: u64,
+    /// Responses that matched no client transaction.
+    pub stray_responses: u64,
+    /// Transactions created.
+    pub transactions_created: u64,
+}
+
+/// Why [`Endpoint::send_request`] refused a request.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The message is not a request.
+    #[error("not a request")]
+    NotARequest,
+    /// An ACK is not sent in a transaction: ACK for a 2xx goes with
+    /// [`Endpoint::send_stateless`], ACK for a non-2xx is the transaction's.
+    #[error("ACK is not sent in a transaction")]
+    Ack,
+    /// The top Via has no branch starting with the magic cookie `z9hG4bK`.
+    #[error("the top Via has no RFC 3261 branch")]
+    NoBranch,
+    /// A client transaction with the same branch and method is alive.
+    #[error("a transaction with this branch and method exists")]
+    DuplicateBranch,
+    /// [`EndpointConfig::max_transactions`] are alive.
+    #[error("too many transactions")]
+    Capacity,
+}
+
+/// Why [`Endpoint::respond`] refused a response.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RespondError {
+    /// No such transaction (it terminated, or never existed).
+    #[error("no such transaction")]
+    UnknownTransaction,
+    /// A client transaction does not send responses.
+    #[error("not a server transaction")]
+    NotAServerTransaction,
+    /// The transaction refused it.
+    #[error(transparent)]
+    Transaction(#[from] ResponseError),
+}
+
+#[derive(Clone, Debug)]
+#[allow(clippy::enum_variant_names)] // the RFC's names
+enum Machine {
+    ClientInvite(ClientInvite),
+    ClientNonInvite(ClientNonInvite),
+    ServerInvite(ServerInvite),
+    ServerNonInvite(ServerNonInvite),
+}
+
+impl Machine {
+    fn state(&self) -> State {
+        match self {
+            Machine::ClientInvite(m) => m.state(),
+            Machine::ClientNonInvite(m) => m.state(),
+            Machine::ServerInvite(m) => m.state(),
+            Machine::ServerNonInvite(m) => m.state(),
+        }
+    }
+
+    fn termination(&self) -> Option<Termination> {
+        match self {
+            Machine::ClientInvite(m) => m.termination(),
+            Machine::ClientNonInvite(m) => m.termination(),
+            Machine::ServerInvite(m) => m.termination(),
+            Machine::ServerNonInvite(m) => m.termination(),
+        }
+    }
+
+    fn poll_transmit(&mut self) -> Option<Bytes> {
+        match self {
+            Machine::ClientInvite(m) => m.poll_transmit(),
+            Machine::ClientNonInvite(m) => m.poll_transmit(),
+            Machine::ServerInvite(m) => m.poll_transmit(),
+            Machine::ServerNonInvite(m) => m.poll_transmit(),
+        }
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        match self {
+            Machine::ClientInvite(m) => m.poll_timeout(),
+            Machine::ClientNonInvite(m) => m.poll_timeout(),
+            Machine::ServerInvite(m) => m.poll_timeout(),
+            Machine::ServerNonInvite(m) => m.poll_timeout(),
+        }
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        match self {
+            Machine::ClientInvite(m) => m.handle_timeout(now),
+            Machine::ClientNonInvite(m) => m.handle_timeout(now),
+            Machine::ServerInvite(m) => m.handle_timeout(now),
+            Machine::ServerNonInvite(m) => m.handle_timeout(now),
+        }
+    }
+
+    fn handle_transport_error(&mut self) {
+        match self {
+            Machine::ClientInvite(m) => m.handle_transport_error(),
+            Machine::ClientNonInvite(m) => m.handle_transport_error(),
+            Machine::ServerInvite(m) => m.handle_transport_error(),
+            Machine::ServerNonInvite(m) => m.handle_transport_error(),
+        }
+    }
+
+    fn is_server(&self) -> bool {
+        matches!(self, Machine::ServerInvite(_) | Machine::ServerNonInvite(_))
+    }
+}
+
+/// How a server transaction is found again (RFC 3261 §17.2.3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum ServerKey {
+    /// RFC 3261 branch: branch, sent-by and method (ACK looks for INVITE).
+    Branch {
+        branch: Box<str>,
+        sent_by: Box<str>,
+        method: Method<'static>,
+    },
+    /// RFC 2543 requests (no magic cookie): Request-URI, From tag, Call-ID,
+    /// CSeq number and method, and the top Via.
+    Legacy {
+        request_uri: Box<str>,
+        from_tag: Box<str>,
+        call_id: Box<str>,
+        cseq: u32,
+        method: Method<'static>,
+        top_via: Box<str>,
+    },
+}
+
+/// A client transaction's key (RFC 3261 §17.1.3): branch and CSeq method.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ClientKey {
+    branch: Box<str>,
+    method: Method<'static>,
+}
+
+#[derive(Clone, Debug)]
+enum Key {
+    Client(ClientKey),
+    Server(ServerKey),
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    machine: Machine,
+    key: Key,
+    transport: Transport<'static>,
+    /// The destination of what the transaction sends.
+    peer: SocketAddr,
+    local: Option<SocketAddr>,
+    /// The deadline in the timer heap.
+    deadline: Option<Instant>,
+    /// Server: the To tag of the final response sent (RFC 2543 ACK matching).
+    to_tag: Option<Box<str>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Slot {
+    generation: u32,
+    entry: Option<Entry>,
+}
+
+/// The transaction endpoint. See the [module documentation](self).
+#[derive(Debug)]
+pub struct Endpoint {
+    config: EndpointConfig,
+    rng: SeededRandom,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    live: usize,
+    clients: HashMap<ClientKey, TransactionId>,
+    servers: HashMap<ServerKey, TransactionId>,
+    timers: BinaryHeap<Reverse<(Instant, TransactionId)>>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+}
+
+impl Endpoint {
+    /// An endpoint with `config` and no transactions.
+    pub fn new(config: EndpointConfig) -> Self {
+        Endpoint {
+            rng: SeededRandom::new(config.seed),
+            config,
+            slots: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            clients: HashMap::new(),
+            servers: HashMap::new(),
+            timers: BinaryHeap::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EndpointConfig {
+        &self.config
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// How many transactions are alive.
+    pub fn transactions(&self) -> usize {
+        self.live
+    }
+
+    /// The state of a live transaction.
+    pub fn transaction_state(&self, id: TransactionId) -> Option<State> {
+        self.entry(id).map(|e| e.machine.state())
+    }
+
+    fn entry(&self, id: TransactionId) -> Option<&Entry> {
+        let slot = self.slots.get(id.index())?;
+        (slot.generation == id.generation())
+            .then_some(slot.entry.as_ref())
+            .flatten()
+    }
+
+    fn entry_mut(&mut self, id: TransactionId) -> Option<&mut Entry> {
+        let slot = self.slots.get_mut(id.index())?;
+        if slot.generation != id.generation() {
+            return None;
+        }
+        slot.entry.as_mut()
+    }
+
+    fn insert(&mut self, entry: Entry) -> TransactionId {
+        self.live += 1;
+        self.stats.transactions_created += 1;
+        let index = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot::default());
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slot = &mut self.slots[index as usize];
+        slot.entry = Some(entry);
+        TransactionId::new(index, slot.generation)
+    }
+
+    /// A message arrived. Requests start or continue server transactions,
+    /// responses continue client transactions; what cannot be matched or
+    /// parsed is answered, passed up or dropped as the RFC says. Drain the
+    /// outputs afterwards.
+    pub fn handle_input(&mut self, now: Instant, input: Received<'_>) {
+        self.stats.received += 1;
+        if input.data.iter().all(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t')) {
+            self.stats.keepalives += 1;
+            return;
+        }
+        let origin = Origin {
+            transport: input.transport,
+            source: input.source,
+            local: input.local,
+        };
+        let bytes = Bytes::copy_from_slice(input.data);
+        match Message::parse_with(bytes.clone(), &self.config.parse) {
+            Ok(msg) if msg.as_ref().is_request() => self.on_request(now, msg, origin),
+            Ok(msg) => self.on_response(now, msg, origin),
+            Err(e) => {
+                // Answer a request whose head can be read (RFC 3261 §18.3:
+                // a bad Content-Length gets 400).
+                let head = MessageRef::parse_head(&bytes, &self.config.parse);
+                match head {
+                    Ok(m) if m.is_request() && m.method() != Some(Method::Ack) => {
+                        let status = e.status_code();
+                        if !self.answer_stateless(&m, status, &origin, |b| b) {
+                            self.stats.dropped_malformed += 1;
+                        }
+                    }
+                    _ => self.stats.dropped_malformed += 1,
+                }
+            }
+        }
+    }
+
+    fn on_request(&mut self, now: Instant, msg: Message, origin: Origin) {
+        let m = msg.as_ref();
+        if let Err(e) = m.validate_with(&self.config.policy) {
+            if m.method() == Some(Method::Ack) {
+                self.stats.dropped_malformed += 1;
+                return;
+            }
+            let status = e.status_code();
+            let unsupported: Vec<String> = if status == StatusCode::BAD_EXTENSION {
+                self.config
+                    .policy
+                    .unsupported(&m)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let answered = self.answer_stateless(&m, status, &origin, |b| {
+                if unsupported.is_empty() {
+                    b
+                } else {
+                    b.raw_header("Unsupported", &unsupported.join(", "))
+                }
+            });
+            if !answered {
+                self.stats.dropped_malformed += 1;
+            }
+            return;
+        }
+        // Validation parsed the top Via.
+        let Ok(top) = m.via() else {
+            self.stats.dropped_malformed += 1;
+            return;
+        };
+        let destination = via::response_destination(
+            &via::stamp(&top, origin.source).unwrap_or_else(|| top.clone()),
+            origin.source,
+            &origin.transport,
+        );
+        let msg = match via::stamp(&top, origin.source) {
+            None => msg.clone(),
+            Some(stamped) => {
+                let mut edit = Editor::new(m);
+                edit.set_top_via(&stamped);
+                match edit.finish_with(&self.config.parse) {
+                    Ok(edited) => edited,
+                    Err(_) => {
+                        self.stats.dropped_malformed += 1;
+                        return;
+                    }
+                }
+            }
+        };
+        let m = msg.as_ref();
+        let Some(method) = m.method().map(Method::into_owned) else {
+            return;
+        };
+        let Some(key) = server_key(&m, &method) else {
+            self.stats.dropped_malformed += 1;
+            return;
+        };
+
+        match method {
+            Method::Ack => self.on_ack(now, &msg, key, origin),
+            Method::Cancel => {
+                if let Some(&id) = self.servers.get(&key) {
+                    self.retransmission(now, id);
+                    return;
+                }
+                self.on_cancel(now, msg, key, origin, destination);
+            }
+            _ => {
+                if let Some(&id) = self.servers.get(&key) {
+                    self.retransmission(now, id);
+                    return;
+                }
+                self.new_server_transaction(now, msg, key, origin, destination, method);
+            }
+        }
+    }
+
+    fn retransmission(&mut self, now: Instant, id: TransactionId) {
+        self.stats.retransmitted_requests += 1;
+        if let Some(e) = self.entry_mut(id) {
+            let _ = match &mut e.machine {
+                Machine::ServerInvite(m) => m.handle_request(now),
+                Machine::ServerNonInvite(m) => m.handle_request(now),
+                _ => Disposition::Absorbed,
+            };
+        }
+        self.after_step(now, id);
+    }
+
+    fn on_ack(&mut self, now: Instant, msg: &Message, key: ServerKey, origin: Origin) {
+        let invite_key = with_method(&key, Method::Invite);
+        let matched = self.servers.get(&invite_key).copied().filter(|&id| {
+            // RFC 2543 ACKs match on the To tag of the response too.
+            match (&key, self.entry(id)) {
+                (ServerKey::Legacy { .. }, Some(e)) => {
+                    e.to_tag.as_deref() == msg.as_ref().to_tag().ok().flatten()
+                }
+                _ => true,
+            }
+        });
+        let Some(id) = matched else {
+            self.events.push_back(Event::Ack {
+                transaction: None,
+                request: msg.clone(),
+                origin,
+            });
+            return;
+        };
+        let disposition = match self.entry_mut(id).map(|e| &mut e.machine) {
+            Some(Machine::ServerInvite(m)) => m.handle_ack(now),
+            _ => Disposition::Absorbed,
+        };
+        if disposition == Disposition::PassUp {
+            self.events.push_back(Event::Ack {
+                transaction: Some(id),
+                request: msg.clone(),
+                origin,
+            });
+        }
+        self.after_step(now, id);
+    }
+
+    fn on_cancel(
+        &mut self,
+        now: Instant,
+        msg: Message,
+        key: ServerKey,
+        origin: Origin,
+        destination: SocketAddr,
+    ) {
+        let invite = self
+            .servers
+            .get(&with_method(&key, Method::Invite))
+            .copied();
+        let Some(invite) = invite else {
+            if self.config.policy.role == Role::Proxy {
+                // §16.10: a proxy forwards a CANCEL it has no transaction
+                // for statelessly; the proxy core decides.
+                self.new_server_transaction(now, msg, key, origin, destination, Method::Cancel);
+            } else {
+                self.answer_stateless(
+                    &msg.as_ref(),
+                    StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                    &origin,
+                    |b| b,
+                );
+            }
+            return;
+        };
+        let proceeding = self.transaction_state(invite) == Some(State::Proceeding);
+        // The CANCEL's own transaction answers 200 (§9.2).
+        let Some(cancel_id) =
+            self.new_server_transaction_quiet(now, msg.clone(), key, &origin, destination)
+        else {
+            return;
+        };
+        let ok = msg
+            .as_ref()
+            .response(StatusCode::OK)
+            .and_then(|b| {
+                let tag = msg.as_ref().to_tag().ok().flatten().map(str::to_owned);
+                match tag {
+                    Some(_) => b.build(),
+                    None => b.to_tag(&random::tag(&mut self.rng)).build(),
+                }
+            });
+        if let Ok(ok) = ok {
+            let _ = self.respond(now, cancel_id, ok);
+        }
+        if proceeding {
+            self.events.push_back(Event::Cancelled {
+                transaction: invite,
+                cancel: msg,
+            });
+        }
+    }
+
+    fn new_server_transaction(
+        &mut self,
+        now: Instant,
+        msg: Message,
+        key: ServerKey,
+        origin: Origin,
+        destination: SocketAddr,
+        method: Method<'static>,
+    ) {
+        if self.live >= self.config.max_transactions {
+            self.stats.rejected_overload += 1;
+            let retry = RetryAfter::new(self.config.retry_after);
+            self.answer_stateless(
+                &msg.as_ref(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                &origin,
+                |b| b.header(&retry),
+            );
+            return;
+        }
+        let reliable = origin.transport.is_reliable();
+        let machine = if method == Method::Invite {
+            Machine::ServerInvite(ServerInvite::new(
+                now,
+                msg.clone(),
+                reliable,
+                self.config.timers,
+            ))
+        } else {
+            Machine::ServerNonInvite(ServerNonInvite::new(reliable, self.config.timers))
+        };
+        let id = self.insert(Entry {
+            machine,
+            key: Key::Server(key.clone()),
+            transport: origin.transport.clone(),
+            peer: destination,
+            local: Some(origin.local),
+            deadline: None,
+            to_tag: None,
+        });
+        self.servers.insert(key, id);
+        self.events.push_back(Event::Request {
+            transaction: id,
+            request: msg,
+            origin,
+        });
+        self.after_step(now, id);
+    }
+
+    /// A server transaction that the endpoint answers itself (a CANCEL's).
+    fn new_server_transaction_quiet(
+        &mut self,
+        now: Instant,
+        _msg: Message,
+        key: ServerKey,
+        origin: &Origin,
+        destination: SocketAddr,
+    ) -> Option<TransactionId> {
+        let reliable = origin.transport.is_reliable();
+        let id = self.insert(Entry {
+            machine: Machine::ServerNonInvite(ServerNonInvite::new(reliable, self.config.timers)),
+            key: Key::Server(key.clone()),
+            transport: origin.transport.clone(),
+            peer: destination,
+            local: Some(origin.local),
+            deadline: None,
+            to_tag: None,
+        });
+        self.servers.insert(key, id);
+        self.after_step(now, id);
+        Some(id)
+    }
+
+    fn on_response(&mut self, now: Instant, msg: Message, origin: Origin) {
+        let m = msg.as_ref();
+        let (Ok(top), Ok(cseq)) = (m.via(), m.cseq()) else {
+            self.stats.dropped_malformed += 1;
+            return;
+        };
+        let matched = top.branch().and_then(|branch| {
+            self.clients
+                .get(&ClientKey {
+                    branch: branch.into(),
+                    method: cseq.method.clone().into_owned(),
+                })
+                .copied()
+        });
+        let Some(id) = matched else {
+            self.stats.stray_responses += 1;
+            self.events.push_back(Event::StrayResponse {
+                response: msg.clone(),
+                origin,
+            });
+            return;
+        };
+        let disposition = match self.entry_mut(id).map(|e| &mut e.machine) {
+            Some(Machine::ClientInvite(tx)) => tx.handle_response(now, &m),
+            Some(Machine::ClientNonInvite(tx)) => match m.status() {
+                Some(s) => tx.handle_response(now, s),
+                None => Disposition::Absorbed,
+            },
+            _ => Disposition::Absorbed,
+        };
+        if disposition == Disposition::PassUp {
+            self.events.push_back(Event::Response {
+                transaction: id,
+                response: msg.clone(),
+                origin,
+            });
+        }
+        self.after_step(now, id);
+    }
+
+    /// Answers `request` without a transaction (RFC 3261 §8.2.6.2: a To
+    /// tag is added unless the request had one). Returns whether a response
+    /// could be built.
+    fn answer_stateless(
+        &mut self,
+        request: &MessageRef<'_>,
+        status: StatusCode,
+        origin: &Origin,
+        extra: impl FnOnce(crate::message::ResponseBuilder) -> crate::message::ResponseBuilder,
+    ) -> bool {
+        let Ok(mut builder) = request.response(status) else {
+            return false;
+        };
+        if request.to_tag().ok().flatten().is_none() {
+            builder = builder.to_tag(&random::tag(&mut self.rng));
+        }
+        let Ok(response) = extra(builder).build() else {
+            return false;
+        };
+        let destination = match request.via() {
+            Ok(top) => via::response_destination(
+                &via::stamp(&top, origin.source).unwrap_or(top),
+                origin.source,
+                &origin.transport,
+            ),
+            Err(_) => origin.source,
+        };
+        self.stats.stateless_responses += 1;
+        self.transmits.push_back(Transmit {
+            transport: origin.transport.clone(),
+            destination,
+            local: Some(origin.local),
+            payload: response.bytes().clone(),
+            transaction: None,
+        });
+        true
+    }
+
+    /// Starts a client transaction for `request` towards `target` and
+    /// queues the request. The request must carry a top Via whose branch
+    /// starts with `z9hG4bK` (build it with [`crate::random::branch`]).
+    ///
+    /// # Errors
+    /// A [`SendError`] for a response, an ACK, a missing branch, a branch
+    /// already in use, or when too many transactions are alive.
+    pub fn send_request(
+        &mut self,
+        now: Instant,
+        request: Message,
+        target: Target,
+    ) -> Result<TransactionId, SendError> {
+        let m = request.as_ref();
+        let method = m.method().ok_or(SendError::NotARequest)?.into_owned();
+        if method == Method::Ack {
+            return Err(SendError::Ack);
+        }
+        let branch = m
+            .via()
+            .ok()
+            .and_then(|v| v.has_magic_cookie().then(|| v.branch().map(Box::<str>::from)))
+            .flatten()
+            .ok_or(SendError::NoBranch)?;
+        let key = ClientKey { branch, method };
+        if self.clients.contains_key(&key) {
+            return Err(SendError::DuplicateBranch);
+        }
+        if self.live >= self.config.max_transactions {
+            return Err(SendError::Capacity);
+        }
+        let reliable = target.transport.is_reliable();
+        let machine = if key.method == Method::Invite {
+            Machine::ClientInvite(ClientInvite::new(
+                now,
+                request.clone(),
+                reliable,
+                self.config.timers,
+            ))
+        } else {
+            Machine::ClientNonInvite(ClientNonInvite::new(
+                now,
+                request.bytes().clone(),
+                reliable,
+                self.config.timers,
+            ))
+        };
+        let id = self.insert(Entry {
+            machine,
+            key: Key::Client(key.clone()),
+            transport: target.transport,
+            peer: target.destination,
+            local: None,
+            deadline: None,
+            to_tag: None,
+        });
+        self.clients.insert(key, id);
+        self.after_step(now, id);
+        Ok(id)
+    }
+
+    /// Sends a message outside any transaction: the ACK for a 2xx (RFC 3261
+    /// §13.2.2.4), or what a stateless proxy forwards.
+    pub fn send_stateless(&mut self, message: &Message, target: Target) {
+        self.transmits.push_back(Transmit {
+            transport: target.transport,
+            destination: target.destination,
+            local: None,
+            payload: message.bytes().clone(),
+            transaction: None,
+        });
+    }
+
+    /// Sends `response` on the server transaction `id`, to where RFC 3261
+    /// §18.2.2 says (computed when the request arrived).
+    ///
+    /// # Errors
+    /// A [`RespondError`] for an unknown or client transaction, or when the
+    /// transaction refuses the response in its state.
+    pub fn respond(
+        &mut self,
+        now: Instant,
+        id: TransactionId,
+        response: Message,
+    ) -> Result<(), RespondError> {
+        let entry = self.entry_mut(id).ok_or(RespondError::UnknownTransaction)?;
+        match &mut entry.machine {
+            Machine::ServerInvite(m) => m.send_response(now, &response)?,
+            Machine::ServerNonInvite(m) => m.send_response(now, &response)?,
+            _ => return Err(RespondError::NotAServerTransaction),
+        }
+        let r = response.as_ref();
+        if r.status().is_some_and(StatusCode::is_final) {
+            entry.to_tag = r.to_tag().ok().flatten().map(Box::from);
+        }
+        self.after_step(now, id);
+        Ok(())
+    }
+
+    /// Sending a message of transaction `id` failed (RFC 3261 §17.1.4,
+    /// §17.2.4): the transaction ends with [`Termination::TransportError`].
+    pub fn handle_transport_error(&mut self, now: Instant, id: TransactionId) {
+        if let Some(e) = self.entry_mut(id) {
+            e.machine.handle_transport_error();
+            self.after_step(now, id);
+        }
+    }
+
+    /// Fires the timers due at `now`. Early or repeated calls do nothing.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(&Reverse((at, id))) = self.timers.peek() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            let Some(e) = self.entry_mut(id) else {
+                continue;
+            };
+            if e.deadline != Some(at) {
+                continue;
+            }
+            e.deadline = None;
+            e.machine.handle_timeout(now);
+            self.after_step(now, id);
+        }
+    }
+
+    /// After a transaction moved: queue what it sends, reschedule its timer,
+    /// and forget it once terminated.
+    fn after_step(&mut self, now: Instant, id: TransactionId) {
+        let _ = now;
+        let Some(e) = self.entry_mut(id) else {
+            return;
+        };
+        let mut out: SmallVec<[Bytes; 2]> = SmallVec::new();
+        while let Some(b) = e.machine.poll_transmit() {
+            out.push(b);
+        }
+        let (transport, peer, local) = (e.transport.clone(), e.peer, e.local);
+        for payload in out {
+            self.transmits.push_back(Transmit {
+                transport: transport.clone(),
+                destination: peer,
+                local,
+                payload,
+                transaction: Some(id),
+            });
+        }
+        let Some(e) = self.entry_mut(id) else {
+            return;
+        };
+        if let Some(reason) = e.machine.termination() {
+            self.remove(id, reason);
+            return;
+        }
+        let next = e.machine.poll_timeout();
+        if next != e.deadline {
+            e.deadline = next;
+            if let Some(at) = next {
+                self.timers.push(Reverse((at, id)));
+            }
+        }
+    }
+
+    fn remove(&mut self, id: TransactionId, reason: Termination) {
+        let Some(slot) = self.slots.get_mut(id.index()) else {
+            return;
+        };
+        let Some(entry) = slot.entry.take() else {
+            return;
+        };
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(id.index() as u32);
+        self.live -= 1;
+        match entry.key {
+            Key::Client(k) => {
+                self.clients.remove(&k);
+            }
+            Key::Server(k) => {
+                self.servers.remove(&k);
+            }
+        }
+        let _ = entry.machine.is_server();
+        self.events.push_back(Event::Terminated {
+            transaction: id,
+            reason,
+        });
+    }
+
+    /// The next message to send.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// The next event.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`Endpoint::handle_timeout`] next; `None` when no timer
+    /// runs.
+    #[must_use]
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((at, id))) = self.timers.peek() {
+            if self.entry(id).is_some_and(|e| e.deadline == Some(at)) {
+                return Some(at);
+            }
+            self.timers.pop();
+        }
+        None
+    }
+}
+
+/// The key a request is matched on (RFC 3261 §17.2.3), with `method` (an
+/// ACK's key names ACK; [`with_method`] turns it into its INVITE's).
+fn server_key(m: &MessageRef<'_>, method: &Method<'static>) -> Option<ServerKey> {
+    let top = m.via().ok()?;
+    if top.has_magic_cookie() {
+        return Some(ServerKey::Branch {
+            branch: top.branch()?.into(),
+            sent_by: via::sent_by_key(&top).into(),
+            method: method.clone(),
+        });
+    }
+    let cseq = m.cseq().ok()?;
+    let top_via = m.values(HeaderName::Via).next()?;
+    Some(ServerKey::Legacy {
+        request_uri: m.request_uri_str()?.into(),
+        from_tag: m.from_tag().ok()?.unwrap_or_default().into(),
+        call_id: m.call_id().ok()?.as_str().into(),
+        cseq: cseq.seq,
+        method: method.clone(),
+        top_via: String::from_utf8_lossy(top_via).into(),
+    })
+}
+
+fn with_method(key: &ServerKey, method: Method<'static>) -> ServerKey {
+    let mut k = key.clone();
+    match &mut k {
+        ServerKey::Branch { method: m, .. } | ServerKey::Legacy { method: m, .. } => *m = method,
+    }
+    k
+}

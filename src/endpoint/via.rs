@@ -1,0 +1,148 @@
+//! What the transport layer does with the top Via: `received` and `rport`
+//! on requests received ([RFC 3261 §18.2.1](https://www.rfc-editor.org/rfc/rfc3261#section-18.2.1),
+//! [RFC 3581 §4](https://www.rfc-editor.org/rfc/rfc3581#section-4)), and
+//! where responses go ([§18.2.2](https://www.rfc-editor.org/rfc/rfc3261#section-18.2.2),
+//! RFC 3581 §4).
+
+use std::net::{IpAddr, SocketAddr};
+
+use crate::Transport;
+use crate::header::{Rport, Via};
+use crate::uri::Host;
+
+/// The port a transport uses when none is written (RFC 3261 §19.1.2).
+pub(crate) fn default_port(transport: &Transport<'_>) -> u16 {
+    if transport.is_secure() { 5061 } else { 5060 }
+}
+
+fn host_ip(host: &Host<'_>) -> Option<IpAddr> {
+    match host {
+        Host::Ipv4(a) => Some(IpAddr::V4(*a)),
+        Host::Ipv6(a) => Some(IpAddr::V6(*a)),
+        Host::Domain(_) => None,
+    }
+}
+
+/// The top Via with `received` and `rport` filled in for a request that
+/// came from `source`, or `None` when it needs no change: `received` when
+/// the sent-by host is not the source address, or when `rport` was asked
+/// for; `rport` with the source port when asked for.
+pub(crate) fn stamp(via: &Via<'_>, source: SocketAddr) -> Option<Via<'static>> {
+    let rport_requested = via.rport() == Some(Rport::Requested);
+    let differs = host_ip(&via.sent_by.host) != Some(source.ip());
+    if !differs && !rport_requested {
+        return None;
+    }
+    let mut v = via.clone().into_owned();
+    let ip = source.ip().to_string();
+    // The values are an IP address and a port: always valid parameters.
+    let _ = v.params.set("received", Some(&ip));
+    if rport_requested {
+        let _ = v.params.set("rport", Some(&source.port().to_string()));
+    }
+    Some(v)
+}
+
+/// Where responses to a request with top Via `via`, received from `source`
+/// over `transport`, are sent. Over a reliable transport: back to the
+/// source (the same connection). Otherwise to `maddr` when it is an
+/// address, else to the source address (which `received` records), at the
+/// `rport` port when one was asked for, else the sent-by port.
+pub(crate) fn response_destination(
+    via: &Via<'_>,
+    source: SocketAddr,
+    transport: &Transport<'_>,
+) -> SocketAddr {
+    if transport.is_reliable() {
+        return source;
+    }
+    let port = match via.rport() {
+        Some(Rport::Requested) => source.port(),
+        Some(Rport::Port(p)) => p,
+        None => via.sent_by.port.unwrap_or_else(|| default_port(transport)),
+    };
+    if let Some(maddr) = via.maddr().as_ref().and_then(host_ip) {
+        let port = via.sent_by.port.unwrap_or_else(|| default_port(transport));
+        return SocketAddr::new(maddr, port);
+    }
+    let ip = via
+        .received()
+        .or_else(|| host_ip(&via.sent_by.host))
+        .unwrap_or(source.ip());
+    SocketAddr::new(ip, port)
+}
+
+/// The sent-by of a Via as matching compares it: host in lower case and
+/// the port, defaulted by transport.
+pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
+    let port = via
+        .sent_by
+        .port
+        .unwrap_or_else(|| default_port(&via.transport));
+    let mut host = via.sent_by.host.to_string();
+    host.make_ascii_lowercase();
+    format!("{host}:{port}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::TypedHeader;
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn received_and_rport() {
+        let src = addr("192.0.2.7:40000");
+        let same = Via::parse("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1").unwrap();
+        assert!(stamp(&same, src).is_none());
+        let name = Via::parse("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1").unwrap();
+        let v = stamp(&name, src).unwrap();
+        assert_eq!(v.received(), Some(src.ip()));
+        assert_eq!(v.rport(), None);
+        let nat = Via::parse("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1").unwrap();
+        let v = stamp(&nat, src).unwrap();
+        assert_eq!(v.to_string(), "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=192.0.2.7;rport=40000");
+        // rport asked for by a host that is not behind a NAT: received too.
+        let direct = Via::parse("SIP/2.0/UDP 192.0.2.7:5060;rport;branch=z9hG4bK1").unwrap();
+        assert_eq!(stamp(&direct, src).unwrap().received(), Some(src.ip()));
+    }
+
+    #[test]
+    fn where_responses_go() {
+        let src = addr("192.0.2.7:40000");
+        let udp = Transport::Udp;
+        fn v(s: &'static str) -> Via<'static> {
+            Via::parse(s).unwrap()
+        }
+        let stamped = |s: &'static str| stamp(&v(s), src).unwrap_or_else(|| v(s));
+        // §18.2.2: received, sent-by port.
+        assert_eq!(
+            response_destination(&stamped("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1"), src, &udp),
+            addr("192.0.2.7:5070")
+        );
+        assert_eq!(
+            response_destination(&stamped("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1"), src, &udp),
+            addr("192.0.2.7:5060")
+        );
+        // RFC 3581: the source port.
+        assert_eq!(
+            response_destination(&stamped("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1"), src, &udp),
+            src
+        );
+        // maddr.
+        assert_eq!(
+            response_destination(&stamped("SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1"), src, &udp),
+            addr("239.255.255.1:5060")
+        );
+        // Reliable: the connection it came on.
+        assert_eq!(
+            response_destination(&v("SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1"), src, &Transport::Tcp),
+            src
+        );
+        // TLS defaults to 5061.
+        assert_eq!(sent_by_key(&v("SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1")), "pc33.example.com:5061");
+    }
+}
