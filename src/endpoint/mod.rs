@@ -66,8 +66,8 @@
 
 mod via;
 
-use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -529,7 +529,11 @@ impl Endpoint {
     /// outputs afterwards.
     pub fn handle_input(&mut self, now: Instant, input: Received<'_>) {
         self.stats.received += 1;
-        if input.data.iter().all(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t')) {
+        if input
+            .data
+            .iter()
+            .all(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+        {
             self.stats.keepalives += 1;
             return;
         }
@@ -720,16 +724,13 @@ impl Endpoint {
         else {
             return;
         };
-        let ok = msg
-            .as_ref()
-            .response(StatusCode::OK)
-            .and_then(|b| {
-                let tag = msg.as_ref().to_tag().ok().flatten().map(str::to_owned);
-                match tag {
-                    Some(_) => b.build(),
-                    None => b.to_tag(&random::tag(&mut self.rng)).build(),
-                }
-            });
+        let ok = msg.as_ref().response(StatusCode::OK).and_then(|b| {
+            let tag = msg.as_ref().to_tag().ok().flatten().map(str::to_owned);
+            match tag {
+                Some(_) => b.build(),
+                None => b.to_tag(&random::tag(&mut self.rng)).build(),
+            }
+        });
         if let Ok(ok) = ok {
             let _ = self.respond(now, cancel_id, ok);
         }
@@ -870,15 +871,27 @@ impl Endpoint {
         if request.to_tag().ok().flatten().is_none() {
             builder = builder.to_tag(&random::tag(&mut self.rng));
         }
-        let Ok(response) = extra(builder).build() else {
+        let Ok(mut response) = extra(builder).build() else {
             return false;
         };
         let destination = match request.via() {
-            Ok(top) => via::response_destination(
-                &via::stamp(&top, origin.source).unwrap_or(top),
-                origin.source,
-                &origin.transport,
-            ),
+            Ok(top) => {
+                let stamped = via::stamp(&top, origin.source);
+                if let Some(v) = &stamped {
+                    // The response's Via shows the client its address
+                    // (received, rport), as for stateful responses.
+                    let mut edit = Editor::new(response.as_ref());
+                    edit.set_top_via(v);
+                    if let Ok(r) = edit.finish() {
+                        response = r;
+                    }
+                }
+                via::response_destination(
+                    stamped.as_ref().unwrap_or(&top),
+                    origin.source,
+                    &origin.transport,
+                )
+            }
             Err(_) => origin.source,
         };
         self.stats.stateless_responses += 1;
@@ -913,7 +926,10 @@ impl Endpoint {
         let branch = m
             .via()
             .ok()
-            .and_then(|v| v.has_magic_cookie().then(|| v.branch().map(Box::<str>::from)))
+            .and_then(|v| {
+                v.has_magic_cookie()
+                    .then(|| v.branch().map(Box::<str>::from))
+            })
             .flatten()
             .ok_or(SendError::NoBranch)?;
         let key = ClientKey { branch, method };

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(v.rport(), None);
         let nat = Via::parse("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1").unwrap();
         let v = stamp(&nat, src).unwrap();
-        assert_eq!(v.to_string(), "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=192.0.2.7;rport=40000");
+        assert_eq!(
+            v.to_string(),
+            "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=192.0.2.7;rport=40000"
+        );
         // rport asked for by a host that is not behind a NAT: received too.
         let direct = Via::parse("SIP/2.0/UDP 192.0.2.7:5060;rport;branch=z9hG4bK1").unwrap();
         assert_eq!(stamp(&direct, src).unwrap().received(), Some(src.ip()));
@@ -120,29 +123,52 @@ mod tests {
         let stamped = |s: &'static str| stamp(&v(s), src).unwrap_or_else(|| v(s));
         // §18.2.2: received, sent-by port.
         assert_eq!(
-            response_destination(&stamped("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1"), src, &udp),
+            response_destination(
+                &stamped("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1"),
+                src,
+                &udp
+            ),
             addr("192.0.2.7:5070")
         );
         assert_eq!(
-            response_destination(&stamped("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1"), src, &udp),
+            response_destination(
+                &stamped("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1"),
+                src,
+                &udp
+            ),
             addr("192.0.2.7:5060")
         );
         // RFC 3581: the source port.
         assert_eq!(
-            response_destination(&stamped("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1"), src, &udp),
+            response_destination(
+                &stamped("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1"),
+                src,
+                &udp
+            ),
             src
         );
         // maddr.
         assert_eq!(
-            response_destination(&stamped("SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1"), src, &udp),
+            response_destination(
+                &stamped("SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1"),
+                src,
+                &udp
+            ),
             addr("239.255.255.1:5060")
         );
         // Reliable: the connection it came on.
         assert_eq!(
-            response_destination(&v("SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1"), src, &Transport::Tcp),
+            response_destination(
+                &v("SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1"),
+                src,
+                &Transport::Tcp
+            ),
             src
         );
         // TLS defaults to 5061.
-        assert_eq!(sent_by_key(&v("SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1")), "pc33.example.com:5061");
+        assert_eq!(
+            sent_by_key(&v("SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1")),
+            "pc33.example.com:5061"
+        );
     }
 }

@@ -1,0 +1,565 @@
+//! The endpoint between two parties over a perfect network: the common
+//! exchanges end to end, and what a server does with bad, unmatched or too
+//! many requests.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use common::pair::{Network, Pair};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, SendError, Target};
+use imsip::transaction::{State, Termination, Timer};
+use imsip::{Message, MessageRef, Method, StatusCode, Transport};
+
+const UAC: &str = "127.0.0.1:5060";
+const UAS: &str = "127.0.0.2:5060";
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().unwrap()
+}
+
+fn request(method: &str, branch: &str, call_id: &str) -> Message {
+    let text = format!(
+        "{method} sip:bob@127.0.0.2 SIP/2.0\r\n\
+Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK{branch}\r\n\
+Max-Forwards: 70\r\n\
+From: <sip:alice@127.0.0.1>;tag=a1\r\n\
+To: <sip:bob@127.0.0.2>\r\n\
+Call-ID: {call_id}\r\n\
+CSeq: 1 {method}\r\n\
+Content-Length: 0\r\n\r\n"
+    );
+    Message::parse(Bytes::from(text)).unwrap()
+}
+
+fn to_uas() -> Target {
+    Target {
+        transport: Transport::Udp,
+        destination: addr(UAS),
+    }
+}
+
+fn answer(
+    node: &mut Endpoint,
+    now: Instant,
+    id: imsip::endpoint::TransactionId,
+    req: &Message,
+    code: u16,
+) {
+    let r = req
+        .as_ref()
+        .response(StatusCode::new(code).unwrap())
+        .unwrap()
+        .to_tag("b1")
+        .build()
+        .unwrap();
+    node.respond(now, id, r).unwrap();
+}
+
+fn statuses(events: &[(Duration, Event)]) -> Vec<u16> {
+    events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Event::Response { response, .. } => response.as_ref().status().map(StatusCode::as_u16),
+            _ => None,
+        })
+        .collect()
+}
+
+fn terminations(events: &[(Duration, Event)]) -> Vec<(Duration, Termination)> {
+    events
+        .iter()
+        .filter_map(|(at, e)| match e {
+            Event::Terminated { reason, .. } => Some((*at, *reason)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn options_request_and_answer() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 1);
+    let now = pair.now;
+    let id = pair.nodes[0]
+        .send_request(now, request("OPTIONS", "o1", "c1"), to_uas())
+        .unwrap();
+    pair.run(Duration::from_secs(60), |node, now, i, e| {
+        if let (
+            1,
+            Event::Request {
+                transaction,
+                request,
+                origin,
+            },
+        ) = (i, e)
+        {
+            assert_eq!(origin.source, addr(UAC));
+            assert_eq!(request.as_ref().method(), Some(Method::Options));
+            answer(node, now, *transaction, request, 200);
+        }
+    });
+    assert_eq!(statuses(&pair.events[0]), [200]);
+    // The client lingers T4 (Timer K), the server 64·T1 (Timer J).
+    assert_eq!(
+        terminations(&pair.events[0]),
+        [(
+            Duration::from_millis(20) + Duration::from_secs(5),
+            Termination::Completed
+        )]
+    );
+    assert_eq!(
+        terminations(&pair.events[1]),
+        [(
+            Duration::from_millis(10) + Duration::from_secs(32),
+            Termination::Completed
+        )]
+    );
+    assert_eq!(
+        pair.sent[0].len(),
+        1,
+        "no retransmission on a 20 ms round trip"
+    );
+    assert_eq!(pair.nodes[0].transaction_state(id), None);
+    assert_eq!(
+        pair.nodes[0].transactions() + pair.nodes[1].transactions(),
+        0
+    );
+}
+
+#[test]
+fn invite_rejected_is_acknowledged_by_the_transactions() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 2);
+    let now = pair.now;
+    pair.nodes[0]
+        .send_request(now, request("INVITE", "i1", "c2"), to_uas())
+        .unwrap();
+    pair.run(Duration::from_secs(60), |node, now, i, e| {
+        if let (
+            1,
+            Event::Request {
+                transaction,
+                request,
+                ..
+            },
+        ) = (i, e)
+        {
+            answer(node, now, *transaction, request, 180);
+            answer(node, now, *transaction, request, 486);
+        }
+    });
+    assert_eq!(statuses(&pair.events[0]), [180, 486]);
+    // The client's ACK reached the server: Confirmed, then Timer I (T4).
+    let acks: Vec<_> = pair.sent[0]
+        .iter()
+        .filter(|s| MessageRef::parse(&s.payload).unwrap().method() == Some(Method::Ack))
+        .collect();
+    assert_eq!(acks.len(), 1);
+    assert!(
+        !pair.events[1]
+            .iter()
+            .any(|(_, e)| matches!(e, Event::Ack { .. }))
+    );
+    // The ACK arrived at 30 ms.
+    assert_eq!(
+        terminations(&pair.events[1]),
+        [(
+            Duration::from_millis(30) + Duration::from_secs(5),
+            Termination::Completed
+        )]
+    );
+    // Timer D: 32 s after the 486 arrived.
+    assert_eq!(
+        terminations(&pair.events[0]),
+        [(
+            Duration::from_millis(20) + Duration::from_secs(32),
+            Termination::Completed
+        )]
+    );
+}
+
+#[test]
+fn invite_answered_2xx_ack_goes_to_the_user() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 3);
+    let now = pair.now;
+    let invite = request("INVITE", "i2", "c3");
+    pair.nodes[0]
+        .send_request(now, invite.clone(), to_uas())
+        .unwrap();
+    pair.run(Duration::from_secs(60), |node, now, i, e| match (i, e) {
+        (1, Event::Request { transaction, request, .. }) => answer(node, now, *transaction, request, 200),
+        (0, Event::Response { response, .. }) if response.as_ref().status() == Some(StatusCode::OK) => {
+            // The UAC core acknowledges the 2xx itself, outside the transaction.
+            let ack = format!(
+                "ACK sip:bob@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKack1\r\n\
+Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.2>;tag=b1\r\n\
+Call-ID: c3\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"
+            );
+            node.send_stateless(&Message::parse(Bytes::from(ack)).unwrap(), to_uas());
+        }
+        _ => {}
+    });
+    assert_eq!(statuses(&pair.events[0]), [200]);
+    // A 2xx ACK has its own branch: it matches no transaction and goes up.
+    assert!(pair.events[1].iter().any(|(_, e)| matches!(
+        e,
+        Event::Ack {
+            transaction: None,
+            ..
+        }
+    )));
+    // Accepted on both sides until Timers L and M (64·T1).
+    assert_eq!(
+        terminations(&pair.events[0]),
+        [(
+            Duration::from_millis(20) + Duration::from_secs(32),
+            Termination::Completed
+        )]
+    );
+    assert_eq!(
+        terminations(&pair.events[1]),
+        [(
+            Duration::from_millis(10) + Duration::from_secs(32),
+            Termination::Completed
+        )]
+    );
+}
+
+#[test]
+fn cancel_is_answered_and_the_invite_left_to_the_user() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 4);
+    let now = pair.now;
+    let invite = request("INVITE", "i3", "c4");
+    pair.nodes[0]
+        .send_request(now, invite.clone(), to_uas())
+        .unwrap();
+    let mut cancelled = false;
+    pair.run(Duration::from_secs(60), |node, now, i, e| match (i, e) {
+        (
+            1,
+            Event::Request {
+                transaction,
+                request,
+                ..
+            },
+        ) => answer(node, now, *transaction, request, 180),
+        (0, Event::Response { response, .. })
+            if response.as_ref().status() == Some(StatusCode::RINGING) =>
+        {
+            let cancel = invite.as_ref().cancel().unwrap().build().unwrap();
+            node.send_request(now, cancel, to_uas()).unwrap();
+        }
+        (
+            1,
+            Event::Cancelled {
+                transaction,
+                cancel,
+            },
+        ) => {
+            assert_eq!(cancel.as_ref().method(), Some(Method::Cancel));
+            cancelled = true;
+            let invite_req = node.transaction_state(*transaction);
+            assert_eq!(invite_req, Some(State::Proceeding));
+            let terminated = invite
+                .as_ref()
+                .response(StatusCode::REQUEST_TERMINATED)
+                .unwrap()
+                .to_tag("b1")
+                .build()
+                .unwrap();
+            node.respond(now, *transaction, terminated).unwrap();
+        }
+        _ => {}
+    });
+    assert!(cancelled);
+    // The CANCEL got its 200, the INVITE its 487 (acknowledged by the
+    // transaction).
+    assert_eq!(statuses(&pair.events[0]), [180, 200, 487]);
+    assert_eq!(pair.nodes[0].stats().stray_responses, 0);
+}
+
+#[test]
+fn cancel_without_invite_gets_481() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 5);
+    let now = pair.now;
+    pair.nodes[0]
+        .send_request(now, request("CANCEL", "x1", "c5"), to_uas())
+        .unwrap();
+    pair.run(Duration::from_secs(60), |_, _, _, _| {});
+    assert_eq!(statuses(&pair.events[0]), [481]);
+    assert_eq!(pair.nodes[1].stats().stateless_responses, 1);
+}
+
+/// Hands `data` from the UAC's address to `node`.
+fn feed(node: &mut Endpoint, data: &[u8], at: Instant) {
+    node.handle_input(
+        at,
+        Received {
+            transport: Transport::Udp,
+            source: addr(UAC),
+            local: addr(UAS),
+            data,
+        },
+    )
+}
+
+/// Feeds `data` to a server and returns what it sent back.
+fn serve(config: EndpointConfig, data: &[u8]) -> (Endpoint, Vec<imsip::endpoint::Transmit>) {
+    let mut node = Endpoint::new(config);
+    node.handle_input(
+        Instant::now(),
+        Received {
+            transport: Transport::Udp,
+            source: addr("192.0.2.1:40000"),
+            local: addr(UAS),
+            data,
+        },
+    );
+    let out = std::iter::from_fn(|| node.poll_transmit()).collect();
+    (node, out)
+}
+
+fn status_of(t: &imsip::endpoint::Transmit) -> u16 {
+    MessageRef::parse(&t.payload)
+        .unwrap()
+        .status()
+        .unwrap()
+        .as_u16()
+}
+
+#[test]
+fn bad_requests_get_stateless_answers() {
+    // No Call-ID: still answerable? No: the response needs it. Dropped.
+    let (node, out) = serve(
+        EndpointConfig::default(),
+        b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n",
+    );
+    assert!(out.is_empty());
+    assert_eq!(node.stats().dropped_malformed, 1);
+
+    // CSeq method mismatch: 400, with a To tag, sent to the source address.
+    let (_, out) = serve(
+        EndpointConfig::default(),
+        b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP host.example.com;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n\r\n",
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(status_of(&out[0]), 400);
+    assert_eq!(out[0].destination, addr("192.0.2.1:5060"));
+    let r = MessageRef::parse(&out[0].payload).unwrap();
+    assert!(r.to_tag().unwrap().is_some());
+    assert_eq!(
+        r.via().unwrap().received(),
+        Some("192.0.2.1".parse().unwrap())
+    );
+
+    // An unknown Require: 420 with Unsupported.
+    let (_, out) = serve(
+        EndpointConfig::default(),
+        b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nRequire: foo, bar\r\n\r\n",
+    );
+    assert_eq!(status_of(&out[0]), 420);
+    let r = MessageRef::parse(&out[0].payload).unwrap();
+    assert_eq!(r.get("Unsupported").unwrap().value(), b"foo, bar");
+    // rport: back to the source port.
+    assert_eq!(out[0].destination, addr("192.0.2.1:40000"));
+
+    // SIP/3.0: 505.
+    let (_, out) = serve(
+        EndpointConfig::default(),
+        b"OPTIONS sip:b@x SIP/3.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n",
+    );
+    assert_eq!(status_of(&out[0]), 505);
+
+    // A body shorter than Content-Length: 400 (RFC 3261 §18.3).
+    let (_, out) = serve(
+        EndpointConfig::default(),
+        b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 50\r\n\r\nshort",
+    );
+    assert_eq!(status_of(&out[0]), 400);
+
+    // Garbage and keep-alives: nothing sent, counted.
+    let (node, out) = serve(EndpointConfig::default(), b"\x16\x03\x01garbage");
+    assert!(out.is_empty());
+    assert_eq!(node.stats().dropped_malformed, 1);
+    let (node, out) = serve(EndpointConfig::default(), b"\r\n\r\n");
+    assert!(out.is_empty());
+    assert_eq!(node.stats().keepalives, 1);
+
+    // A bad ACK is never answered.
+    let (node, out) = serve(
+        EndpointConfig::default(),
+        b"ACK sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n\r\n",
+    );
+    assert!(out.is_empty());
+    assert_eq!(node.stats().dropped_malformed, 1);
+}
+
+#[test]
+fn too_many_transactions_get_503_with_retry_after() {
+    let mut config = EndpointConfig::default();
+    config.max_transactions = 2;
+    config.retry_after = 7;
+    let mut node = Endpoint::new(config);
+    let now = Instant::now();
+    for i in 0..3 {
+        let req = request("OPTIONS", &format!("b{i}"), &format!("c{i}"));
+        node.handle_input(
+            now,
+            Received {
+                transport: Transport::Udp,
+                source: addr(UAC),
+                local: addr(UAS),
+                data: req.bytes(),
+            },
+        );
+    }
+    let requests = std::iter::from_fn(|| node.poll_event())
+        .filter(|e| matches!(e, Event::Request { .. }))
+        .count();
+    assert_eq!(requests, 2);
+    let out: Vec<_> = std::iter::from_fn(|| node.poll_transmit()).collect();
+    assert_eq!(out.len(), 1);
+    assert_eq!(status_of(&out[0]), 503);
+    let r = MessageRef::parse(&out[0].payload).unwrap();
+    assert_eq!(r.get("Retry-After").unwrap().value(), b"7");
+    assert_eq!(node.stats().rejected_overload, 1);
+    assert_eq!(node.transactions(), 2);
+    // The client side is bounded too.
+    let err = node
+        .send_request(now, request("OPTIONS", "b9", "c9"), to_uas())
+        .unwrap_err();
+    assert_eq!(err, SendError::Capacity);
+}
+
+#[test]
+fn retransmitted_requests_are_absorbed_or_answered() {
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let req = request("OPTIONS", "r1", "c1");
+    feed(&mut node, req.bytes(), now);
+    let Some(Event::Request { transaction, .. }) = node.poll_event() else {
+        panic!()
+    };
+    feed(&mut node, req.bytes(), now);
+    assert!(node.poll_transmit().is_none(), "Trying absorbs it");
+    answer(&mut node, now, transaction, &req, 200);
+    let first = node.poll_transmit().unwrap();
+    feed(&mut node, req.bytes(), now + Duration::from_millis(500));
+    assert_eq!(node.poll_transmit().unwrap().payload, first.payload);
+    assert!(node.poll_event().is_none());
+    assert_eq!(node.stats().retransmitted_requests, 2);
+}
+
+#[test]
+fn rfc2543_requests_match_without_a_branch() {
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let invite = b"INVITE sip:bob@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: old\r\nCSeq: 7 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    let ack = b"ACK sip:bob@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=b1\r\nCall-ID: old\r\nCSeq: 7 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    feed(&mut node, invite, now);
+    let Some(Event::Request {
+        transaction,
+        request,
+        ..
+    }) = node.poll_event()
+    else {
+        panic!()
+    };
+    feed(&mut node, invite, now);
+    assert_eq!(node.stats().retransmitted_requests, 1);
+    answer(&mut node, now, transaction, &request, 603);
+    let _ = node.poll_transmit();
+    feed(&mut node, ack, now + Duration::from_millis(10));
+    assert_eq!(node.transaction_state(transaction), Some(State::Confirmed));
+}
+
+#[test]
+fn unanswered_requests_time_out() {
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 6);
+    let now = pair.now;
+    pair.nodes[0]
+        .send_request(now, request("MESSAGE", "m1", "c6"), to_uas())
+        .unwrap();
+    let invite = pair.nodes[0]
+        .send_request(now, request("INVITE", "m2", "c7"), to_uas())
+        .unwrap();
+    // The server's user never answers. The MESSAGE ends with Timer F; the
+    // INVITE got the server transaction's 100 Trying after 200 ms, so it
+    // waits in Proceeding, where Timer B no longer runs (RFC 3261 Figure 5;
+    // a proxy would run Timer C).
+    pair.run(Duration::from_secs(40), |_, _, _, _| {});
+    let t = terminations(&pair.events[0]);
+    assert_eq!(
+        t.iter().map(|(_, r)| *r).collect::<Vec<_>>(),
+        [Termination::Timeout(Timer::F)]
+    );
+    assert_eq!(t[0].0, Duration::from_secs(32));
+    assert_eq!(pair.nodes[0].transactions(), 1);
+    // The INVITE got 100 Trying from the server transaction after 200 ms.
+    let trying = pair.sent[1]
+        .iter()
+        .filter(|s| MessageRef::parse(&s.payload).unwrap().status() == Some(StatusCode::TRYING))
+        .count();
+    assert_eq!(trying, 1);
+    assert_eq!(
+        pair.nodes[0].transaction_state(invite),
+        Some(State::Proceeding)
+    );
+}
+
+#[test]
+fn transport_errors_end_the_transaction() {
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let id = node
+        .send_request(now, request("OPTIONS", "t1", "c1"), to_uas())
+        .unwrap();
+    let t = node.poll_transmit().unwrap();
+    assert_eq!(t.transaction, Some(id));
+    node.handle_transport_error(now, id);
+    assert!(matches!(
+        node.poll_event(),
+        Some(Event::Terminated {
+            reason: Termination::TransportError,
+            ..
+        })
+    ));
+    assert_eq!(node.poll_timeout(), None);
+}
+
+#[test]
+fn caller_mistakes_are_errors() {
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let ack = request("ACK", "a1", "c1");
+    assert_eq!(
+        node.send_request(now, ack, to_uas()).unwrap_err(),
+        SendError::Ack
+    );
+    let no_cookie = Message::parse(Bytes::from_static(
+        b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=old\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        node.send_request(now, no_cookie, to_uas()).unwrap_err(),
+        SendError::NoBranch
+    );
+    node.send_request(now, request("OPTIONS", "d1", "c1"), to_uas())
+        .unwrap();
+    assert_eq!(
+        node.send_request(now, request("OPTIONS", "d1", "c1"), to_uas())
+            .unwrap_err(),
+        SendError::DuplicateBranch
+    );
+    let id = node
+        .send_request(now, request("INFO", "d2", "c1"), to_uas())
+        .unwrap();
+    let ok = request("OPTIONS", "d1", "c1")
+        .as_ref()
+        .response(StatusCode::OK)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(node.respond(now, id, ok).is_err());
+}
