@@ -59,6 +59,8 @@ pub(crate) struct Pair {
     pub(crate) addrs: [SocketAddr; 2],
     pub(crate) events: [Vec<(Duration, Event)>; 2],
     pub(crate) sent: [Vec<Sent>; 2],
+    /// What each node received, and when.
+    pub(crate) delivered: [Vec<Sent>; 2],
     pub(crate) network: Network,
     rng: SeededRandom,
     flight: Vec<InFlight>,
@@ -78,6 +80,7 @@ impl Pair {
             ],
             events: [Vec::new(), Vec::new()],
             sent: [Vec::new(), Vec::new()],
+            delivered: [Vec::new(), Vec::new()],
             network,
             rng: SeededRandom::new(seed),
             flight: Vec::new(),
@@ -178,6 +181,11 @@ impl Pair {
             due.sort_by_key(|f| (f.at, f.seq));
             for f in due {
                 let local = self.addrs[f.to];
+                let at = self.elapsed();
+                self.delivered[f.to].push(Sent {
+                    at,
+                    payload: f.payload.clone(),
+                });
                 self.nodes[f.to].handle_input(
                     self.now,
                     Received {
