@@ -191,12 +191,11 @@ fn invite_answered_2xx_ack_goes_to_the_user() {
         (1, Event::Request { transaction, request, .. }) => answer(node, now, *transaction, request, 200),
         (0, Event::Response { response, .. }) if response.as_ref().status() == Some(StatusCode::OK) => {
             // The UAC core acknowledges the 2xx itself, outside the transaction.
-            let ack = format!(
-                "ACK sip:bob@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKack1\r\n\
+            let ack: &'static [u8] =
+                b"ACK sip:bob@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKack1\r\n\
 Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.2>;tag=b1\r\n\
-Call-ID: c3\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"
-            );
-            node.send_stateless(&Message::parse(Bytes::from(ack)).unwrap(), to_uas());
+Call-ID: c3\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
+            node.send_stateless(&Message::parse(Bytes::from_static(ack)).unwrap(), to_uas());
         }
         _ => {}
     });
