@@ -490,8 +490,15 @@ Content-Length: 5\r\n\r\nhello";
         let out = e.finish().unwrap();
         let vias: Vec<&[u8]> = out.as_ref().values(HeaderName::Via).collect();
         assert_eq!(vias.len(), 2);
-        assert!(std::str::from_utf8(vias[0]).unwrap().ends_with(";received=192.0.2.9;rport=5062"));
-        assert_eq!(out.as_ref().via().unwrap().received(), "192.0.2.9".parse().ok());
+        assert!(
+            std::str::from_utf8(vias[0])
+                .unwrap()
+                .ends_with(";received=192.0.2.9;rport=5062")
+        );
+        assert_eq!(
+            out.as_ref().via().unwrap().received(),
+            "192.0.2.9".parse().ok()
+        );
         assert!(text(&out).contains("v:  SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\n"));
 
         // The first of two values in one field.

@@ -180,6 +180,15 @@ impl ClientInvite {
 
     /// Acts on the timers due at `now`; early or repeated calls do nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
+        if self.timeout.is_some_and(|b| b <= now) {
+            self.terminate(Termination::Timeout(Timer::B));
+        }
+        if self.linger.is_some_and(|(at, _)| at <= now) {
+            self.terminate(Termination::Completed);
+        }
+        if self.state == State::Terminated {
+            return;
+        }
         if let Some(r) = &mut self.retransmit
             && r.at <= now
             && self.state == State::Calling
@@ -188,12 +197,6 @@ impl ClientInvite {
                 r.advance();
             }
             self.outbox.push(self.request.bytes().clone());
-        }
-        if self.timeout.is_some_and(|b| b <= now) {
-            self.terminate(Termination::Timeout(Timer::B));
-        }
-        if self.linger.is_some_and(|(at, _)| at <= now) {
-            self.terminate(Termination::Completed);
         }
     }
 

@@ -144,6 +144,15 @@ impl ClientNonInvite {
 
     /// Acts on the timers due at `now`; early or repeated calls do nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
+        if self.timeout.is_some_and(|f| f <= now) {
+            self.terminate(Termination::Timeout(Timer::F));
+        }
+        if self.linger.is_some_and(|k| k <= now) {
+            self.terminate(Termination::Completed);
+        }
+        if self.state == State::Terminated {
+            return;
+        }
         if let Some(r) = &mut self.retransmit
             && r.at <= now
             && matches!(self.state, State::Trying | State::Proceeding)
@@ -152,12 +161,6 @@ impl ClientNonInvite {
                 r.advance();
             }
             self.outbox.push(self.request.clone());
-        }
-        if self.timeout.is_some_and(|f| f <= now) {
-            self.terminate(Termination::Timeout(Timer::F));
-        }
-        if self.linger.is_some_and(|k| k <= now) {
-            self.terminate(Termination::Completed);
         }
     }
 

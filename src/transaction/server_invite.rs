@@ -210,6 +210,15 @@ impl ServerInvite {
                 }
             }
         }
+        if self.timeout.is_some_and(|h| h <= now) {
+            self.terminate(Termination::Timeout(Timer::H));
+        }
+        if self.linger.is_some_and(|(at, _)| at <= now) {
+            self.terminate(Termination::Completed);
+        }
+        if self.state == State::Terminated {
+            return;
+        }
         if let Some(r) = &mut self.retransmit
             && r.at <= now
         {
@@ -219,12 +228,6 @@ impl ServerInvite {
             if let Some(last) = &self.last_response {
                 self.outbox.push(last.clone());
             }
-        }
-        if self.timeout.is_some_and(|h| h <= now) {
-            self.terminate(Termination::Timeout(Timer::H));
-        }
-        if self.linger.is_some_and(|(at, _)| at <= now) {
-            self.terminate(Termination::Completed);
         }
     }
 
