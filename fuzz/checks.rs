@@ -253,3 +253,136 @@ pub(crate) fn auth(data: &[u8]) {
         let _ = ue.answer([&challenge], &req, &mut rng);
     }
 }
+
+/// An endpoint fed an arbitrary script of datagrams, passing time, answers
+/// and requests of its own. The script is a sequence of operations, each a
+/// tag octet and its operands:
+///
+/// - `0 len hi len lo bytes...`: a datagram from one of two peers;
+/// - `1 n`: `n`·37 ms pass, then `handle_timeout`;
+/// - `2 c`: answer the oldest request not yet answered with status `100 + c`;
+/// - `3`: send an OPTIONS of our own;
+/// - `4`: report a transport error on the last transmit's transaction.
+///
+/// Nothing may panic; live transactions never exceed the configured
+/// maximum; drained outputs stay bounded.
+pub(crate) fn endpoint(data: &[u8]) {
+    use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, Target};
+    use std::time::{Duration, Instant};
+
+    let mut config = EndpointConfig::default();
+    config.max_transactions = 8;
+    let mut node = Endpoint::new(config);
+    let t0 = Instant::now();
+    let mut now = t0;
+    let peers: [std::net::SocketAddr; 2] = [
+        "192.0.2.1:5060".parse().unwrap(),
+        "[2001:db8::1]:5070".parse().unwrap(),
+    ];
+    let local: std::net::SocketAddr = "192.0.2.100:5060".parse().unwrap();
+    let mut pending = std::collections::VecDeque::new();
+    let mut last_tx = None;
+    let mut own = 0u32;
+    let mut i = 0;
+    while i < data.len() {
+        let op = data[i];
+        i += 1;
+        match op % 5 {
+            0 => {
+                let Some(&[hi, lo]) = data.get(i..i + 2).map(|s| <&[u8; 2]>::try_from(s).unwrap())
+                else {
+                    break;
+                };
+                i += 2;
+                let len = (usize::from(hi) << 8 | usize::from(lo)).min(data.len() - i);
+                let datagram = &data[i..i + len];
+                i += len;
+                node.handle_input(
+                    now,
+                    Received {
+                        transport: if op & 0x80 == 0 {
+                            imsip::Transport::Udp
+                        } else {
+                            imsip::Transport::Tcp
+                        },
+                        source: peers[usize::from(op & 0x40 != 0)],
+                        local,
+                        data: datagram,
+                    },
+                );
+            }
+            1 => {
+                let n = data.get(i).copied().unwrap_or(1);
+                i += 1;
+                now += Duration::from_millis(37 * u64::from(n));
+                node.handle_timeout(now);
+            }
+            2 => {
+                let c = data.get(i).copied().unwrap_or(100);
+                i += 1;
+                if let Some((id, request)) = pending.pop_front() {
+                    let request: Message = request;
+                    let code = imsip::StatusCode::new(100 + u16::from(c) % 600).unwrap();
+                    if let Ok(r) = request
+                        .as_ref()
+                        .response(code)
+                        .and_then(|b| b.to_tag("fz").build())
+                    {
+                        let _ = node.respond(now, id, r);
+                    }
+                }
+            }
+            3 => {
+                own += 1;
+                let text = format!(
+                    "OPTIONS sip:b@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.100;branch=z9hG4bKfz{own}\r\n\
+Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f\r\nTo: <sip:b@x>\r\nCall-ID: fz{own}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+                );
+                let msg = Message::parse(bytes::Bytes::from(text)).unwrap();
+                let _ = node.send_request(
+                    now,
+                    msg,
+                    Target {
+                        transport: imsip::Transport::Udp,
+                        destination: peers[0],
+                    },
+                );
+            }
+            _ => {
+                if let Some(id) = last_tx {
+                    node.handle_transport_error(now, id);
+                }
+            }
+        }
+        assert!(node.transactions() <= 8);
+        let mut transmits = 0;
+        while let Some(t) = node.poll_transmit() {
+            transmits += 1;
+            if t.transaction.is_some() {
+                last_tx = t.transaction;
+            }
+            assert!(
+                MessageRef::parse(&t.payload).is_ok(),
+                "sent something unparsable"
+            );
+        }
+        assert!(transmits <= 64);
+        while let Some(e) = node.poll_event() {
+            if let Event::Request {
+                transaction,
+                request,
+                ..
+            } = e
+                && pending.len() < 16
+            {
+                pending.push_back((transaction, request));
+            }
+        }
+        if let Some(at) = node.poll_timeout() {
+            assert!(
+                at <= now + Duration::from_secs(64),
+                "a timer beyond 64·T1 + slack"
+            );
+        }
+    }
+}

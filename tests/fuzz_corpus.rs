@@ -45,3 +45,8 @@ fn header_value_corpus() {
 fn auth_corpus() {
     assert!(replay("auth", checks::auth) > 10);
 }
+
+#[test]
+fn endpoint_corpus() {
+    assert!(replay("endpoint", checks::endpoint) >= 6);
+}
