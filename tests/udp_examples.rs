@@ -1,12 +1,14 @@
 //! The std-UDP examples against each other and against SIPp, over real
 //! sockets on 127.0.0.1: `examples/uac_options.rs` gets 200 from
-//! `examples/uas.rs`; SIPp as a client (INVITE turned down with 486 and
+//! `examples/uas.rs` and from `examples/tokio_uas.rs`; SIPp as a client (INVITE turned down with 486 and
 //! acknowledged, then OPTIONS) against the example server; SIPp as a
 //! server answering the example client.
 //!
 //! The SIPp parts need `sipp`; they are skipped without it unless
 //! `IMSIP_REQUIRE_SIPP` is set (CI sets it).
 
+#[path = "../examples/tokio_uas.rs"]
+mod tokio_uas;
 #[path = "../examples/uac_options.rs"]
 mod uac_options;
 #[path = "../examples/uas.rs"]
@@ -47,6 +49,30 @@ fn example_client_and_server() {
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
     let status = uac_options::options(&client, addr).unwrap();
     assert_eq!(status, Some(StatusCode::OK));
+    assert_eq!(handle.join().unwrap(), 1);
+}
+
+#[test]
+fn example_client_and_tokio_server() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .unwrap();
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    server.set_nonblocking(true).unwrap();
+    let addr = server.local_addr().unwrap();
+    let handle = thread::spawn(move || {
+        runtime.block_on(async {
+            let socket = tokio::net::UdpSocket::from_std(server).unwrap();
+            tokio_uas::serve(socket, Some(1)).await.unwrap()
+        })
+    });
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    assert_eq!(
+        uac_options::options(&client, addr).unwrap(),
+        Some(StatusCode::OK)
+    );
     assert_eq!(handle.join().unwrap(), 1);
 }
 
