@@ -1,8 +1,9 @@
 //! # imsip
 //!
 //! Building blocks for SIP and IMS network elements: a zero-copy SIP parser,
-//! typed headers and URIs, and (as the crate grows) transactions, dialogs,
-//! Digest and IMS AKA authentication and the P-, I- and S-CSCF and HSS roles.
+//! typed headers and URIs, Digest and IMS AKA authentication, the RFC 3261
+//! transaction layer with a sans-IO endpoint, and (as the crate grows)
+//! dialogs and the P-, I- and S-CSCF and HSS roles.
 //!
 //! ```
 //! use imsip::{MessageRef, Method};
@@ -68,13 +69,28 @@
 //! | [`header`] | header names and typed header values |
 //! | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules |
 //! | [`params`] | parameter lists shared by URIs and headers |
+//! | [`multipart`] | multipart bodies |
+//! | [`random`] | seedable randomness for branches, tags, Call-IDs |
+//! | [`auth`] | Milenage, AKA, Digest (client and server) |
+//! | [`transaction`] | the four RFC 3261 §17 / RFC 6026 state machines |
+//! | [`endpoint`] | the sans-IO driver: matching, retransmission, routing |
 //!
-//! Transactions, dialogs, authentication and the IMS roles build on these
-//! and arrive in later releases (see the changelog).
+//! ## Driving the stateful layers
+//!
+//! Every stateful type ([`endpoint::Endpoint`], each transaction machine)
+//! has the same four kinds of methods: `handle_*` inputs that take the
+//! current `Instant`, commands (`send_request`, `respond`) that fail only for
+//! a caller's mistake, `poll_*` outputs to drain after every input or
+//! command (`poll_transmit`, then `poll_event`, then `poll_timeout`), and
+//! getters. See [`endpoint`] for the run loop over a UDP socket.
+//!
+//! Dialogs, the proxy core and the IMS roles build on these and arrive in
+//! later releases (see the changelog).
 //!
 //! ## Feature flags
 //!
-//! None yet: the default build is the whole crate.
+//! - `http`: the Digest client and server over the `http` crate's request
+//!   and response types ([`auth::http`]).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
