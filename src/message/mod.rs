@@ -591,7 +591,7 @@ impl<'a> From<StatusLine<'a>> for StartLine<'a> {
     }
 }
 
-fn parse_typed<'a, H: TypedHeader<'a>>(value: &'a [u8]) -> Result<H, HeaderError> {
+pub(super) fn parse_typed<'a, H: TypedHeader<'a>>(value: &'a [u8]) -> Result<H, HeaderError> {
     let text = std::str::from_utf8(value)
         .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()))
         .map_err(|e| e.in_header(H::NAME))?;

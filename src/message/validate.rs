@@ -3,7 +3,9 @@
 
 use thiserror::Error;
 
-use super::MessageRef;
+use smallvec::SmallVec;
+
+use super::{HeaderRef, MessageRef, parse_typed};
 use crate::header::{
     self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
     ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Unsupported, Via,
@@ -147,13 +149,6 @@ const MANDATORY: [HeaderName; 5] = [
     HeaderName::CSeq,
 ];
 
-fn check_all<'a, H: TypedHeader<'a> + 'a>(msg: &MessageRef<'a>) -> Result<(), ValidationError> {
-    for v in msg.header_all::<H>() {
-        v.map_err(ValidationError::InvalidHeader)?;
-    }
-    Ok(())
-}
-
 fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>, ValidationError> {
     msg.header::<H>()
         .transpose()
@@ -200,36 +195,125 @@ pub(crate) fn check_structure(msg: &MessageRef<'_>) -> Result<(), ValidationErro
     if version != Version::SIP_2_0 {
         return Err(ValidationError::UnsupportedVersion(version));
     }
+    // One pass over the header index: presence, duplicates, and where the
+    // typed core headers are; then the typed checks, in a fixed order.
+    let mut seen = [false; 256];
+    let mut duplicate = None;
+    let mut typed: SmallVec<[(u8, u32); 24]> = SmallVec::new();
+    for (i, h) in msg.headers().enumerate() {
+        let Some(name) = h.known() else {
+            continue;
+        };
+        let again = std::mem::replace(&mut seen[name as usize], true);
+        if again && name.is_single() && duplicate.is_none() {
+            duplicate = Some(name);
+        }
+        if let Some(k) = typed_index(name)
+            && (!again || TYPED[usize::from(k)].1)
+        {
+            typed.push((k, i as u32));
+        }
+    }
     for name in MANDATORY {
-        if msg.get_known(name).is_none() {
+        if !seen[name as usize] {
             return Err(ValidationError::MissingHeader(name));
         }
     }
-    let mut seen = [false; 256];
-    for h in msg.headers() {
-        if let Some(name) = h.known().filter(|n| n.is_single())
-            && std::mem::replace(&mut seen[name as usize], true)
-        {
-            return Err(ValidationError::DuplicateHeader(name));
+    if let Some(name) = duplicate {
+        return Err(ValidationError::DuplicateHeader(name));
+    }
+    // In checking order, so the error reported does not depend on the order
+    // of the header fields.
+    typed.sort_unstable();
+    for &(k, i) in &typed {
+        if let Some(h) = msg.header_at(i as usize) {
+            check_field(TYPED[usize::from(k)].0, h).map_err(ValidationError::InvalidHeader)?;
         }
     }
-    check_all::<Via<'_>>(msg)?;
-    check_first::<header::From<'_>>(msg)?;
-    check_first::<To<'_>>(msg)?;
-    check_first::<CallId<'_>>(msg)?;
-    check_first::<CSeq<'_>>(msg)?;
-    check_first::<MaxForwards>(msg)?;
-    check_all::<Contact<'_>>(msg)?;
-    check_all::<Route<'_>>(msg)?;
-    check_all::<RecordRoute<'_>>(msg)?;
-    check_first::<ContentType<'_>>(msg)?;
-    check_first::<Expires>(msg)?;
-    check_all::<Require<'_>>(msg)?;
-    check_all::<ProxyRequire<'_>>(msg)?;
-    check_all::<Supported<'_>>(msg)?;
-    check_all::<Unsupported<'_>>(msg)?;
-    check_all::<Allow<'_>>(msg)?;
     Ok(())
+}
+
+/// The typed headers every message is checked for, in checking order, and
+/// whether every field (list headers) or only the first is checked.
+const TYPED: [(HeaderName, bool); 16] = [
+    (HeaderName::Via, true),
+    (HeaderName::From, false),
+    (HeaderName::To, false),
+    (HeaderName::CallId, false),
+    (HeaderName::CSeq, false),
+    (HeaderName::MaxForwards, false),
+    (HeaderName::Contact, true),
+    (HeaderName::Route, true),
+    (HeaderName::RecordRoute, true),
+    (HeaderName::ContentType, false),
+    (HeaderName::Expires, false),
+    (HeaderName::Require, true),
+    (HeaderName::ProxyRequire, true),
+    (HeaderName::Supported, true),
+    (HeaderName::Unsupported, true),
+    (HeaderName::Allow, true),
+];
+
+/// Where `name` is in [`TYPED`].
+fn typed_index(name: HeaderName) -> Option<u8> {
+    Some(match name {
+        HeaderName::Via => 0,
+        HeaderName::From => 1,
+        HeaderName::To => 2,
+        HeaderName::CallId => 3,
+        HeaderName::CSeq => 4,
+        HeaderName::MaxForwards => 5,
+        HeaderName::Contact => 6,
+        HeaderName::Route => 7,
+        HeaderName::RecordRoute => 8,
+        HeaderName::ContentType => 9,
+        HeaderName::Expires => 10,
+        HeaderName::Require => 11,
+        HeaderName::ProxyRequire => 12,
+        HeaderName::Supported => 13,
+        HeaderName::Unsupported => 14,
+        HeaderName::Allow => 15,
+        _ => return None,
+    })
+}
+
+/// Parses the field `h` as the typed header `name`: every element of a
+/// list header, the first element of any other.
+fn check_field(name: HeaderName, h: HeaderRef<'_>) -> Result<(), HeaderError> {
+    fn all<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>) -> Result<(), HeaderError> {
+        for element in h.elements() {
+            parse_typed::<H>(element)?;
+        }
+        Ok(())
+    }
+    fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>) -> Result<(), HeaderError> {
+        let value = h.value();
+        let first = if memchr::memchr(b',', value).is_none() {
+            value
+        } else {
+            h.elements().next().unwrap_or_default()
+        };
+        parse_typed::<H>(first).map(|_| ())
+    }
+    match name {
+        HeaderName::Via => all::<Via<'_>>(h),
+        HeaderName::From => first::<header::From<'_>>(h),
+        HeaderName::To => first::<To<'_>>(h),
+        HeaderName::CallId => first::<CallId<'_>>(h),
+        HeaderName::CSeq => first::<CSeq<'_>>(h),
+        HeaderName::MaxForwards => first::<MaxForwards>(h),
+        HeaderName::Contact => all::<Contact<'_>>(h),
+        HeaderName::Route => all::<Route<'_>>(h),
+        HeaderName::RecordRoute => all::<RecordRoute<'_>>(h),
+        HeaderName::ContentType => first::<ContentType<'_>>(h),
+        HeaderName::Expires => first::<Expires>(h),
+        HeaderName::Require => all::<Require<'_>>(h),
+        HeaderName::ProxyRequire => all::<ProxyRequire<'_>>(h),
+        HeaderName::Supported => all::<Supported<'_>>(h),
+        HeaderName::Unsupported => all::<Unsupported<'_>>(h),
+        HeaderName::Allow => all::<Allow<'_>>(h),
+        _ => Ok(()),
+    }
 }
 
 /// The checks of a request's start line: a Request-URI that parses and has
@@ -250,4 +334,42 @@ pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, Va
         return Err(ValidationError::CSeqMethodMismatch);
     }
     Ok(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_index_agrees_with_the_table() {
+        for (k, (name, _)) in TYPED.iter().enumerate() {
+            assert_eq!(typed_index(*name), Some(k as u8), "{name:?}");
+        }
+        assert_eq!(typed_index(HeaderName::ContentLength), None);
+    }
+
+    #[test]
+    fn the_first_bad_header_in_checking_order_is_reported() {
+        // A bad Allow before a bad Via: Via is checked first.
+        let text = "OPTIONS sip:b@example.com SIP/2.0\r\nAllow: \"\r\nVia: SIP/2.0/UDP\r\n\
+            Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n\
+            Call-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        let msg = MessageRef::parse(text.as_bytes()).unwrap();
+        match msg.validate() {
+            Err(ValidationError::InvalidHeader(e)) => assert_eq!(e.header(), Some(HeaderName::Via)),
+            other => panic!("{other:?}"),
+        }
+        // With the Via fixed, the Allow error surfaces.
+        let fixed = text.replace(
+            "Via: SIP/2.0/UDP\r\n",
+            "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n",
+        );
+        let msg = MessageRef::parse(fixed.as_bytes()).unwrap();
+        match msg.validate() {
+            Err(ValidationError::InvalidHeader(e)) => {
+                assert_eq!(e.header(), Some(HeaderName::Allow));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
