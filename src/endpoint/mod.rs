@@ -76,7 +76,7 @@ use bytes::Bytes;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use crate::header::{HeaderName, RetryAfter};
+use crate::header::{HeaderName, RetryAfter, Via};
 use crate::message::Editor;
 use crate::random::{self, SeededRandom};
 use crate::transaction::{
@@ -593,18 +593,35 @@ impl Endpoint {
             }
             return;
         }
-        // Validation parsed the top Via.
+        // Validation parsed the top Via; the key is read before the Via is
+        // stamped (neither `received` nor `rport` is part of it).
         let Ok(top) = m.via() else {
             self.stats.dropped_malformed += 1;
             return;
         };
+        let Some(method) = m.method().map(Method::into_owned) else {
+            return;
+        };
+        let Some(key) = server_key(&m, &top, &method) else {
+            self.stats.dropped_malformed += 1;
+            return;
+        };
+        if method != Method::Ack
+            && let Some(&id) = self.servers.get(&key)
+        {
+            // A retransmission (of the request or of a CANCEL): the
+            // transaction answers it, nothing is re-stamped.
+            self.retransmission(now, id);
+            return;
+        }
+        let stamped = via::stamp(&top, origin.source);
         let destination = via::response_destination(
-            &via::stamp(&top, origin.source).unwrap_or_else(|| top.clone()),
+            stamped.as_ref().unwrap_or(&top),
             origin.source,
             &origin.transport,
         );
-        let msg = match via::stamp(&top, origin.source) {
-            None => msg.clone(),
+        let msg = match stamped {
+            None => msg,
             Some(stamped) => {
                 let mut edit = Editor::new(m);
                 edit.set_top_via(&stamped);
@@ -617,31 +634,10 @@ impl Endpoint {
                 }
             }
         };
-        let m = msg.as_ref();
-        let Some(method) = m.method().map(Method::into_owned) else {
-            return;
-        };
-        let Some(key) = server_key(&m, &method) else {
-            self.stats.dropped_malformed += 1;
-            return;
-        };
-
         match method {
             Method::Ack => self.on_ack(now, &msg, key, origin),
-            Method::Cancel => {
-                if let Some(&id) = self.servers.get(&key) {
-                    self.retransmission(now, id);
-                    return;
-                }
-                self.on_cancel(now, msg, key, origin, destination);
-            }
-            _ => {
-                if let Some(&id) = self.servers.get(&key) {
-                    self.retransmission(now, id);
-                    return;
-                }
-                self.new_server_transaction(now, msg, key, origin, destination, method);
-            }
+            Method::Cancel => self.on_cancel(now, msg, key, origin, destination),
+            _ => self.new_server_transaction(now, msg, key, origin, destination, method),
         }
     }
 
@@ -1125,12 +1121,11 @@ impl Endpoint {
 
 /// The key a request is matched on (RFC 3261 §17.2.3), with `method` (an
 /// ACK's key names ACK; [`with_method`] turns it into its INVITE's).
-fn server_key(m: &MessageRef<'_>, method: &Method<'static>) -> Option<ServerKey> {
-    let top = m.via().ok()?;
+fn server_key(m: &MessageRef<'_>, top: &Via<'_>, method: &Method<'static>) -> Option<ServerKey> {
     if top.has_magic_cookie() {
         return Some(ServerKey::Branch {
             branch: top.branch()?.into(),
-            sent_by: via::sent_by_key(&top).into(),
+            sent_by: via::sent_by_key(top).into(),
             method: method.clone(),
         });
     }

@@ -79,9 +79,29 @@ pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
         .sent_by
         .port
         .unwrap_or_else(|| default_port(&via.transport));
-    let mut host = via.sent_by.host.to_string();
-    host.make_ascii_lowercase();
-    format!("{host}:{port}")
+    let mut key = match &via.sent_by.host {
+        Host::Domain(d) => {
+            let mut key = String::with_capacity(d.len() + 6);
+            key.push_str(d);
+            key.make_ascii_lowercase();
+            key
+        }
+        ip => ip.to_string(),
+    };
+    key.push(':');
+    let mut digits = [0u8; 5];
+    let mut i = digits.len();
+    let mut rest = port;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    key.extend(digits[i..].iter().map(|&d| char::from(d)));
+    key
 }
 
 #[cfg(test)]
@@ -169,6 +189,15 @@ mod tests {
         assert_eq!(
             sent_by_key(&v("SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1")),
             "pc33.example.com:5061"
+        );
+        assert_eq!(sent_by_key(&v("SIP/2.0/UDP h:0;branch=z9hG4bK1")), "h:0");
+        assert_eq!(
+            sent_by_key(&v("SIP/2.0/UDP 192.0.2.1:65535;branch=z9hG4bK1")),
+            "192.0.2.1:65535"
+        );
+        assert_eq!(
+            sent_by_key(&v("SIP/2.0/UDP [2001:DB8::1];branch=z9hG4bK1")),
+            "[2001:db8::1]:5060"
         );
     }
 }

@@ -8,6 +8,7 @@
 //! reject.
 
 use bytes::Bytes;
+use smallvec::SmallVec;
 use thiserror::Error;
 
 use super::validate::{self, ValidationError};
@@ -47,10 +48,13 @@ pub enum BuildError {
     Unsuitable(&'static str),
 }
 
-/// Header fields in order, as written.
+/// Header fields in order, as written: `Name: value\r\n` lines in one
+/// buffer, with where each line's name, value and end are.
 #[derive(Clone, Debug, Default)]
 struct Fields {
-    fields: Vec<(String, String)>,
+    buf: Vec<u8>,
+    /// Per line: (start of the name, start of the value, end of the value).
+    lines: SmallVec<[(u32, u32, u32); 12]>,
     error: Option<BuildError>,
 }
 
@@ -65,8 +69,20 @@ impl Fields {
             self.error = Some(BuildError::ContentLength);
         } else if has_bad_line_break(value.as_bytes()) {
             self.error = Some(BuildError::LineBreak(name.to_owned()));
+        } else if self.buf.len() + name.len() + value.len() + 4 > u32::MAX as usize {
+            self.error = Some(BuildError::Unsuitable("header fields exceed 4 GiB"));
         } else {
-            self.fields.push((name.to_owned(), value.trim().to_owned()));
+            if self.buf.capacity() == 0 {
+                self.buf.reserve(256);
+            }
+            let start = self.buf.len() as u32;
+            self.buf.extend_from_slice(name.as_bytes());
+            self.buf.extend_from_slice(b": ");
+            let value_start = self.buf.len() as u32;
+            self.buf.extend_from_slice(value.trim().as_bytes());
+            let end = self.buf.len() as u32;
+            self.buf.extend_from_slice(b"\r\n");
+            self.lines.push((start, value_start, end));
         }
     }
 
@@ -76,22 +92,40 @@ impl Fields {
         self.push_raw(H::NAME.as_str(), &String::from_utf8_lossy(&out));
     }
 
-    fn write(&self, dst: &mut Vec<u8>) {
-        for (name, value) in &self.fields {
-            dst.extend_from_slice(name.as_bytes());
-            dst.extend_from_slice(b": ");
-            dst.extend_from_slice(value.as_bytes());
-            dst.extend_from_slice(b"\r\n");
+    /// The first field named `name`: its value and where the value ends.
+    fn find(&self, name: HeaderName) -> Option<(&[u8], usize)> {
+        self.lines.iter().find_map(|&(start, value, end)| {
+            let (start, value, end) = (start as usize, value as usize, end as usize);
+            let field_name = &self.buf[start..value - 2];
+            (HeaderName::from_bytes(field_name) == Some(name)).then(|| (&self.buf[value..end], end))
+        })
+    }
+
+    /// Inserts `text` at `at`, the end of a field's value.
+    fn insert_at_value_end(&mut self, at: usize, text: &[u8]) {
+        let grow = text.len() as u32;
+        self.buf.splice(at..at, text.iter().copied());
+        for line in &mut self.lines {
+            if line.2 as usize >= at {
+                if line.0 as usize > at {
+                    line.0 += grow;
+                    line.1 += grow;
+                }
+                line.2 += grow;
+            }
         }
+    }
+
+    fn write(&self, dst: &mut Vec<u8>) {
+        dst.extend_from_slice(&self.buf);
     }
 }
 
 /// A line break is allowed only as a fold (CRLF followed by SP or HT).
 fn has_bad_line_break(v: &[u8]) -> bool {
-    v.iter().enumerate().any(|(i, &b)| match b {
+    memchr::memchr2_iter(b'\r', b'\n', v).any(|i| match v[i] {
         b'\r' => v.get(i + 1) != Some(&b'\n') || !matches!(v.get(i + 2), Some(b' ' | b'\t')),
-        b'\n' => i == 0 || v[i - 1] != b'\r',
-        _ => false,
+        _ => i == 0 || v[i - 1] != b'\r',
     })
 }
 
@@ -187,7 +221,9 @@ impl RequestBuilder {
         if let Some(e) = self.fields.error {
             return Err(e);
         }
-        let mut out = Vec::with_capacity(256 + self.body.len());
+        let mut out = Vec::with_capacity(
+            self.method.len() + self.uri.len() + 12 + self.fields.buf.len() + 24 + self.body.len(),
+        );
         out.extend_from_slice(self.method.as_bytes());
         out.push(b' ');
         out.extend_from_slice(self.uri.as_bytes());
@@ -254,14 +290,19 @@ impl ResponseBuilder {
             )));
             return self;
         }
-        for (name, value) in &mut self.fields.fields {
-            if HeaderName::from_bytes(name.as_bytes()) == Some(HeaderName::To) {
-                if crate::header::tag_of(value).ok().flatten().is_none() {
-                    value.push_str(";tag=");
-                    value.push_str(tag);
-                }
-                break;
-            }
+        let untagged = self.fields.find(HeaderName::To).and_then(|(value, end)| {
+            let value = std::str::from_utf8(value).ok()?;
+            crate::header::tag_of(value)
+                .ok()
+                .flatten()
+                .is_none()
+                .then_some(end)
+        });
+        if let Some(end) = untagged {
+            let mut text = Vec::with_capacity(5 + tag.len());
+            text.extend_from_slice(b";tag=");
+            text.extend_from_slice(tag.as_bytes());
+            self.fields.insert_at_value_end(end, &text);
         }
         self
     }
@@ -286,7 +327,7 @@ impl ResponseBuilder {
         if let Some(e) = self.fields.error {
             return Err(e);
         }
-        let mut out = Vec::with_capacity(256 + self.body.len());
+        let mut out = Vec::with_capacity(64 + self.fields.buf.len() + 24 + self.body.len());
         out.extend_from_slice(b"SIP/2.0 ");
         syntax::write_u64(&mut out, u64::from(self.status.as_u16()));
         out.push(b' ');
@@ -504,6 +545,28 @@ Content-Length: 0\r\n\r\n";
             .unwrap();
         assert_eq!(b.as_ref().to_tag().unwrap(), Some("keep"));
         assert!(again.response(StatusCode::OK).is_err());
+    }
+
+    #[test]
+    fn to_tag_keeps_the_fields_around_it() {
+        let b = ResponseBuilder::new(StatusCode::OK)
+            .raw_header("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
+            .raw_header("To", "  <sip:c@d>  ")
+            .raw_header("From", "<sip:a@b>;tag=1")
+            .to_tag("t1")
+            .raw_header("Call-ID", "x")
+            .raw_header("CSeq", "1 INVITE")
+            .to_tag("t2")
+            .build()
+            .unwrap();
+        let m = b.as_ref();
+        assert_eq!(m.get("To").unwrap().value(), b"<sip:c@d>;tag=t1");
+        assert_eq!(m.get("From").unwrap().value(), b"<sip:a@b>;tag=1");
+        assert_eq!(m.get("Call-ID").unwrap().value(), b"x");
+        assert_eq!(m.get("CSeq").unwrap().value(), b"1 INVITE");
+        let names: Vec<&str> = m.headers().map(|h| h.name()).collect();
+        let expected = ["Via", "To", "From", "Call-ID", "CSeq", "Content-Length"];
+        assert_eq!(names, expected);
     }
 
     #[test]
