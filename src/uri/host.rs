@@ -216,18 +216,30 @@ pub(crate) fn parse_port(b: &[u8], pos: usize) -> Result<(u16, usize), UriError>
 /// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each at
 /// most 255. Leading zeros are allowed, as the grammar allows them.
 pub(crate) fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
+    // One pass: digits accumulate into the current octet, a dot closes it.
     let mut octets = [0u8; 4];
-    let mut parts = b.split(|&c| c == b'.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 {
-            return None;
+    let mut n = 0;
+    let mut value = 0u16;
+    let mut digits = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' if digits < 3 => {
+                digits += 1;
+                value = value * 10 + u16::from(c - b'0');
+            }
+            b'.' if digits > 0 && n < 3 => {
+                octets[n] = u8::try_from(value).ok()?;
+                n += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
-        *octet = u8::try_from(syntax::parse_u64(part)?).ok()?;
     }
-    if parts.next().is_some() {
+    if n != 3 || digits == 0 {
         return None;
     }
+    octets[3] = u8::try_from(value).ok()?;
     Some(Ipv4Addr::from(octets))
 }
 
@@ -275,6 +287,39 @@ pub(crate) fn valid_hostname(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv4_grammar() {
+        let ok = [
+            ("0.0.0.0", [0, 0, 0, 0]),
+            ("255.255.255.255", [255; 4]),
+            ("192.0.2.1", [192, 0, 2, 1]),
+            ("010.002.000.9", [10, 2, 0, 9]),
+        ];
+        for (text, octets) in ok {
+            assert_eq!(
+                parse_ipv4(text.as_bytes()),
+                Some(Ipv4Addr::from(octets)),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "256.1.1.1",
+            "1.2.3.256",
+            "1.2.3.0001",
+            "1.2.3.4a",
+            "1.-2.3.4",
+            "999.1.1.1",
+        ] {
+            assert_eq!(parse_ipv4(bad.as_bytes()), None, "{bad}");
+        }
+    }
 
     #[test]
     fn hosts() {
