@@ -620,7 +620,7 @@ impl Endpoint {
             origin.source,
             &origin.transport,
         );
-        let msg = match stamped {
+        let mut msg = match stamped {
             None => msg,
             Some(stamped) => {
                 let mut edit = Editor::new(m);
@@ -634,6 +634,8 @@ impl Endpoint {
                 }
             }
         };
+        // Validated above; stamping added only `received` and `rport`.
+        msg.set_structure_checked();
         match method {
             Method::Ack => self.on_ack(now, &msg, key, origin),
             Method::Cancel => self.on_cancel(now, msg, key, origin, destination),

@@ -86,12 +86,28 @@ pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
             key.make_ascii_lowercase();
             key
         }
-        ip => ip.to_string(),
+        Host::Ipv4(a) => {
+            let mut key = String::with_capacity(21);
+            for (i, octet) in a.octets().into_iter().enumerate() {
+                if i > 0 {
+                    key.push('.');
+                }
+                push_decimal(&mut key, u16::from(octet));
+            }
+            key
+        }
+        ip @ Host::Ipv6(_) => ip.to_string(),
     };
     key.push(':');
+    push_decimal(&mut key, port);
+    key
+}
+
+/// Appends `n` in decimal without going through `fmt`.
+fn push_decimal(dst: &mut String, n: u16) {
     let mut digits = [0u8; 5];
     let mut i = digits.len();
-    let mut rest = port;
+    let mut rest = n;
     loop {
         i -= 1;
         digits[i] = b'0' + (rest % 10) as u8;
@@ -100,8 +116,7 @@ pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
             break;
         }
     }
-    key.extend(digits[i..].iter().map(|&d| char::from(d)));
-    key
+    dst.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -194,6 +209,10 @@ mod tests {
         assert_eq!(
             sent_by_key(&v("SIP/2.0/UDP 192.0.2.1:65535;branch=z9hG4bK1")),
             "192.0.2.1:65535"
+        );
+        assert_eq!(
+            sent_by_key(&v("SIP/2.0/UDP 010.000.255.1;branch=z9hG4bK1")),
+            "10.0.255.1:5060"
         );
         assert_eq!(
             sent_by_key(&v("SIP/2.0/UDP [2001:DB8::1];branch=z9hG4bK1")),

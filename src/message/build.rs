@@ -229,7 +229,7 @@ impl RequestBuilder {
         out.extend_from_slice(self.uri.as_bytes());
         out.extend_from_slice(b" SIP/2.0\r\n");
         self.fields.write(&mut out);
-        finish(out, &self.body, true)
+        finish(out, &self.body, true, 0)
     }
 }
 
@@ -244,6 +244,9 @@ pub struct ResponseBuilder {
     reason: Option<String>,
     fields: Fields,
     body: Bytes,
+    /// How many leading fields were copied from a request that passed the
+    /// structural checks, so need not be checked again.
+    trusted: usize,
 }
 
 impl ResponseBuilder {
@@ -255,6 +258,7 @@ impl ResponseBuilder {
             reason: None,
             fields: Fields::default(),
             body: Bytes::new(),
+            trusted: 0,
         }
     }
 
@@ -339,23 +343,30 @@ impl ResponseBuilder {
         );
         out.extend_from_slice(b"\r\n");
         self.fields.write(&mut out);
-        finish(out, &self.body, false)
+        finish(out, &self.body, false, self.trusted)
     }
 }
 
 /// Adds Content-Length and the body, parses, and checks.
-fn finish(mut out: Vec<u8>, body: &[u8], request: bool) -> Result<Message, BuildError> {
+/// The first `trusted` fields were copied from a checked message and are
+/// not parsed again.
+fn finish(
+    mut out: Vec<u8>,
+    body: &[u8],
+    request: bool,
+    trusted: usize,
+) -> Result<Message, BuildError> {
     out.extend_from_slice(b"Content-Length: ");
     syntax::write_u64(&mut out, body.len() as u64);
     out.extend_from_slice(b"\r\n\r\n");
     out.extend_from_slice(body);
-    let msg = Message::parse(Bytes::from(out)).map_err(BuildError::Parse)?;
+    let mut msg = Message::parse(Bytes::from(out)).map_err(BuildError::Parse)?;
     {
         let m = msg.as_ref();
         if request && m.get_known(HeaderName::MaxForwards).is_none() {
             return Err(BuildError::MissingHeader(HeaderName::MaxForwards));
         }
-        validate::check_structure(&m).map_err(|e| match e {
+        validate::check_structure(&m, trusted).map_err(|e| match e {
             ValidationError::MissingHeader(h) => BuildError::MissingHeader(h),
             other => BuildError::Invalid(other),
         })?;
@@ -363,6 +374,7 @@ fn finish(mut out: Vec<u8>, body: &[u8], request: bool) -> Result<Message, Build
             validate::check_request_line(&m).map_err(BuildError::Invalid)?;
         }
     }
+    msg.set_structure_checked();
     Ok(msg)
 }
 
@@ -416,6 +428,9 @@ impl<'a> MessageRef<'a> {
             && let Some(ts) = values(self, HeaderName::Timestamp).next()
         {
             b = b.raw_header("Timestamp", ts);
+        }
+        if self.index.structure_checked && b.fields.error.is_none() {
+            b.trusted = b.fields.lines.len();
         }
         Ok(b)
     }
@@ -567,6 +582,41 @@ Content-Length: 0\r\n\r\n";
         let names: Vec<&str> = m.headers().map(|h| h.name()).collect();
         let expected = ["Via", "To", "From", "Call-ID", "CSeq", "Content-Length"];
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn a_checked_request_still_gets_its_added_fields_checked() {
+        let mut req = Message::parse(Bytes::from_static(INVITE)).unwrap();
+        req.as_ref().validate().unwrap();
+        let plain = req.as_ref().response(StatusCode::OK).unwrap().to_tag("x1");
+        req.set_structure_checked();
+        let trusted = req.as_ref().response(StatusCode::OK).unwrap().to_tag("x1");
+        // The same bytes either way, and both marked as checked.
+        let (a, b) = (
+            plain.clone().build().unwrap(),
+            trusted.clone().build().unwrap(),
+        );
+        assert_eq!(a.bytes(), b.bytes());
+        assert!(a.index.structure_checked && b.index.structure_checked);
+        assert!(b.as_ref().validate().is_ok());
+        // Fields the user adds are checked as before.
+        for builder in [plain, trusted] {
+            let bad_contact = builder.clone().raw_header("Contact", "<sip:a@b").build();
+            assert!(
+                matches!(bad_contact, Err(BuildError::Invalid(ValidationError::InvalidHeader(ref e))) if e.header() == Some(HeaderName::Contact)),
+                "{bad_contact:?}"
+            );
+            let twice = builder.raw_header("CSeq", "2 INVITE").build();
+            assert!(
+                matches!(
+                    twice,
+                    Err(BuildError::Invalid(ValidationError::DuplicateHeader(
+                        HeaderName::CSeq
+                    )))
+                ),
+                "{twice:?}"
+            );
+        }
     }
 
     #[test]

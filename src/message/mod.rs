@@ -677,6 +677,13 @@ impl Message {
         }
     }
 
+    /// Records that the structural checks passed (the crate's own
+    /// validation and builders only), so [`MessageRef::validate`] and a
+    /// response built from this request need not repeat them.
+    pub(crate) fn set_structure_checked(&mut self) {
+        self.index.structure_checked = true;
+    }
+
     /// The message octets.
     pub fn bytes(&self) -> &Bytes {
         &self.bytes

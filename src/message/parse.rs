@@ -117,6 +117,10 @@ pub(crate) struct Index {
     /// Length of the message: start line, headers and body.
     pub(crate) len: u32,
     pub(crate) content_length: Option<u32>,
+    /// Whether the structural checks ([`super::validate::check_structure`])
+    /// passed on this message. Set only by the crate: after validation in
+    /// the endpoint and by the builders.
+    pub(crate) structure_checked: bool,
 }
 
 /// What to do with the body.
@@ -161,6 +165,7 @@ impl Index {
             body_start: 0,
             len: 0,
             content_length: None,
+            structure_checked: false,
         }
     }
 }

@@ -156,7 +156,9 @@ fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>
 }
 
 pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
-    check_structure(msg)?;
+    if !msg.index.structure_checked {
+        check_structure(msg, 0)?;
+    }
     let Some(method) = msg.method() else {
         return Ok(());
     };
@@ -189,8 +191,10 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
 }
 
 /// The checks every message gets, request or response: version, mandatory
-/// and single-valued headers, and the typed core headers.
-pub(crate) fn check_structure(msg: &MessageRef<'_>) -> Result<(), ValidationError> {
+/// and single-valued headers, and the typed core headers. The typed checks
+/// skip the first `trusted` header fields (copied by a builder from a
+/// message that passed these checks).
+pub(crate) fn check_structure(msg: &MessageRef<'_>, trusted: usize) -> Result<(), ValidationError> {
     let version = msg.version();
     if version != Version::SIP_2_0 {
         return Err(ValidationError::UnsupportedVersion(version));
@@ -210,6 +214,7 @@ pub(crate) fn check_structure(msg: &MessageRef<'_>) -> Result<(), ValidationErro
         }
         if let Some(k) = typed_index(name)
             && (!again || TYPED[usize::from(k)].1)
+            && i >= trusted
         {
             typed.push((k, i as u32));
         }
