@@ -414,7 +414,7 @@ impl<'a> MessageRef<'a> {
         }
         let mut b = ResponseBuilder::new(status);
         for via in values(self, HeaderName::Via) {
-            b = b.raw_header("Via", via);
+            b.fields.push_raw("Via", via);
         }
         for name in [
             HeaderName::From,
@@ -422,12 +422,12 @@ impl<'a> MessageRef<'a> {
             HeaderName::CallId,
             HeaderName::CSeq,
         ] {
-            b = b.raw_header(name.as_str(), required(self, name)?);
+            b.fields.push_raw(name.as_str(), required(self, name)?);
         }
         if status == StatusCode::TRYING
             && let Some(ts) = values(self, HeaderName::Timestamp).next()
         {
-            b = b.raw_header("Timestamp", ts);
+            b.fields.push_raw("Timestamp", ts);
         }
         if self.index.structure_checked && b.fields.error.is_none() {
             b.trusted = b.fields.lines.len();

@@ -339,6 +339,14 @@ mod tests {
         assert!(Host::parse("1.2.3").is_err());
         assert!(Host::parse("-a.com").is_err());
         assert!(Host::parse("a..com").is_err());
+        for bad in [
+            ".", "..", "a-.com", "a.-com", "a.com-", ".a.com", "a.com..", "-", "x1.2y",
+        ] {
+            assert!(Host::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["a", "a.", "a-b.c-d.", "1a.example", "www.1-2.com"] {
+            assert!(Host::parse(good).is_ok(), "{good}");
+        }
         assert!(Host::parse("example.com.").is_ok());
         assert!(Host::parse("").is_err());
         assert_eq!(
