@@ -319,9 +319,11 @@ pub enum RespondError {
 #[derive(Clone, Debug)]
 #[allow(clippy::enum_variant_names)] // the RFC's names
 enum Machine {
-    ClientInvite(ClientInvite),
+    // The INVITE machines keep the parsed INVITE (for the ACK and for
+    // CANCEL); boxed, so a slot is sized for the small non-INVITE ones.
+    ClientInvite(Box<ClientInvite>),
     ClientNonInvite(ClientNonInvite),
-    ServerInvite(ServerInvite),
+    ServerInvite(Box<ServerInvite>),
     ServerNonInvite(ServerNonInvite),
 }
 
@@ -762,12 +764,12 @@ impl Endpoint {
         }
         let reliable = origin.transport.is_reliable();
         let machine = if method == Method::Invite {
-            Machine::ServerInvite(ServerInvite::new(
+            Machine::ServerInvite(Box::new(ServerInvite::new(
                 now,
                 msg.clone(),
                 reliable,
                 self.config.timers,
-            ))
+            )))
         } else {
             Machine::ServerNonInvite(ServerNonInvite::new(reliable, self.config.timers))
         };
@@ -939,12 +941,12 @@ impl Endpoint {
         }
         let reliable = target.transport.is_reliable();
         let machine = if key.method == Method::Invite {
-            Machine::ClientInvite(ClientInvite::new(
+            Machine::ClientInvite(Box::new(ClientInvite::new(
                 now,
                 request.clone(),
                 reliable,
                 self.config.timers,
-            ))
+            )))
         } else {
             Machine::ClientNonInvite(ClientNonInvite::new(
                 now,
