@@ -171,6 +171,12 @@ impl<'a> TypedHeader<'a> for HistoryInfo<'a> {
     const NAME: HeaderName = HeaderName::HistoryInfo;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
+        // `hi-targeted-to-uri = name-addr`: without `<` there is none (an
+        // addr-spec would otherwise read as the start of a display name).
+        if memchr::memchr(b'<', value.as_bytes()).is_none() {
+            let at = value.len() - value.trim_start().len();
+            return Err(HeaderError::new(HeaderErrorKind::AngleBracket, at));
+        }
         let mut c = Cursor::new(value);
         let name_addr = name_addr::parse(&mut c, false)?;
         let params_at = c.pos;
@@ -308,8 +314,8 @@ History-Info: <sip:home@example.net?Privacy=history&Reason=SIP%3Bcause%3D486>;in
     fn malformed() {
         for (text, kind) in [
             ("", HeaderErrorKind::AngleBracket),
-            // Not a name-addr: `sip` reads as the start of a display name.
-            ("sip:bob@example.com;index=1", HeaderErrorKind::DisplayName),
+            // An addr-spec, not a name-addr.
+            ("sip:bob@example.com;index=1", HeaderErrorKind::AngleBracket),
             ("<sip:bob@example.com>", HeaderErrorKind::MissingParam),
             ("<sip:bob@example.com>;rc=1", HeaderErrorKind::MissingParam),
             ("<sip:bob@example.com>;index", HeaderErrorKind::ParamValue),
