@@ -11,8 +11,9 @@ use bytes::Bytes;
 use smallvec::SmallVec;
 use thiserror::Error;
 
+use super::parse::{self, Entry, Index};
 use super::validate::{self, ValidationError};
-use super::{Message, MessageRef, ParseError};
+use super::{Message, MessageRef, ParseConfig, ParseError};
 use crate::header::{HeaderName, MediaType, TypedHeader};
 use crate::method::Method;
 use crate::status::StatusCode;
@@ -228,8 +229,9 @@ impl RequestBuilder {
         out.push(b' ');
         out.extend_from_slice(self.uri.as_bytes());
         out.extend_from_slice(b" SIP/2.0\r\n");
+        let fields_at = out.len();
         self.fields.write(&mut out);
-        finish(out, &self.body, true, 0)
+        finish(out, &self.fields, fields_at, &self.body, true, 0)
     }
 }
 
@@ -342,25 +344,55 @@ impl ResponseBuilder {
                 .as_bytes(),
         );
         out.extend_from_slice(b"\r\n");
+        let fields_at = out.len();
         self.fields.write(&mut out);
-        finish(out, &self.body, false, self.trusted)
+        finish(
+            out,
+            &self.fields,
+            fields_at,
+            &self.body,
+            false,
+            self.trusted,
+        )
     }
 }
 
-/// Adds Content-Length and the body, parses, and checks.
-/// The first `trusted` fields were copied from a checked message and are
-/// not parsed again.
+/// Adds Content-Length and the body, indexes, and checks. `out` holds the
+/// start line and then, from `fields_at`, the `fields`. The first `trusted`
+/// fields were copied from a checked message and are not parsed again.
 fn finish(
     mut out: Vec<u8>,
+    fields: &Fields,
+    fields_at: usize,
     body: &[u8],
     request: bool,
     trusted: usize,
 ) -> Result<Message, BuildError> {
+    let cl_at = out.len();
     out.extend_from_slice(b"Content-Length: ");
     syntax::write_u64(&mut out, body.len() as u64);
+    let cl_end = out.len();
     out.extend_from_slice(b"\r\n\r\n");
     out.extend_from_slice(body);
-    let mut msg = Message::parse(Bytes::from(out)).map_err(BuildError::Parse)?;
+    // The builder knows where everything is; it indexes what it wrote
+    // instead of parsing it, unless a parser limit or a start-line rule is
+    // in play, when the parser decides (and reports).
+    let index = index_written(&out, fields, fields_at, (cl_at, cl_end), request);
+    let mut msg = match index {
+        Some(index) => {
+            let msg = Message {
+                bytes: Bytes::from(out),
+                index,
+            };
+            debug_assert_eq!(
+                Message::parse(msg.bytes.clone()).map(|m| m.index).as_ref(),
+                Ok(&msg.index),
+                "the builder's index differs from the parser's"
+            );
+            msg
+        }
+        None => Message::parse(Bytes::from(out)).map_err(BuildError::Parse)?,
+    };
     {
         let m = msg.as_ref();
         if request && m.get_known(HeaderName::MaxForwards).is_none() {
@@ -376,6 +408,82 @@ fn finish(
     }
     msg.set_structure_checked();
     Ok(msg)
+}
+
+/// The [`Index`] the parser would produce for what a builder wrote: the
+/// start line read by the parser's own functions, one entry per field from
+/// where [`Fields`] put it, and the Content-Length field at `cl`. `None`
+/// when the parser should look (a limit of [`ParseConfig::DEFAULT`] could
+/// be reached, or the start line does not read back).
+fn index_written(
+    out: &[u8],
+    fields: &Fields,
+    fields_at: usize,
+    cl: (usize, usize),
+    request: bool,
+) -> Option<Index> {
+    let config = &ParseConfig::DEFAULT;
+    if out.len() > config.max_message_size || fields.lines.len() + 1 > config.max_headers {
+        return None;
+    }
+    let line = &out[..fields_at.checked_sub(2)?];
+    let mut index = Index::new();
+    index.start = if request {
+        parse::request_line(line).ok()?
+    } else {
+        parse::status_line(line).ok()?
+    };
+    let max_line = config.max_line_length.min(usize::from(u16::MAX));
+    let mut via_count = 0;
+    let lines = fields
+        .lines
+        .iter()
+        .map(|&(start, value, end)| {
+            let at = |o: u32| fields_at + o as usize;
+            (at(start), at(value), at(end))
+        })
+        .chain(std::iter::once((
+            cl.0,
+            cl.0 + "Content-Length: ".len(),
+            cl.1,
+        )));
+    for (start, value, end) in lines {
+        let name = &out[start..value - 2];
+        // `end` is the CR of the field's CRLF; the parser measures to the LF.
+        if name.len() > usize::from(u8::MAX) || end + 1 - start > max_line {
+            return None;
+        }
+        let id = HeaderName::from_bytes(name).map_or(0, |n| n as u8);
+        if id == HeaderName::Via as u8 {
+            let v = &out[value..end];
+            via_count += if memchr::memchr(b',', v).is_none() {
+                1
+            } else {
+                syntax::count_elements(v)
+            };
+            if via_count > config.max_via {
+                return None;
+            }
+        }
+        let n = index.headers.len();
+        index.headers.push(Entry {
+            name_start: start as u32,
+            name_len: name.len() as u8,
+            id,
+            value_off: (value - start) as u16,
+            value_len: (end - value) as u32,
+        });
+        if let Some(slot) = parse::hot_slot(id)
+            && index.hot[slot] == 0
+        {
+            index.hot[slot] = (n + 1) as u16;
+        }
+    }
+    index.head_end = (cl.1 + 2) as u32;
+    index.body_start = (cl.1 + 4) as u32;
+    index.len = out.len() as u32;
+    index.content_length = Some((out.len() - (cl.1 + 4)) as u32);
+    Some(index)
 }
 
 /// Header values of `name` in `msg`, each field's value as written.
@@ -616,6 +724,90 @@ Content-Length: 0\r\n\r\n";
                 ),
                 "{twice:?}"
             );
+        }
+    }
+
+    mod indexing {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                1 => Just("Via".to_owned()),
+                1 => Just("v".to_owned()),
+                1 => Just("Contact".to_owned()),
+                1 => Just("X-Long".repeat(50)),
+                2 => "[A-Za-z0-9!%*_+`'~.-]{1,12}",
+                12 => "X-[A-Za-z0-9-]{1,10}",
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => "[ -~]{0,40}",
+                2 => "[a-z]{1,8}(\r\n[ \t][a-z]{1,8}){0,3}",
+                2 => "[a-z]{1,4}(, [a-z]{1,4}){0,80}",
+                2 => "\\PC{0,20}",
+                1 => Just("x".repeat(20_000)),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+            /// What the builders index is what the parser would find.
+            #[test]
+            fn the_builders_index_is_the_parsers(
+                fields in proptest::collection::vec((name(), value()), 0..6),
+                reason in "[ -~\t]{0,12}",
+                body in proptest::collection::vec(any::<u8>(), 0..40),
+                request in any::<bool>(),
+            ) {
+                let mut base = vec![
+                    ("Via", "SIP/2.0/UDP h;branch=z9hG4bK1"),
+                    ("From", "<sip:a@b>;tag=1"),
+                    ("To", "<sip:c@d>"),
+                    ("Call-ID", "x"),
+                    ("CSeq", "1 OPTIONS"),
+                ];
+                if request {
+                    base.push(("Max-Forwards", "70"));
+                }
+                let ct = MediaType::new("application", "x");
+                let built = if request {
+                    let uri = Uri::parse("sip:b@example.com").unwrap();
+                    let mut b = RequestBuilder::new(Method::Options, &uri);
+                    for (n, v) in &base {
+                        b = b.raw_header(n, v);
+                    }
+                    for (n, v) in &fields {
+                        b = b.raw_header(n, v);
+                    }
+                    b.body(&ct, body.clone()).build()
+                } else {
+                    let mut b = ResponseBuilder::new(StatusCode::OK).reason(&reason);
+                    for (n, v) in &base {
+                        b = b.raw_header(n, v);
+                    }
+                    for (n, v) in &fields {
+                        b = b.raw_header(n, v);
+                    }
+                    b.body(&ct, body.clone()).build()
+                };
+                // The builders check what they wrote; whatever they accept
+                // must index as the parser reads it.
+                if let Ok(msg) = built {
+                    let parsed = Message::parse(msg.bytes().clone()).unwrap();
+                    prop_assert_eq!(&parsed.index.headers, &msg.index.headers);
+                    prop_assert_eq!(parsed.index.start, msg.index.start);
+                    prop_assert_eq!(parsed.index.hot, msg.index.hot);
+                    prop_assert_eq!(
+                        (parsed.index.head_end, parsed.index.body_start, parsed.index.len),
+                        (msg.index.head_end, msg.index.body_start, msg.index.len)
+                    );
+                    prop_assert_eq!(parsed.index.content_length, msg.index.content_length);
+                    prop_assert_eq!(&msg.body()[..], &body[..]);
+                }
+            }
         }
     }
 

@@ -20,7 +20,7 @@ use crate::version::Version;
 pub(crate) const INLINE_HEADERS: usize = 32;
 
 /// Where one header field is, relative to the start of the message.
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub(crate) name_start: u32,
     pub(crate) name_len: u8,
@@ -45,7 +45,7 @@ impl Entry {
     }
 }
 
-#[derive(Copy, Clone, Debug)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Start {
     Request {
         method_len: u32,
@@ -104,7 +104,7 @@ pub(crate) fn hot_slot(id: u8) -> Option<usize> {
 }
 
 /// Byte offsets of one parsed message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Index {
     pub(crate) start: Start,
     pub(crate) headers: SmallVec<[Entry; INLINE_HEADERS]>,
@@ -354,7 +354,7 @@ pub(crate) fn content_length(value: &[u8]) -> Option<u32> {
 }
 
 /// `Request-Line = Method SP Request-URI SP SIP-Version`
-fn request_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)> {
+pub(crate) fn request_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)> {
     let method_end = syntax::scan(line, 0, TOKEN);
     if method_end == 0 {
         return Err((ParseErrorKind::Method, 0));
@@ -392,7 +392,7 @@ fn request_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)> {
 
 /// `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase`. A missing SP
 /// before an empty reason phrase is tolerated.
-fn status_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)> {
+pub(crate) fn status_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)> {
     let sp = memchr(b' ', line).ok_or((ParseErrorKind::StartLine, line.len()))?;
     let version = Version::parse(&line[..sp]).ok_or((ParseErrorKind::Version, 0))?;
     let code_start = sp + 1;
