@@ -51,6 +51,13 @@ impl<'a> Host<'a> {
         // letter; an IPv4 address ends in a digit.
         let p = syntax::scan(b, pos, syntax::HOST);
         let text = &b[pos..p];
+        // The usual IPv4 address needs no label walk: every label is digits,
+        // so the top one starts with a digit as the walk would require.
+        if text.first().is_some_and(u8::is_ascii_digit)
+            && let Some(a) = parse_ipv4(text)
+        {
+            return Ok((Host::Ipv4(a), p));
+        }
         let named = text.strip_suffix(b".").unwrap_or(text);
         let mut top_first = 0u8;
         for label in named.split(|&c| c == b'.') {
@@ -216,31 +223,27 @@ pub(crate) fn parse_port(b: &[u8], pos: usize) -> Result<(u16, usize), UriError>
 /// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each at
 /// most 255. Leading zeros are allowed, as the grammar allows them.
 pub(crate) fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
-    // One pass: digits accumulate into the current octet, a dot closes it.
     let mut octets = [0u8; 4];
-    let mut n = 0;
-    let mut value = 0u16;
-    let mut digits = 0;
-    for &c in b {
-        match c {
-            b'0'..=b'9' if digits < 3 => {
-                digits += 1;
-                value = value * 10 + u16::from(c - b'0');
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
             }
-            b'.' if digits > 0 && n < 3 => {
-                octets[n] = u8::try_from(value).ok()?;
-                n += 1;
-                value = 0;
-                digits = 0;
-            }
-            _ => return None,
+            i += 1;
         }
+        let start = i;
+        let mut value = 0u16;
+        while i < b.len() && i - start < 3 && b[i].is_ascii_digit() {
+            value = value * 10 + u16::from(b[i] - b'0');
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        *octet = u8::try_from(value).ok()?;
     }
-    if n != 3 || digits == 0 {
-        return None;
-    }
-    octets[3] = u8::try_from(value).ok()?;
-    Some(Ipv4Addr::from(octets))
+    (i == b.len()).then(|| Ipv4Addr::from(octets))
 }
 
 /// Parses the inside of an IPv6 reference. Tolerates the extra colon that the
