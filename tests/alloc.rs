@@ -128,3 +128,11 @@ fn owned_message_allocates_only_its_buffer() {
         allocations(|| frame(common::INVITE, FlowSide::Server, &ParseConfig::default()).unwrap());
     assert_eq!(n, 0, "stream framing");
 }
+
+#[test]
+fn messages_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<imsip::Message>();
+    send_sync::<imsip::MessageRef<'static>>();
+    send_sync::<imsip::endpoint::Endpoint>();
+}

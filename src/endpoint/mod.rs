@@ -622,7 +622,7 @@ impl Endpoint {
             origin.source,
             &origin.transport,
         );
-        let mut msg = match stamped {
+        let msg = match stamped {
             None => msg,
             Some(stamped) => {
                 let mut edit = Editor::new(m);

@@ -569,6 +569,12 @@ impl<'a> MessageRef<'a> {
     /// single-valued headers, the typed core headers, CSeq method, and the
     /// role's extension and hop checks.
     ///
+    /// The message remembers that its structure (everything but the
+    /// Request-URI, CSeq method and policy checks) passed, in the index
+    /// shared with the [`Message`] this view borrows from: validating again
+    /// skips that part, and a response built from the request with
+    /// [`MessageRef::response`] does not re-check the fields it copies.
+    ///
     /// # Errors
     /// The first [`ValidationError`] found.
     pub fn validate_with(&self, policy: &Policy<'_>) -> Result<(), ValidationError> {
@@ -680,8 +686,8 @@ impl Message {
     /// Records that the structural checks passed (the crate's own
     /// validation and builders only), so [`MessageRef::validate`] and a
     /// response built from this request need not repeat them.
-    pub(crate) fn set_structure_checked(&mut self) {
-        self.index.structure_checked = true;
+    pub(crate) fn set_structure_checked(&self) {
+        self.index.structure_checked.set();
     }
 
     /// The message octets.

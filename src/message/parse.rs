@@ -7,6 +7,8 @@
 //! Content-Length is read because framing needs it. Everything else waits until
 //! someone asks.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use memchr::memchr;
 use smallvec::SmallVec;
 
@@ -118,10 +120,40 @@ pub(crate) struct Index {
     pub(crate) len: u32,
     pub(crate) content_length: Option<u32>,
     /// Whether the structural checks ([`super::validate::check_structure`])
-    /// passed on this message. Set only by the crate: after validation in
-    /// the endpoint and by the builders.
-    pub(crate) structure_checked: bool,
+    /// passed on this message: set by validation (through any view of the
+    /// message) and by the builders.
+    pub(crate) structure_checked: Checked,
 }
+
+/// A flag that views sharing an [`Index`] can set: the index is otherwise
+/// immutable, and the flag only ever goes from `false` to `true` for the
+/// same octets.
+#[derive(Debug, Default)]
+pub(crate) struct Checked(AtomicBool);
+
+impl Checked {
+    pub(crate) fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Clone for Checked {
+    fn clone(&self) -> Self {
+        Checked(AtomicBool::new(self.get()))
+    }
+}
+
+impl PartialEq for Checked {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Checked {}
 
 /// What to do with the body.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -165,7 +197,7 @@ impl Index {
             body_start: 0,
             len: 0,
             content_length: None,
-            structure_checked: false,
+            structure_checked: Checked::default(),
         }
     }
 }

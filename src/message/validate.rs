@@ -156,8 +156,9 @@ fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>
 }
 
 pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
-    if !msg.index.structure_checked {
+    if !msg.index.structure_checked.get() {
         check_structure(msg, 0)?;
+        msg.index.structure_checked.set();
     }
     let Some(method) = msg.method() else {
         return Ok(());
