@@ -562,3 +562,61 @@ fn caller_mistakes_are_errors() {
         .unwrap();
     assert!(node.respond(now, id, ok).is_err());
 }
+
+#[test]
+fn responses_for_another_sent_by_are_discarded() {
+    // RFC 3261 §18.1.2: the top Via of a response must carry the sent-by
+    // the request went out with; host names compare without case and a
+    // missing port is the transport's default.
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let text = "OPTIONS sip:bob@127.0.0.2 SIP/2.0\r\n\
+Via: SIP/2.0/UDP UAC.example.com;branch=z9hG4bKsb1\r\n\
+Max-Forwards: 70\r\n\
+From: <sip:alice@example.com>;tag=a1\r\n\
+To: <sip:bob@127.0.0.2>\r\n\
+Call-ID: sb1\r\n\
+CSeq: 1 OPTIONS\r\n\
+Content-Length: 0\r\n\r\n";
+    let id = node
+        .send_request(now, Message::parse(Bytes::from(text)).unwrap(), to_uas())
+        .unwrap();
+    while node.poll_transmit().is_some() {}
+    let respond_with = |via: &str| {
+        text.replace("OPTIONS sip:bob@127.0.0.2 SIP/2.0", "SIP/2.0 200 OK")
+            .replace("Max-Forwards: 70\r\n", "")
+            .replace("Via: SIP/2.0/UDP UAC.example.com;branch=z9hG4bKsb1", via)
+            .replace("To: <sip:bob@127.0.0.2>", "To: <sip:bob@127.0.0.2>;tag=b1")
+    };
+    let inbound = |node: &mut Endpoint, data: &str| {
+        node.handle_input(
+            now,
+            Received {
+                transport: Transport::Udp,
+                source: addr(UAS),
+                local: addr(UAC),
+                data: data.as_bytes(),
+            },
+        )
+    };
+    for other in [
+        "Via: SIP/2.0/UDP attacker.example.com;branch=z9hG4bKsb1",
+        "Via: SIP/2.0/UDP uac.example.com:5070;branch=z9hG4bKsb1",
+        "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKsb1",
+    ] {
+        inbound(&mut node, &respond_with(other));
+    }
+    assert_eq!(node.stats().misrouted_responses, 3);
+    assert!(node.poll_event().is_none());
+    assert_eq!(node.transaction_state(id), Some(State::Trying));
+    // The same sent-by, another case and the default port written out.
+    inbound(
+        &mut node,
+        &respond_with("Via: SIP/2.0/UDP uac.EXAMPLE.com:5060;branch=z9hG4bKsb1;received=127.0.0.1"),
+    );
+    assert!(matches!(
+        node.poll_event(),
+        Some(Event::Response { transaction, .. }) if transaction == id
+    ));
+    assert_eq!(node.stats().misrouted_responses, 3);
+}

@@ -1,7 +1,10 @@
 //! The sans-IO endpoint: one object that takes datagrams and stream
 //! messages in, matches them to transactions (RFC 3261 §17.1.3, §17.2.3),
 //! drives the [`crate::transaction`] machines and hands back what to send,
-//! what happened and when to wake it.
+//! what happened and when to wake it. It also does the transport's share of
+//! RFC 3261 §18: `received`/`rport` on requests (§18.2.1, RFC 3581), where
+//! responses go (§18.2.2), and discarding responses whose top Via `sent-by`
+//! is not the request's (§18.1.2).
 //!
 //! # Driving it
 //!
@@ -83,6 +86,7 @@ use crate::transaction::{
     ClientInvite, ClientNonInvite, Disposition, ResponseError, ServerInvite, ServerNonInvite,
     State, Termination, TimerConfig,
 };
+use crate::uri::Host;
 use crate::{Message, MessageRef, Method, ParseConfig, Policy, Role, StatusCode, Transport};
 
 /// Settings of an [`Endpoint`].
@@ -275,6 +279,9 @@ pub struct Stats {
     pub retransmitted_requests: u64,
     /// Responses that matched no client transaction.
     pub stray_responses: u64,
+    /// Responses whose top Via `sent-by` is not the one the request was
+    /// sent with, discarded (RFC 3261 §18.1.2).
+    pub misrouted_responses: u64,
     /// Transactions created.
     pub transactions_created: u64,
 }
@@ -433,6 +440,9 @@ struct Entry {
     deadline: Option<Instant>,
     /// Server: the To tag of the final response sent (RFC 2543 ACK matching).
     to_tag: Option<Box<str>>,
+    /// Client: the top Via `sent-by` of the request, host and port with
+    /// the transport's default (RFC 3261 §18.1.2).
+    sent_by: Option<(Host<'static>, u16)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -781,6 +791,7 @@ impl Endpoint {
             local: Some(origin.local),
             deadline: None,
             to_tag: None,
+            sent_by: None,
         });
         self.servers.insert(key, id);
         self.events.push_back(Event::Request {
@@ -809,6 +820,7 @@ impl Endpoint {
             local: Some(origin.local),
             deadline: None,
             to_tag: None,
+            sent_by: None,
         });
         self.servers.insert(key, id);
         self.after_step(now, id);
@@ -837,6 +849,18 @@ impl Endpoint {
             });
             return;
         };
+        // §18.1.2: a response whose top Via does not carry the sent-by the
+        // request went out with is not for this transport: discarded.
+        if let Some((host, port)) = self.entry(id).and_then(|e| e.sent_by.as_ref()) {
+            let their_port = top
+                .sent_by
+                .port
+                .unwrap_or_else(|| via::default_port(&top.transport));
+            if top.sent_by.host != *host || their_port != *port {
+                self.stats.misrouted_responses += 1;
+                return;
+            }
+        }
         let disposition = match self.entry_mut(id).map(|e| &mut e.machine) {
             Some(Machine::ClientInvite(tx)) => tx.handle_response(now, &m),
             Some(Machine::ClientNonInvite(tx)) => match m.status() {
@@ -923,15 +947,18 @@ impl Endpoint {
         if method == Method::Ack {
             return Err(SendError::Ack);
         }
-        let branch = m
-            .via()
-            .ok()
-            .and_then(|v| {
-                v.has_magic_cookie()
-                    .then(|| v.branch().map(Box::<str>::from))
-            })
+        let top = m.via().map_err(|_| SendError::NoBranch)?;
+        let branch = top
+            .has_magic_cookie()
+            .then(|| top.branch().map(Box::<str>::from))
             .flatten()
             .ok_or(SendError::NoBranch)?;
+        let sent_by = (
+            top.sent_by.host.clone().into_owned(),
+            top.sent_by
+                .port
+                .unwrap_or_else(|| via::default_port(&top.transport)),
+        );
         let key = ClientKey { branch, method };
         if self.clients.contains_key(&key) {
             return Err(SendError::DuplicateBranch);
@@ -963,6 +990,7 @@ impl Endpoint {
             local: None,
             deadline: None,
             to_tag: None,
+            sent_by: Some(sent_by),
         });
         self.clients.insert(key, id);
         self.after_step(now, id);
