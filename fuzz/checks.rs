@@ -164,6 +164,23 @@ pub(crate) fn message(data: &[u8]) {
     }
     if let Ok(owned) = Message::parse(bytes::Bytes::copy_from_slice(data)) {
         assert_eq!(owned.as_ref().body(), &owned.body()[..]);
+        // A request that validates can always be answered: the response
+        // copies fields already checked (the validation is remembered) and
+        // the builder indexes what it writes (checked against the parser
+        // by a debug assertion).
+        let m = owned.as_ref();
+        let unchecked = m.is_request().then(|| m.response(imsip::StatusCode::OK));
+        if m.is_request() && owned.as_ref().validate().is_ok() {
+            let ok = owned
+                .as_ref()
+                .response(imsip::StatusCode::OK)
+                .and_then(|b| b.to_tag("fz1").build())
+                .unwrap_or_else(|e| panic!("a validated request cannot be answered: {e}"));
+            // The same response as from a request not known to be valid.
+            if let Some(Ok(b)) = unchecked {
+                assert_eq!(b.to_tag("fz1").build().map(|r| r.bytes().clone()), Ok(ok.bytes().clone()));
+            }
+        }
     }
 }
 
