@@ -178,7 +178,10 @@ pub(crate) fn message(data: &[u8]) {
                 .unwrap_or_else(|e| panic!("a validated request cannot be answered: {e}"));
             // The same response as from a request not known to be valid.
             if let Some(Ok(b)) = unchecked {
-                assert_eq!(b.to_tag("fz1").build().map(|r| r.bytes().clone()), Ok(ok.bytes().clone()));
+                assert_eq!(
+                    b.to_tag("fz1").build().map(|r| r.bytes().clone()),
+                    Ok(ok.bytes().clone())
+                );
             }
         }
     }
