@@ -632,13 +632,19 @@ impl Endpoint {
             origin.source,
             &origin.transport,
         );
+        // `validate_with` recorded the passed structure check in `msg`; the
+        // stamped copy is a new message, with only `received` and `rport`
+        // added to a Via that passed.
         let msg = match stamped {
             None => msg,
             Some(stamped) => {
                 let mut edit = Editor::new(m);
                 edit.set_top_via(&stamped);
                 match edit.finish_with(&self.config.parse) {
-                    Ok(edited) => edited,
+                    Ok(edited) => {
+                        edited.set_structure_checked();
+                        edited
+                    }
                     Err(_) => {
                         self.stats.dropped_malformed += 1;
                         return;
@@ -646,8 +652,6 @@ impl Endpoint {
                 }
             }
         };
-        // Validated above; stamping added only `received` and `rport`.
-        msg.set_structure_checked();
         match method {
             Method::Ack => self.on_ack(now, &msg, key, origin),
             Method::Cancel => self.on_cancel(now, msg, key, origin, destination),

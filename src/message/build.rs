@@ -14,7 +14,7 @@ use thiserror::Error;
 use super::parse::{self, Entry, Index};
 use super::validate::{self, ValidationError};
 use super::{Message, MessageRef, ParseConfig, ParseError};
-use crate::header::{HeaderName, MediaType, TypedHeader};
+use crate::header::{ContentType, HeaderName, MediaType, TypedHeader};
 use crate::method::Method;
 use crate::status::StatusCode;
 use crate::syntax;
@@ -204,16 +204,11 @@ impl RequestBuilder {
     /// Sets the body and its Content-Type.
     pub fn body(mut self, content_type: &MediaType<'_>, body: impl Into<Bytes>) -> Self {
         self.body = body.into();
-        let mut ct = Vec::new();
-        content_type.encode(&mut ct);
-        self.fields.push_raw(
-            HeaderName::ContentType.as_str(),
-            &String::from_utf8_lossy(&ct),
-        );
+        self.fields.push_typed(&ContentType(content_type.clone()));
         self
     }
 
-    /// Writes, parses and checks the request.
+    /// Writes, indexes and checks the request.
     ///
     /// # Errors
     /// A [`BuildError`] when a header is missing or malformed, or the message
@@ -316,16 +311,11 @@ impl ResponseBuilder {
     /// Sets the body and its Content-Type.
     pub fn body(mut self, content_type: &MediaType<'_>, body: impl Into<Bytes>) -> Self {
         self.body = body.into();
-        let mut ct = Vec::new();
-        content_type.encode(&mut ct);
-        self.fields.push_raw(
-            HeaderName::ContentType.as_str(),
-            &String::from_utf8_lossy(&ct),
-        );
+        self.fields.push_typed(&ContentType(content_type.clone()));
         self
     }
 
-    /// Writes, parses and checks the response.
+    /// Writes, indexes and checks the response.
     ///
     /// # Errors
     /// A [`BuildError`] when a header is missing or malformed.
