@@ -1,81 +1,30 @@
 //! The Accept-Resource-Priority header ([RFC 4412 §3.2](https://www.rfc-editor.org/rfc/rfc4412#section-3.2)).
 
-use std::borrow::Cow;
-use std::fmt;
+use super::resource_priority::r_value_header;
 
-use super::resource_priority::{encode_r_value, parse_r_value, valid_r_value};
-use super::{HeaderError, HeaderName, TypedHeader};
-
-/// One element of an Accept-Resource-Priority header: `dsn.flash-override`,
-/// a resource priority the sender supports (in a 2xx to OPTIONS or a 417).
-///
-/// The header may be empty (no value is supported); such a field simply has
-/// no elements.
-///
-/// ```
-/// use imsip::header::{AcceptResourcePriority, TypedHeader};
-/// use imsip::MessageRef;
-///
-/// let msg = MessageRef::parse(b"SIP/2.0 200 OK\r\nAccept-Resource-Priority: dsn.flash-override,\r\n dsn.flash, dsn.immediate, dsn.priority, dsn.routine\r\n\r\n").unwrap();
-/// let values: Vec<_> = msg.header_all::<AcceptResourcePriority<'_>>().map(|v| v.unwrap().priority.into_owned()).collect();
-/// assert_eq!(values, ["flash-override", "flash", "immediate", "priority", "routine"]);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct AcceptResourcePriority<'a> {
-    /// The namespace (`wps`, `dsn`, `ets`, ...).
-    pub namespace: Cow<'a, str>,
-    /// The priority value within the namespace.
-    pub priority: Cow<'a, str>,
-}
-
-impl<'a> AcceptResourcePriority<'a> {
-    /// `namespace.priority`, if both are tokens without `.`.
-    pub fn new(
-        namespace: impl Into<Cow<'a, str>>,
-        priority: impl Into<Cow<'a, str>>,
-    ) -> Option<Self> {
-        let (namespace, priority) = (namespace.into(), priority.into());
-        valid_r_value(&namespace, &priority).then_some(AcceptResourcePriority {
-            namespace,
-            priority,
-        })
-    }
-
-    /// Copies borrowed text so the value outlives the input.
-    pub fn into_owned(self) -> AcceptResourcePriority<'static> {
-        AcceptResourcePriority {
-            namespace: Cow::Owned(self.namespace.into_owned()),
-            priority: Cow::Owned(self.priority.into_owned()),
-        }
-    }
-}
-
-impl<'a> TypedHeader<'a> for AcceptResourcePriority<'a> {
-    const NAME: HeaderName = HeaderName::AcceptResourcePriority;
-
-    fn parse(value: &'a str) -> Result<Self, HeaderError> {
-        let (namespace, priority) = parse_r_value(value)?;
-        Ok(AcceptResourcePriority {
-            namespace: Cow::Borrowed(namespace),
-            priority: Cow::Borrowed(priority),
-        })
-    }
-
-    fn encode(&self, dst: &mut Vec<u8>) {
-        encode_r_value(&self.namespace, &self.priority, dst);
-    }
-}
-
-impl fmt::Display for AcceptResourcePriority<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::syntax::fmt_encoded(f, |out| self.encode(out))
-    }
-}
+r_value_header!(
+    /// One element of an Accept-Resource-Priority header: `dsn.flash-override`,
+    /// a resource priority the sender supports (in a 2xx to OPTIONS or a 417).
+    ///
+    /// The header may be empty (no value is supported); such a field simply has
+    /// no elements.
+    ///
+    /// ```
+    /// use imsip::header::{AcceptResourcePriority, TypedHeader};
+    /// use imsip::MessageRef;
+    ///
+    /// let msg = MessageRef::parse(b"SIP/2.0 200 OK\r\nAccept-Resource-Priority: dsn.flash-override,\r\n dsn.flash, dsn.immediate, dsn.priority, dsn.routine\r\n\r\n").unwrap();
+    /// let values: Vec<_> = msg.header_all::<AcceptResourcePriority<'_>>().map(|v| v.unwrap().priority.into_owned()).collect();
+    /// assert_eq!(values, ["flash-override", "flash", "immediate", "priority", "routine"]);
+    /// ```
+    AcceptResourcePriority,
+    AcceptResourcePriority
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::header::HeaderErrorKind;
+    use crate::header::{HeaderErrorKind, TypedHeader};
 
     #[test]
     fn examples() {

@@ -1,35 +1,93 @@
 //! The Resource-Priority header ([RFC 4412 §3.1](https://www.rfc-editor.org/rfc/rfc4412#section-3.1)).
 
-use std::borrow::Cow;
-use std::fmt;
-
-use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
+use super::{Cursor, HeaderError, HeaderErrorKind};
 use crate::syntax::{self, TOKEN};
 
-/// One element of a Resource-Priority header: `wps.3`, a resource priority
-/// as a namespace and a priority value within it (`dsn.flash`, `ets.0`,
-/// `esnet.1`, `mcpttp.5`, ...).
-///
-/// Both parts are `token-nodot`: a token without `.`.
-///
-/// ```
-/// use imsip::header::{ResourcePriority, TypedHeader};
-/// use imsip::MessageRef;
-///
-/// let r = ResourcePriority::parse("dsn.flash").unwrap();
-/// assert_eq!((r.namespace.as_ref(), r.priority.as_ref()), ("dsn", "flash"));
-/// assert!(ResourcePriority::parse("dsn").is_err());
-///
-/// let msg = MessageRef::parse(b"INVITE sip:a@b SIP/2.0\r\nResource-Priority: wps.3, dsn.flash\r\n\r\n").unwrap();
-/// assert_eq!(msg.header_all::<ResourcePriority>().count(), 2);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ResourcePriority<'a> {
-    /// The namespace (`wps`, `dsn`, `ets`, ...).
-    pub namespace: Cow<'a, str>,
-    /// The priority value within the namespace (`3`, `flash`, ...).
-    pub priority: Cow<'a, str>,
+/// Defines a header whose value is one `r-value` (`namespace.priority`):
+/// the struct, `new`, `into_owned`, [`TypedHeader`] and `Display`.
+macro_rules! r_value_header {
+    ($(#[$doc:meta])* $ty:ident, $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct $ty<'a> {
+            /// The namespace (`wps`, `dsn`, `ets`, ...).
+            pub namespace: std::borrow::Cow<'a, str>,
+            /// The priority value within the namespace (`3`, `flash`, ...).
+            pub priority: std::borrow::Cow<'a, str>,
+        }
+
+        impl<'a> $ty<'a> {
+            /// `namespace.priority`, if both are tokens without `.`.
+            pub fn new(
+                namespace: impl Into<std::borrow::Cow<'a, str>>,
+                priority: impl Into<std::borrow::Cow<'a, str>>,
+            ) -> Option<Self> {
+                let (namespace, priority) = (namespace.into(), priority.into());
+                $crate::header::resource_priority::valid_r_value(&namespace, &priority)
+                    .then_some($ty { namespace, priority })
+            }
+
+            /// Copies borrowed text so the value outlives the input.
+            pub fn into_owned(self) -> $ty<'static> {
+                $ty {
+                    namespace: std::borrow::Cow::Owned(self.namespace.into_owned()),
+                    priority: std::borrow::Cow::Owned(self.priority.into_owned()),
+                }
+            }
+        }
+
+        impl<'a> $crate::header::TypedHeader<'a> for $ty<'a> {
+            const NAME: $crate::header::HeaderName = $crate::header::HeaderName::$name;
+
+            fn parse(value: &'a str) -> Result<Self, $crate::header::HeaderError> {
+                let (namespace, priority) =
+                    $crate::header::resource_priority::parse_r_value(value)?;
+                Ok($ty {
+                    namespace: std::borrow::Cow::Borrowed(namespace),
+                    priority: std::borrow::Cow::Borrowed(priority),
+                })
+            }
+
+            fn encode(&self, dst: &mut Vec<u8>) {
+                $crate::header::resource_priority::encode_r_value(
+                    &self.namespace,
+                    &self.priority,
+                    dst,
+                );
+            }
+        }
+
+        impl std::fmt::Display for $ty<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                $crate::syntax::fmt_encoded(f, |out| $crate::header::TypedHeader::encode(self, out))
+            }
+        }
+    };
 }
+
+pub(super) use r_value_header;
+
+r_value_header!(
+    /// One element of a Resource-Priority header: `wps.3`, a resource priority
+    /// as a namespace and a priority value within it (`dsn.flash`, `ets.0`,
+    /// `esnet.1`, `mcpttp.5`, ...).
+    ///
+    /// Both parts are `token-nodot`: a token without `.`.
+    ///
+    /// ```
+    /// use imsip::header::{ResourcePriority, TypedHeader};
+    /// use imsip::MessageRef;
+    ///
+    /// let r = ResourcePriority::parse("dsn.flash").unwrap();
+    /// assert_eq!((r.namespace.as_ref(), r.priority.as_ref()), ("dsn", "flash"));
+    /// assert!(ResourcePriority::parse("dsn").is_err());
+    ///
+    /// let msg = MessageRef::parse(b"INVITE sip:a@b SIP/2.0\r\nResource-Priority: wps.3, dsn.flash\r\n\r\n").unwrap();
+    /// assert_eq!(msg.header_all::<ResourcePriority>().count(), 2);
+    /// ```
+    ResourcePriority,
+    ResourcePriority
+);
 
 /// Whether `s` is a `token-nodot`.
 fn is_token_nodot(s: &str) -> bool {
@@ -81,53 +139,10 @@ pub(super) fn valid_r_value(namespace: &str, priority: &str) -> bool {
     is_token_nodot(namespace) && is_token_nodot(priority)
 }
 
-impl<'a> ResourcePriority<'a> {
-    /// `namespace.priority`, if both are tokens without `.`.
-    pub fn new(
-        namespace: impl Into<Cow<'a, str>>,
-        priority: impl Into<Cow<'a, str>>,
-    ) -> Option<Self> {
-        let (namespace, priority) = (namespace.into(), priority.into());
-        valid_r_value(&namespace, &priority).then_some(ResourcePriority {
-            namespace,
-            priority,
-        })
-    }
-
-    /// Copies borrowed text so the value outlives the input.
-    pub fn into_owned(self) -> ResourcePriority<'static> {
-        ResourcePriority {
-            namespace: Cow::Owned(self.namespace.into_owned()),
-            priority: Cow::Owned(self.priority.into_owned()),
-        }
-    }
-}
-
-impl<'a> TypedHeader<'a> for ResourcePriority<'a> {
-    const NAME: HeaderName = HeaderName::ResourcePriority;
-
-    fn parse(value: &'a str) -> Result<Self, HeaderError> {
-        let (namespace, priority) = parse_r_value(value)?;
-        Ok(ResourcePriority {
-            namespace: Cow::Borrowed(namespace),
-            priority: Cow::Borrowed(priority),
-        })
-    }
-
-    fn encode(&self, dst: &mut Vec<u8>) {
-        encode_r_value(&self.namespace, &self.priority, dst);
-    }
-}
-
-impl fmt::Display for ResourcePriority<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::syntax::fmt_encoded(f, |out| self.encode(out))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::header::TypedHeader;
 
     #[test]
     fn examples() {
