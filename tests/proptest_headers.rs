@@ -2,6 +2,7 @@
 //! parses back to the same value, whether the value was parsed from untidy
 //! text or built in code.
 
+#[macro_use]
 mod common;
 
 use std::borrow::Cow;
@@ -18,22 +19,6 @@ use imsip::header::{
 use imsip::uri::{Host, HostPort, SipUri, Uri};
 use imsip::{Method, Transport};
 use proptest::prelude::*;
-
-/// Parses `$text` as `$ty`, encodes, parses again: same value, stable text.
-macro_rules! roundtrip {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        let mut enc = Vec::new();
-        parsed.encode(&mut enc);
-        let enc = String::from_utf8(enc).unwrap();
-        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-        prop_assert_eq!(&again, &parsed);
-        let mut enc2 = Vec::new();
-        again.encode(&mut enc2);
-        prop_assert_eq!(enc2, enc.as_bytes());
-    }};
-}
 
 fn challenge() -> impl Strategy<Value = String> {
     (domain(), "[a-zA-Z0-9+/]{8,24}", any::<bool>(), proptest::option::of("[0-9a-f]{32}"))

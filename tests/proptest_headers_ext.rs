@@ -5,6 +5,7 @@
 //! the same again. Arbitrary text never panics, and whatever parses
 //! round-trips too.
 
+#[macro_use]
 mod common;
 
 use std::borrow::Cow;
@@ -21,23 +22,6 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 use proptest::sample::select;
-
-/// Parses `$text` as `$ty`, encodes, parses again: same value, stable text.
-macro_rules! roundtrip {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        let mut enc = Vec::new();
-        parsed.encode(&mut enc);
-        let enc = String::from_utf8(enc).unwrap();
-        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-        prop_assert_eq!(&again, &parsed);
-        let mut enc2 = Vec::new();
-        again.encode(&mut enc2);
-        prop_assert_eq!(enc2, enc.as_bytes());
-        parsed
-    }};
-}
 
 /// A value built in code encodes to text that parses back to it.
 macro_rules! rebuilt {

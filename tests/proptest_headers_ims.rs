@@ -3,6 +3,7 @@
 //! parses, and its canonical encoding parses back to the same value and is
 //! stable.
 
+#[macro_use]
 mod common;
 
 use common::strategies::{domain, host, lws, name_addr, quotable, quote, token, uri};
@@ -17,22 +18,6 @@ use imsip::header::{
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-
-/// Parses `$text` as `$ty`, encodes, parses again: same value, stable text.
-macro_rules! roundtrip {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        let mut enc = Vec::new();
-        parsed.encode(&mut enc);
-        let enc = String::from_utf8(enc).unwrap();
-        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-        prop_assert_eq!(&again, &parsed);
-        let mut enc2 = Vec::new();
-        again.encode(&mut enc2);
-        prop_assert_eq!(enc2, enc.as_bytes());
-    }};
-}
 
 /// A keyword in a random ASCII case.
 fn any_case(word: &'static str) -> impl Strategy<Value = String> {

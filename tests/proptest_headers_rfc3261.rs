@@ -3,6 +3,7 @@
 //! space and folds the grammar allows, parses; its canonical encoding
 //! parses back to the same value and encodes the same again.
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
@@ -19,22 +20,6 @@ use imsip::uri::HostPort;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-
-/// Parses `$text` as `$ty`, encodes, parses again: same value, stable text.
-macro_rules! roundtrip {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        let mut enc = Vec::new();
-        parsed.encode(&mut enc);
-        let enc = String::from_utf8(enc).unwrap();
-        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-        prop_assert_eq!(&again, &parsed);
-        let mut enc2 = Vec::new();
-        again.encode(&mut enc2);
-        prop_assert_eq!(enc2, enc.as_bytes());
-    }};
-}
 
 /// Like `roundtrip!` for text that may not parse: when it does, the same
 /// properties hold.

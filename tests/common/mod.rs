@@ -3,6 +3,26 @@
 
 use std::path::PathBuf;
 
+/// Inside a proptest: parses `$text` as `$ty`, encodes, parses again (same
+/// value, stable text), and gives the parsed value. Needs `TypedHeader` and
+/// proptest's prelude in scope. Brought in by `#[macro_use] mod common;`.
+#[allow(unused_macros)]
+macro_rules! roundtrip {
+    ($ty:ty, $text:expr) => {{
+        let text: &str = &$text;
+        let parsed = <$ty>::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let mut enc = Vec::new();
+        parsed.encode(&mut enc);
+        let enc = String::from_utf8(enc).unwrap();
+        let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
+        prop_assert_eq!(&again, &parsed);
+        let mut enc2 = Vec::new();
+        again.encode(&mut enc2);
+        prop_assert_eq!(enc2, enc.as_bytes());
+        parsed
+    }};
+}
+
 /// The path of a file under `tests/data`.
 pub(crate) fn data_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
