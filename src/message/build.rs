@@ -11,7 +11,7 @@ use bytes::Bytes;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use super::parse::{self, Entry, Index};
+use super::parse::{self, Index};
 use super::validate::{self, ValidationError};
 use super::{Message, MessageRef, ParseConfig, ParseError};
 use crate::header::{ContentType, HeaderName, MediaType, TypedHeader};
@@ -445,29 +445,12 @@ fn index_written(
         }
         let id = HeaderName::from_bytes(name).map_or(0, |n| n as u8);
         if id == HeaderName::Via as u8 {
-            let v = &out[value..end];
-            via_count += if memchr::memchr(b',', v).is_none() {
-                1
-            } else {
-                syntax::count_elements(v)
-            };
+            via_count += parse::via_values(&out[value..end]);
             if via_count > config.max_via {
                 return None;
             }
         }
-        let n = index.headers.len();
-        index.headers.push(Entry {
-            name_start: start as u32,
-            name_len: name.len() as u8,
-            id,
-            value_off: (value - start) as u16,
-            value_len: (end - value) as u32,
-        });
-        if let Some(slot) = parse::hot_slot(id)
-            && index.hot[slot] == 0
-        {
-            index.hot[slot] = (n + 1) as u16;
-        }
+        index.push_field(start, name.len(), id, value, end);
     }
     index.head_end = (cl.1 + 2) as u32;
     index.body_start = (cl.1 + 4) as u32;

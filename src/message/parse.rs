@@ -183,6 +183,35 @@ fn err<T>(kind: ParseErrorKind, at: usize) -> Result<T, ParseError> {
 }
 
 impl Index {
+    /// Records one header field (offsets from the start of the message) and,
+    /// for a [`HOT`] header seen for the first time, where it is. Returns
+    /// whether the header is a hot one.
+    #[inline(always)]
+    pub(crate) fn push_field(
+        &mut self,
+        name_start: usize,
+        name_len: usize,
+        id: u8,
+        value_start: usize,
+        value_end: usize,
+    ) -> bool {
+        let n = self.headers.len();
+        self.headers.push(Entry {
+            name_start: name_start as u32,
+            name_len: name_len as u8,
+            id,
+            value_off: (value_start - name_start) as u16,
+            value_len: (value_end - value_start) as u32,
+        });
+        let Some(slot) = hot_slot(id) else {
+            return false;
+        };
+        if self.hot[slot] == 0 {
+            self.hot[slot] = (n + 1) as u16;
+        }
+        true
+    }
+
     pub(crate) fn new() -> Index {
         Index {
             start: Start::Response {
@@ -321,18 +350,7 @@ pub(crate) fn parse(
             return err(ParseErrorKind::TooManyHeaders, at(name_start));
         }
         let id = HeaderName::from_bytes(&buf[name_start..name_end]).map_or(0, |n| n as u8);
-        let n = index.headers.len();
-        index.headers.push(Entry {
-            name_start: name_start as u32,
-            name_len: name_len as u8,
-            id,
-            value_off: (value_start - name_start) as u16,
-            value_len: (value_end - value_start) as u32,
-        });
-        if let Some(slot) = hot_slot(id) {
-            if index.hot[slot] == 0 {
-                index.hot[slot] = (n + 1) as u16;
-            }
+        if index.push_field(name_start, name_len, id, value_start, value_end) {
             let value = &buf[value_start..value_end];
             if id == HeaderName::ContentLength as u8 {
                 let cl = content_length(value).ok_or(ParseError::new(
@@ -346,11 +364,7 @@ pub(crate) fn parse(
                     _ => index.content_length = Some(cl),
                 }
             } else if id == HeaderName::Via as u8 {
-                via_count += if memchr(b',', value).is_none() {
-                    1
-                } else {
-                    syntax::count_elements(value)
-                };
+                via_count += via_values(value);
                 if via_count > config.max_via {
                     return err(ParseErrorKind::TooManyVia, at(name_start));
                 }
@@ -377,6 +391,16 @@ pub(crate) fn parse(
     index.body_start = body_start as u32;
     index.len = len as u32;
     Ok(())
+}
+
+/// How many Via values a Via field's `value` holds, for the `max_via` limit.
+#[inline(always)]
+pub(crate) fn via_values(value: &[u8]) -> usize {
+    if memchr(b',', value).is_none() {
+        1
+    } else {
+        syntax::count_elements(value)
+    }
 }
 
 /// `Content-Length = 1*DIGIT`, at most `u32::MAX`.
