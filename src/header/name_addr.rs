@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::{Cursor, HeaderError, HeaderErrorKind};
+use crate::params::Params;
 use crate::syntax::{self, TOKEN};
 use crate::uri::Uri;
 
@@ -205,6 +206,19 @@ pub(crate) fn parse<'a>(
     })
 }
 
+/// A whole `( name-addr / addr-spec ) *( SEMI generic-param )` value: the
+/// address (an `addr-spec` only when `allow_addr_spec`) and its parameters.
+pub(crate) fn parse_with_params(
+    value: &str,
+    allow_addr_spec: bool,
+) -> Result<(NameAddr<'_>, Params<'_>), HeaderError> {
+    let mut c = Cursor::new(value);
+    let name_addr = parse(&mut c, allow_addr_spec)?;
+    let params = c.params()?;
+    c.finish()?;
+    Ok((name_addr, params))
+}
+
 /// The `tag` parameter of a From or To value, found without parsing the
 /// URI: what a transaction or dialog layer needs from these headers on every
 /// message.
@@ -222,6 +236,16 @@ macro_rules! name_addr_header {
     (
         $(#[$doc:meta])*
         $ty:ident, $name:ident, addr_spec = $allow:expr
+    ) => {
+        $crate::header::name_addr::name_addr_header! {
+            $(#[$doc])*
+            $ty, $name,
+            parse = |value| $crate::header::name_addr::parse_with_params(value, $allow)
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $name:ident, parse = $parse:expr
     ) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,10 +283,7 @@ macro_rules! name_addr_header {
             const NAME: $crate::header::HeaderName = $crate::header::HeaderName::$name;
 
             fn parse(value: &'a str) -> Result<Self, $crate::header::HeaderError> {
-                let mut c = $crate::header::Cursor::new(value);
-                let name_addr = $crate::header::name_addr::parse(&mut c, $allow)?;
-                let params = c.params()?;
-                c.finish()?;
+                let (name_addr, params) = ($parse)(value)?;
                 Ok($ty { name_addr, params })
             }
 

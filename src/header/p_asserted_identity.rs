@@ -9,7 +9,7 @@
 //! or separated from an `addr-spec` by white space (`sip:a@example.com ;x=1`),
 //! are kept as generic parameters.
 
-use super::name_addr::{self, NameAddr};
+use super::name_addr::{self, NameAddr, name_addr_header};
 use super::{Cursor, HeaderError, HeaderErrorKind};
 use crate::params::Params;
 use crate::syntax::{self, TOKEN};
@@ -60,70 +60,7 @@ pub(crate) fn parse_identity(value: &str) -> Result<(NameAddr<'_>, Params<'_>), 
     Ok((name_addr, params))
 }
 
-/// Defines an identity header: a [`NameAddr`] and generic parameters, parsed
-/// by [`parse_identity`].
-macro_rules! identity_header {
-    ($(#[$doc:meta])* $ty:ident, $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct $ty<'a> {
-            /// Display name and URI (an `addr-spec` is read as a URI without
-            /// display name).
-            pub name_addr: $crate::header::NameAddr<'a>,
-            /// Generic parameters (none are defined) after a `name-addr`, or after
-            /// white space that ends an `addr-spec`.
-            pub params: $crate::params::Params<'a>,
-        }
-
-        impl<'a> $ty<'a> {
-            /// An identity without parameters.
-            pub fn new(name_addr: $crate::header::NameAddr<'a>) -> Self {
-                $ty {
-                    name_addr,
-                    params: $crate::params::Params::header(),
-                }
-            }
-
-            /// The asserted URI.
-            pub fn uri(&self) -> &$crate::uri::Uri<'a> {
-                &self.name_addr.uri
-            }
-
-            /// Copies borrowed text so the value outlives the input.
-            pub fn into_owned(self) -> $ty<'static> {
-                $ty {
-                    name_addr: self.name_addr.into_owned(),
-                    params: self.params.into_owned(),
-                }
-            }
-        }
-
-        impl<'a> $crate::header::TypedHeader<'a> for $ty<'a> {
-            const NAME: $crate::header::HeaderName = $crate::header::HeaderName::$name;
-
-            fn parse(value: &'a str) -> Result<Self, $crate::header::HeaderError> {
-                let (name_addr, params) =
-                    $crate::header::p_asserted_identity::parse_identity(value)?;
-                Ok($ty { name_addr, params })
-            }
-
-            fn encode(&self, dst: &mut Vec<u8>) {
-                self.name_addr.encode(dst);
-                self.params.encode(dst);
-            }
-        }
-
-        impl std::fmt::Display for $ty<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                $crate::syntax::fmt_encoded(f, |out| $crate::header::TypedHeader::encode(self, out))
-            }
-        }
-    };
-}
-
-pub(crate) use identity_header;
-
-identity_header! {
+name_addr_header! {
     /// One element of a P-Asserted-Identity header: an identity of the
     /// sender that a trusted network element asserts, as a SIP or SIPS URI
     /// (with display name) or a `tel` URI. A request carries at most one of
@@ -140,7 +77,11 @@ identity_header! {
     /// assert_eq!(tel.uri().as_tel().unwrap().number(), "+14085264000");
     /// assert_eq!(tel.to_string(), "<tel:+14085264000>");
     /// ```
-    PAssertedIdentity, PAssertedIdentity
+    ///
+    /// An `addr-spec` is read as a URI without display name; parameters
+    /// (none are defined) follow a `name-addr`, or white space that ends an
+    /// `addr-spec`.
+    PAssertedIdentity, PAssertedIdentity, parse = parse_identity
 }
 
 #[cfg(test)]

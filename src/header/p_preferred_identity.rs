@@ -3,9 +3,10 @@
 //! Its value has the shape of P-Asserted-Identity: see
 //! [`super::PAssertedIdentity`] for how an `addr-spec` is read.
 
-use super::p_asserted_identity::identity_header;
+use super::name_addr::name_addr_header;
+use super::p_asserted_identity::parse_identity;
 
-identity_header! {
+name_addr_header! {
     /// One element of a P-Preferred-Identity header: the identity a user
     /// agent would like a trusted proxy to assert for it (one SIP or SIPS
     /// URI and one `tel` URI at most).
@@ -17,7 +18,7 @@ identity_header! {
     /// assert_eq!(id.uri().to_string(), "sip:fluffy@cisco.com");
     /// assert_eq!(PPreferredIdentity::parse("tel:+14085264000").unwrap().uri().scheme(), "tel");
     /// ```
-    PPreferredIdentity, PPreferredIdentity
+    PPreferredIdentity, PPreferredIdentity, parse = parse_identity
 }
 
 #[cfg(test)]
