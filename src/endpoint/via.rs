@@ -79,44 +79,13 @@ pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
         .sent_by
         .port
         .unwrap_or_else(|| default_port(&via.transport));
-    let mut key = match &via.sent_by.host {
-        Host::Domain(d) => {
-            let mut key = String::with_capacity(d.len() + 6);
-            key.push_str(d);
-            key.make_ascii_lowercase();
-            key
-        }
-        Host::Ipv4(a) => {
-            let mut key = String::with_capacity(21);
-            for (i, octet) in a.octets().into_iter().enumerate() {
-                if i > 0 {
-                    key.push('.');
-                }
-                push_decimal(&mut key, u16::from(octet));
-            }
-            key
-        }
-        ip @ Host::Ipv6(_) => ip.to_string(),
-    };
-    key.push(':');
-    push_decimal(&mut key, port);
-    key
-}
-
-/// Appends `n` in decimal without going through `fmt`.
-fn push_decimal(dst: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut i = digits.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    dst.extend(digits[i..].iter().map(|&d| char::from(d)));
+    let mut key = Vec::with_capacity(32);
+    via.sent_by.host.encode(&mut key);
+    key.make_ascii_lowercase();
+    key.push(b':');
+    crate::syntax::write_u64(&mut key, u64::from(port));
+    // A host name is text and the rest is ASCII: this never replaces.
+    String::from_utf8(key).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

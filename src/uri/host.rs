@@ -87,7 +87,15 @@ impl<'a> Host<'a> {
     pub fn encode(&self, dst: &mut Vec<u8>) {
         match self {
             Host::Domain(d) => dst.extend_from_slice(d.as_bytes()),
-            Host::Ipv4(_) | Host::Ipv6(_) => {
+            Host::Ipv4(a) => {
+                for (i, octet) in a.octets().into_iter().enumerate() {
+                    if i > 0 {
+                        dst.push(b'.');
+                    }
+                    syntax::write_u64(dst, u64::from(octet));
+                }
+            }
+            Host::Ipv6(_) => {
                 use std::io::Write;
                 // Writing to a Vec cannot fail.
                 let _ = write!(dst, "{self}");
@@ -300,11 +308,12 @@ mod tests {
             ("010.002.000.9", [10, 2, 0, 9]),
         ];
         for (text, octets) in ok {
-            assert_eq!(
-                parse_ipv4(text.as_bytes()),
-                Some(Ipv4Addr::from(octets)),
-                "{text}"
-            );
+            let a = Ipv4Addr::from(octets);
+            assert_eq!(parse_ipv4(text.as_bytes()), Some(a), "{text}");
+            // Encoded without `fmt`, as `Ipv4Addr` displays itself.
+            let mut out = Vec::new();
+            Host::Ipv4(a).encode(&mut out);
+            assert_eq!(out, a.to_string().as_bytes());
         }
         for bad in [
             "",
