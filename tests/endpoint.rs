@@ -448,6 +448,20 @@ fn retransmitted_requests_are_absorbed_or_answered() {
     assert_eq!(node.poll_transmit().unwrap().payload, first.payload);
     assert!(node.poll_event().is_none());
     assert_eq!(node.stats().retransmitted_requests, 2);
+    // A retransmission is matched on its key before validation (the request
+    // it repeats passed): one whose other fields went bad still gets the
+    // transaction's response, not a 400.
+    let text = String::from_utf8(req.bytes().to_vec()).unwrap();
+    let damaged = text.replace("Max-Forwards: 70\r\n", "Max-Forwards: lots\r\n");
+    assert_ne!(damaged, text);
+    feed(
+        &mut node,
+        damaged.as_bytes(),
+        now + Duration::from_millis(600),
+    );
+    assert_eq!(node.poll_transmit().unwrap().payload, first.payload);
+    assert_eq!(node.stats().retransmitted_requests, 3);
+    assert_eq!(node.stats().stateless_responses, 0);
 }
 
 #[test]

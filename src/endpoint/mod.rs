@@ -577,6 +577,23 @@ impl Endpoint {
 
     fn on_request(&mut self, now: Instant, msg: Message, origin: Origin) {
         let m = msg.as_ref();
+        // The key comes first (top Via, method; it is read before the Via is
+        // stamped, as neither `received` nor `rport` is part of it): a
+        // retransmission (of a request or of a CANCEL) goes to its
+        // transaction without being validated again, since the request it
+        // repeats was; nothing is re-stamped.
+        let top = m.via().ok();
+        let method = m.method().map(Method::into_owned);
+        let key = top
+            .as_ref()
+            .zip(method.as_ref())
+            .and_then(|(top, method)| server_key(&m, top, method));
+        if method != Some(Method::Ack)
+            && let Some(&id) = key.as_ref().and_then(|k| self.servers.get(k))
+        {
+            self.retransmission(now, id);
+            return;
+        }
         if let Err(e) = m.validate_with(&self.config.policy) {
             if m.method() == Some(Method::Ack) {
                 self.stats.dropped_malformed += 1;
@@ -605,27 +622,12 @@ impl Endpoint {
             }
             return;
         }
-        // Validation parsed the top Via; the key is read before the Via is
-        // stamped (neither `received` nor `rport` is part of it).
-        let Ok(top) = m.via() else {
+        // Validation parsed the top Via, so only a key the RFC 2543 fallback
+        // cannot read is missing here.
+        let (Some(top), Some(method), Some(key)) = (top, method, key) else {
             self.stats.dropped_malformed += 1;
             return;
         };
-        let Some(method) = m.method().map(Method::into_owned) else {
-            return;
-        };
-        let Some(key) = server_key(&m, &top, &method) else {
-            self.stats.dropped_malformed += 1;
-            return;
-        };
-        if method != Method::Ack
-            && let Some(&id) = self.servers.get(&key)
-        {
-            // A retransmission (of the request or of a CANCEL): the
-            // transaction answers it, nothing is re-stamped.
-            self.retransmission(now, id);
-            return;
-        }
         let stamped = via::stamp(&top, origin.source);
         let destination = via::response_destination(
             stamped.as_ref().unwrap_or(&top),
