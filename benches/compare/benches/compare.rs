@@ -10,6 +10,11 @@
 //! Before measuring, every crate's key path runs once and its values are
 //! checked, so each crate is known to really parse both messages.
 //!
+//! `parse/<message>/httparse-http-head-reference` is not a SIP parser: it is
+//! httparse, hyper's SIMD HTTP/1 parser, splitting the same header lines
+//! under an HTTP/1.1 request line (no body), as a yardstick of what a header
+//! section of this size costs on the machine (see `with_httparse`).
+//!
 //! `cd benches/compare && cargo bench --bench compare`
 
 use std::fmt::Display;
@@ -19,7 +24,6 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group};
 
 #[path = "../../../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 /// The transaction key fields, borrowed from whatever a crate hands back.
@@ -240,6 +244,38 @@ mod with_ezk {
     }
 }
 
+// ==== httparse, a reference from HTTP ====
+
+/// httparse, the HTTP/1.x parser of hyper: SIMD (SSE4.2 / AVX2) scanning
+/// behind `unsafe`, the usual yardstick of a fast Rust text-protocol parser.
+/// It is not a SIP parser: it gets the same header lines under an HTTP/1.1
+/// request line, without the body, and only splits them into name/value
+/// slices (no compact forms, no Content-Length, no typed lookup). It is
+/// here to show what a header section of this size costs on this machine
+/// at the state of the art.
+mod with_httparse {
+    /// The message's header section under `<METHOD> /<user> HTTP/1.1`.
+    pub(crate) fn http_head(sip: &[u8]) -> &'static [u8] {
+        let line_end = sip.windows(2).position(|w| w == b"\r\n").unwrap();
+        let head_end = super::head_len(sip);
+        let method_end = sip.iter().position(|&b| b == b' ').unwrap();
+        let mut out = Vec::with_capacity(head_end + 16);
+        out.extend_from_slice(&sip[..method_end]);
+        out.extend_from_slice(b" /sip HTTP/1.1");
+        out.extend_from_slice(&sip[line_end..head_end]);
+        Vec::leak(out)
+    }
+
+    pub(crate) fn parse(data: &[u8]) -> usize {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(data) {
+            Ok(httparse::Status::Complete(n)) => n + req.headers.len(),
+            other => panic!("httparse: {other:?}"),
+        }
+    }
+}
+
 // ==== check, then measure ====
 
 /// The key fields as owned strings, for the check.
@@ -371,6 +407,12 @@ fn check() {
         let _ = with_rsip::parse(case.data);
         let ezk = with_ezk::parse(case.data).expect("ezk-sip-types: parse");
         assert_eq!(ezk.body.len(), body_len(case.data), "ezk-sip-types body");
+        let http = with_httparse::http_head(case.data);
+        assert_eq!(
+            with_httparse::parse(http),
+            http.len() + header_lines(case.data),
+            "httparse"
+        );
     }
     eprintln!("check: every measured path reads the expected values");
 }
@@ -406,6 +448,10 @@ fn benches(c: &mut Criterion) {
         g.bench_function("rsip", |b| b.iter(|| with_rsip::parse(black_box(data))));
         g.bench_function("ezk-sip-types", |b| {
             b.iter(|| with_ezk::parse(black_box(data)).expect("ezk-sip-types: parse"))
+        });
+        let http = with_httparse::http_head(data);
+        g.bench_function("httparse-http-head-reference", |b| {
+            b.iter(|| with_httparse::parse(black_box(http)))
         });
         g.finish();
 
@@ -450,7 +496,7 @@ fn interleaved() {
     }
     println!("\ninterleaved medians ({ROUNDS} rounds of {BATCH} calls, crates taking turns):");
     for case in &CASES {
-        let parse: [(&str, Path); 4] = [
+        let parse: [(&str, Path); 5] = [
             ("imsip", |d| with_imsip::parse(d).header_count()),
             ("rsipstack", |d| {
                 std::mem::size_of_val(&with_rsipstack::parse(d))
@@ -459,6 +505,8 @@ fn interleaved() {
             ("ezk-sip-types", |d| {
                 with_ezk::parse(d).map_or(0, |m| m.body.len())
             }),
+            // Gets the HTTP form of the header section (see `with_httparse`).
+            ("httparse (HTTP head, reference)", with_httparse::parse),
         ];
         let key: [(&str, Path); 4] = [
             ("imsip", |d| with_imsip::key(d, digest).unwrap_or(0)),
@@ -466,19 +514,28 @@ fn interleaved() {
             ("rsip", |d| with_rsip::key(d, digest).unwrap_or(0)),
             ("ezk-sip-types", |d| with_ezk::key(d, digest).unwrap_or(0)),
         ];
-        for (what, paths) in [("parse", parse), ("parse_and_key", key)] {
+        let http = with_httparse::http_head(case.data);
+        let input = |k: &str| {
+            if k.starts_with("httparse") {
+                http
+            } else {
+                case.data
+            }
+        };
+        for (what, paths) in [("parse", &parse[..]), ("parse_and_key", &key[..])] {
             let paths: Vec<_> = paths
-                .into_iter()
+                .iter()
                 .filter(|(k, _)| what == "parse" || key_unsupported(k, case.name).is_none())
+                .map(|&(k, f)| (k, f, input(k)))
                 .collect();
             let mut times = vec![Vec::with_capacity(ROUNDS); paths.len()];
             for round in 0..ROUNDS {
                 for i in 0..paths.len() {
                     let i = (i + round) % paths.len();
-                    let (_, f) = paths[i];
+                    let (_, f, data) = paths[i];
                     let start = std::time::Instant::now();
                     for _ in 0..BATCH {
-                        black_box(f(black_box(case.data)));
+                        black_box(f(black_box(data)));
                     }
                     times[i].push(start.elapsed().as_nanos() as f64 / f64::from(BATCH));
                 }
@@ -487,7 +544,7 @@ fn interleaved() {
             let line: Vec<String> = paths
                 .iter()
                 .zip(&times)
-                .map(|((k, _), t)| format!("{k} {:.0} ns", median(t.clone())))
+                .map(|((k, _, _), t)| format!("{k} {:.0} ns", median(t.clone())))
                 .collect();
             println!(
                 "{what}/{}: {}; rsipstack/imsip {:.1}x",

@@ -39,7 +39,6 @@ CSeq: 1 OPTIONS\r\n\
 Content-Length: 0\r\n\r\n";
 
 #[path = "../../../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 mod with_imsip {
