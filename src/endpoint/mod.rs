@@ -70,12 +70,14 @@
 mod via;
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use bytes::Bytes;
+use hashbrown::HashTable;
 use smallvec::SmallVec;
 use thiserror::Error;
 
@@ -394,17 +396,116 @@ impl Machine {
     }
 }
 
-/// How a server transaction is found again (RFC 3261 §17.2.3).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum ServerKey {
-    /// RFC 3261 branch: branch, sent-by and method (ACK looks for INVITE).
+/// What a transaction is found by, borrowed from a message or from the
+/// transaction's own [`Key`]: looking a message up allocates nothing.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum KeyRef<'a> {
+    /// A client transaction (RFC 3261 §17.1.3): branch and CSeq method.
+    Client {
+        branch: &'a str,
+        method: &'a Method<'a>,
+    },
+    /// A server transaction of an RFC 3261 request (§17.2.3): branch,
+    /// sent-by (lower-cased host, port with the transport's default) and
+    /// method (an ACK looks for its INVITE's).
     Branch {
+        branch: &'a str,
+        sent_by: &'a [u8],
+        method: &'a Method<'a>,
+    },
+    /// A server transaction of an RFC 2543 request (no magic cookie):
+    /// Request-URI, From tag, Call-ID, CSeq number and method, top Via.
+    Legacy {
+        request_uri: &'a str,
+        from_tag: &'a str,
+        call_id: &'a str,
+        cseq: u32,
+        method: &'a Method<'a>,
+        top_via: &'a str,
+    },
+}
+
+impl<'a> KeyRef<'a> {
+    /// The same key with another method (an ACK's or CANCEL's key turned
+    /// into its INVITE's).
+    fn with_method<'b>(&self, method: &'b Method<'b>) -> KeyRef<'b>
+    where
+        'a: 'b,
+    {
+        match *self {
+            KeyRef::Client { branch, .. } => KeyRef::Client { branch, method },
+            KeyRef::Branch {
+                branch, sent_by, ..
+            } => KeyRef::Branch {
+                branch,
+                sent_by,
+                method,
+            },
+            KeyRef::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq,
+                top_via,
+                ..
+            } => KeyRef::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq,
+                method,
+                top_via,
+            },
+        }
+    }
+
+    fn to_owned(&self) -> Key {
+        match *self {
+            KeyRef::Client { branch, method } => Key::Client {
+                branch: branch.into(),
+                method: method.clone().into_owned(),
+            },
+            KeyRef::Branch {
+                branch,
+                sent_by,
+                method,
+            } => Key::Branch {
+                branch: branch.into(),
+                sent_by: sent_by.into(),
+                method: method.clone().into_owned(),
+            },
+            KeyRef::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq,
+                method,
+                top_via,
+            } => Key::Legacy {
+                request_uri: request_uri.into(),
+                from_tag: from_tag.into(),
+                call_id: call_id.into(),
+                cseq,
+                method: method.clone().into_owned(),
+                top_via: top_via.into(),
+            },
+        }
+    }
+}
+
+/// A transaction's key, owned by its entry (the key table holds only
+/// transaction ids).
+#[derive(Clone, Debug)]
+enum Key {
+    Client {
         branch: Box<str>,
-        sent_by: Box<str>,
         method: Method<'static>,
     },
-    /// RFC 2543 requests (no magic cookie): Request-URI, From tag, Call-ID,
-    /// CSeq number and method, and the top Via.
+    Branch {
+        branch: Box<str>,
+        sent_by: Box<[u8]>,
+        method: Method<'static>,
+    },
     Legacy {
         request_uri: Box<str>,
         from_tag: Box<str>,
@@ -415,23 +516,61 @@ enum ServerKey {
     },
 }
 
-/// A client transaction's key (RFC 3261 §17.1.3): branch and CSeq method.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct ClientKey {
-    branch: Box<str>,
-    method: Method<'static>,
+impl Key {
+    fn as_ref(&self) -> KeyRef<'_> {
+        match self {
+            Key::Client { branch, method } => KeyRef::Client { branch, method },
+            Key::Branch {
+                branch,
+                sent_by,
+                method,
+            } => KeyRef::Branch {
+                branch,
+                sent_by,
+                method,
+            },
+            Key::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq,
+                method,
+                top_via,
+            } => KeyRef::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq: *cseq,
+                method,
+                top_via,
+            },
+        }
+    }
 }
 
-#[derive(Clone, Debug)]
-enum Key {
-    Client(ClientKey),
-    Server(ServerKey),
+/// A key with its hash, computed once when the message is looked up and
+/// kept for the insertion and the removal.
+struct HashedKey {
+    key: Key,
+    hash: u64,
+}
+
+/// The parts of a server key that are computed rather than borrowed from
+/// the message: the normalised sent-by; the Call-ID and top Via of an
+/// RFC 2543 request (rare enough to be copied).
+#[derive(Default)]
+struct KeyScratch {
+    sent_by: SmallVec<[u8; 64]>,
+    call_id: String,
+    top_via: String,
 }
 
 #[derive(Clone, Debug)]
 struct Entry {
     machine: Machine,
     key: Key,
+    /// `key`'s hash in the key table.
+    hash: u64,
     transport: Transport<'static>,
     /// The destination of what the transaction sends.
     peer: SocketAddr,
@@ -459,8 +598,10 @@ pub struct Endpoint {
     slots: Vec<Slot>,
     free: Vec<u32>,
     live: usize,
-    clients: HashMap<ClientKey, TransactionId>,
-    servers: HashMap<ServerKey, TransactionId>,
+    /// The live transactions by key: ids hashed by their entry's key
+    /// (keyed SipHash: the keys come from the network).
+    keys: HashTable<TransactionId>,
+    hasher: RandomState,
     timers: BinaryHeap<Reverse<(Instant, TransactionId)>>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -476,8 +617,8 @@ impl Endpoint {
             slots: Vec::new(),
             free: Vec::new(),
             live: 0,
-            clients: HashMap::new(),
-            servers: HashMap::new(),
+            keys: HashTable::new(),
+            hasher: RandomState::new(),
             timers: BinaryHeap::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -530,9 +671,29 @@ impl Endpoint {
                 (self.slots.len() - 1) as u32
             }
         };
+        let hash = entry.hash;
         let slot = &mut self.slots[index as usize];
         slot.entry = Some(entry);
-        TransactionId::new(index, slot.generation)
+        let id = TransactionId::new(index, slot.generation);
+        let slots = &self.slots;
+        self.keys.insert_unique(hash, id, |id| {
+            slots[id.index()].entry.as_ref().map_or(0, |e| e.hash)
+        });
+        id
+    }
+
+    /// The live transaction with `key`, hashed to `hash`.
+    fn find(&self, key: &KeyRef<'_>, hash: u64) -> Option<TransactionId> {
+        self.keys
+            .find(hash, |&id| {
+                self.entry(id).is_some_and(|e| e.key.as_ref() == *key)
+            })
+            .copied()
+    }
+
+    /// [`Endpoint::find`], hashing `key`.
+    fn find_key(&self, key: &KeyRef<'_>) -> Option<TransactionId> {
+        self.find(key, self.hasher.hash_one(key))
     }
 
     /// A message arrived. Requests start or continue server transactions,
@@ -583,13 +744,18 @@ impl Endpoint {
         // transaction without being validated again, since the request it
         // repeats was; nothing is re-stamped.
         let top = m.via().ok();
-        let method = m.method().map(Method::into_owned);
+        let method = m.method();
+        let mut scratch = KeyScratch::default();
         let key = top
             .as_ref()
             .zip(method.as_ref())
-            .and_then(|(top, method)| server_key(&m, top, method));
+            .and_then(|(top, method)| server_key(&m, top, method, &mut scratch))
+            .map(|k| {
+                let hash = self.hasher.hash_one(&k);
+                (k, hash)
+            });
         if method != Some(Method::Ack)
-            && let Some(&id) = key.as_ref().and_then(|k| self.servers.get(k))
+            && let Some(id) = key.as_ref().and_then(|(k, hash)| self.find(k, *hash))
         {
             self.retransmission(now, id);
             return;
@@ -624,6 +790,11 @@ impl Endpoint {
         }
         // Validation parsed the top Via, so only a key the RFC 2543 fallback
         // cannot read is missing here.
+        let key = key.map(|(k, hash)| HashedKey {
+            key: k.to_owned(),
+            hash,
+        });
+        let method = method.map(Method::into_owned);
         let (Some(top), Some(method), Some(key)) = (top, method, key) else {
             self.stats.dropped_malformed += 1;
             return;
@@ -673,12 +844,12 @@ impl Endpoint {
         self.after_step(now, id);
     }
 
-    fn on_ack(&mut self, now: Instant, msg: &Message, key: ServerKey, origin: Origin) {
-        let invite_key = with_method(&key, Method::Invite);
-        let matched = self.servers.get(&invite_key).copied().filter(|&id| {
+    fn on_ack(&mut self, now: Instant, msg: &Message, key: HashedKey, origin: Origin) {
+        let invite_key = key.key.as_ref().with_method(&Method::Invite);
+        let matched = self.find_key(&invite_key).filter(|&id| {
             // RFC 2543 ACKs match on the To tag of the response too.
-            match (&key, self.entry(id)) {
-                (ServerKey::Legacy { .. }, Some(e)) => {
+            match (&key.key, self.entry(id)) {
+                (Key::Legacy { .. }, Some(e)) => {
                     e.to_tag.as_deref() == msg.as_ref().to_tag().ok().flatten()
                 }
                 _ => true,
@@ -710,14 +881,11 @@ impl Endpoint {
         &mut self,
         now: Instant,
         msg: Message,
-        key: ServerKey,
+        key: HashedKey,
         origin: Origin,
         destination: SocketAddr,
     ) {
-        let invite = self
-            .servers
-            .get(&with_method(&key, Method::Invite))
-            .copied();
+        let invite = self.find_key(&key.key.as_ref().with_method(&Method::Invite));
         let Some(invite) = invite else {
             if self.config.policy.role == Role::Proxy {
                 // §16.10: a proxy forwards a CANCEL it has no transaction
@@ -762,7 +930,7 @@ impl Endpoint {
         &mut self,
         now: Instant,
         msg: Message,
-        key: ServerKey,
+        key: HashedKey,
         origin: Origin,
         destination: SocketAddr,
         method: Method<'static>,
@@ -791,7 +959,8 @@ impl Endpoint {
         };
         let id = self.insert(Entry {
             machine,
-            key: Key::Server(key.clone()),
+            key: key.key,
+            hash: key.hash,
             transport: origin.transport.clone(),
             peer: destination,
             local: Some(origin.local),
@@ -799,7 +968,6 @@ impl Endpoint {
             to_tag: None,
             sent_by: None,
         });
-        self.servers.insert(key, id);
         self.events.push_back(Event::Request {
             transaction: id,
             request: msg,
@@ -813,14 +981,15 @@ impl Endpoint {
         &mut self,
         now: Instant,
         _msg: Message,
-        key: ServerKey,
+        key: HashedKey,
         origin: &Origin,
         destination: SocketAddr,
     ) -> Option<TransactionId> {
         let reliable = origin.transport.is_reliable();
         let id = self.insert(Entry {
             machine: Machine::ServerNonInvite(ServerNonInvite::new(reliable, self.config.timers)),
-            key: Key::Server(key.clone()),
+            key: key.key,
+            hash: key.hash,
             transport: origin.transport.clone(),
             peer: destination,
             local: Some(origin.local),
@@ -828,7 +997,6 @@ impl Endpoint {
             to_tag: None,
             sent_by: None,
         });
-        self.servers.insert(key, id);
         self.after_step(now, id);
         Some(id)
     }
@@ -840,12 +1008,10 @@ impl Endpoint {
             return;
         };
         let matched = top.branch().and_then(|branch| {
-            self.clients
-                .get(&ClientKey {
-                    branch: branch.into(),
-                    method: cseq.method.clone().into_owned(),
-                })
-                .copied()
+            self.find_key(&KeyRef::Client {
+                branch,
+                method: &cseq.method,
+            })
         });
         let Some(id) = matched else {
             self.stats.stray_responses += 1;
@@ -949,31 +1115,36 @@ impl Endpoint {
         target: Target,
     ) -> Result<TransactionId, SendError> {
         let m = request.as_ref();
-        let method = m.method().ok_or(SendError::NotARequest)?.into_owned();
+        let method = m.method().ok_or(SendError::NotARequest)?;
         if method == Method::Ack {
             return Err(SendError::Ack);
         }
         let top = m.via().map_err(|_| SendError::NoBranch)?;
         let branch = top
             .has_magic_cookie()
-            .then(|| top.branch().map(Box::<str>::from))
+            .then(|| top.branch())
             .flatten()
             .ok_or(SendError::NoBranch)?;
+        let key = KeyRef::Client {
+            branch,
+            method: &method,
+        };
+        let hash = self.hasher.hash_one(&key);
+        if self.find(&key, hash).is_some() {
+            return Err(SendError::DuplicateBranch);
+        }
+        if self.live >= self.config.max_transactions {
+            return Err(SendError::Capacity);
+        }
+        let key = key.to_owned();
         let sent_by = (
             top.sent_by.host.clone().into_owned(),
             top.sent_by
                 .port
                 .unwrap_or_else(|| via::default_port(&top.transport)),
         );
-        let key = ClientKey { branch, method };
-        if self.clients.contains_key(&key) {
-            return Err(SendError::DuplicateBranch);
-        }
-        if self.live >= self.config.max_transactions {
-            return Err(SendError::Capacity);
-        }
         let reliable = target.transport.is_reliable();
-        let machine = if key.method == Method::Invite {
+        let machine = if method == Method::Invite {
             Machine::ClientInvite(Box::new(ClientInvite::new(
                 now,
                 request.clone(),
@@ -990,7 +1161,8 @@ impl Endpoint {
         };
         let id = self.insert(Entry {
             machine,
-            key: Key::Client(key.clone()),
+            key,
+            hash,
             transport: target.transport,
             peer: target.destination,
             local: None,
@@ -998,7 +1170,6 @@ impl Endpoint {
             to_tag: None,
             sent_by: Some(sent_by),
         });
-        self.clients.insert(key, id);
         self.after_step(now, id);
         Ok(id)
     }
@@ -1116,13 +1287,8 @@ impl Endpoint {
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(id.index() as u32);
         self.live -= 1;
-        match entry.key {
-            Key::Client(k) => {
-                self.clients.remove(&k);
-            }
-            Key::Server(k) => {
-                self.servers.remove(&k);
-            }
+        if let Ok(found) = self.keys.find_entry(entry.hash, |&x| x == id) {
+            found.remove();
         }
         let _ = entry.machine.is_server();
         self.events.push_back(Event::Terminated {
@@ -1158,31 +1324,31 @@ impl Endpoint {
 }
 
 /// The key a request is matched on (RFC 3261 §17.2.3), with `method` (an
-/// ACK's key names ACK; [`with_method`] turns it into its INVITE's).
-fn server_key(m: &MessageRef<'_>, top: &Via<'_>, method: &Method<'static>) -> Option<ServerKey> {
+/// ACK's key names ACK; [`KeyRef::with_method`] turns it into its
+/// INVITE's). Borrowed from the message and `scratch`.
+fn server_key<'s>(
+    m: &'s MessageRef<'_>,
+    top: &'s Via<'_>,
+    method: &'s Method<'_>,
+    scratch: &'s mut KeyScratch,
+) -> Option<KeyRef<'s>> {
     if top.has_magic_cookie() {
-        return Some(ServerKey::Branch {
-            branch: top.branch()?.into(),
-            sent_by: via::sent_by_key(top).into(),
-            method: method.clone(),
+        via::sent_by_key(top, &mut scratch.sent_by);
+        return Some(KeyRef::Branch {
+            branch: top.branch()?,
+            sent_by: &scratch.sent_by,
+            method,
         });
     }
     let cseq = m.cseq().ok()?;
-    let top_via = m.values(HeaderName::Via).next()?;
-    Some(ServerKey::Legacy {
-        request_uri: m.request_uri_str()?.into(),
-        from_tag: m.from_tag().ok()?.unwrap_or_default().into(),
-        call_id: m.call_id().ok()?.as_str().into(),
+    scratch.call_id = m.call_id().ok()?.as_str().to_owned();
+    scratch.top_via = String::from_utf8_lossy(m.values(HeaderName::Via).next()?).into_owned();
+    Some(KeyRef::Legacy {
+        request_uri: m.request_uri_str()?,
+        from_tag: m.from_tag().ok()?.unwrap_or_default(),
+        call_id: &scratch.call_id,
         cseq: cseq.seq,
-        method: method.clone(),
-        top_via: String::from_utf8_lossy(top_via).into(),
+        method,
+        top_via: &scratch.top_via,
     })
-}
-
-fn with_method(key: &ServerKey, method: Method<'static>) -> ServerKey {
-    let mut k = key.clone();
-    match &mut k {
-        ServerKey::Branch { method: m, .. } | ServerKey::Legacy { method: m, .. } => *m = method,
-    }
-    k
 }

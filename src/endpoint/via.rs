@@ -9,6 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use crate::Transport;
 use crate::header::{Rport, Via};
 use crate::uri::Host;
+use smallvec::SmallVec;
 
 /// The port a transport uses when none is written (RFC 3261 §19.1.2).
 pub(crate) fn default_port(transport: &Transport<'_>) -> u16 {
@@ -72,20 +73,32 @@ pub(crate) fn response_destination(
     SocketAddr::new(ip, port)
 }
 
-/// The sent-by of a Via as matching compares it: host in lower case and
-/// the port, defaulted by transport.
-pub(crate) fn sent_by_key(via: &Via<'_>) -> String {
+/// The sent-by of a Via as matching compares it, written into `key`: the
+/// kind of host (name, IPv4, IPv6), the host (a name in lower case, an
+/// address as its octets) and the port with the transport's default, as two
+/// octets. Not text: only equality matters, and this form needs no
+/// formatting.
+pub(crate) fn sent_by_key(via: &Via<'_>, key: &mut SmallVec<[u8; 64]>) {
     let port = via
         .sent_by
         .port
         .unwrap_or_else(|| default_port(&via.transport));
-    let mut key = Vec::with_capacity(32);
-    via.sent_by.host.encode(&mut key);
-    key.make_ascii_lowercase();
-    key.push(b':');
-    crate::syntax::write_u64(&mut key, u64::from(port));
-    // A host name is text and the rest is ASCII: this never replaces.
-    String::from_utf8(key).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    key.clear();
+    match &via.sent_by.host {
+        Host::Domain(name) => {
+            key.push(b'd');
+            key.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+        }
+        Host::Ipv4(a) => {
+            key.push(b'4');
+            key.extend_from_slice(&a.octets());
+        }
+        Host::Ipv6(a) => {
+            key.push(b'6');
+            key.extend_from_slice(&a.octets());
+        }
+    }
+    key.extend_from_slice(&port.to_be_bytes());
 }
 
 #[cfg(test)]
@@ -169,23 +182,51 @@ mod tests {
             ),
             src
         );
-        // TLS defaults to 5061.
-        assert_eq!(
-            sent_by_key(&v("SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1")),
-            "pc33.example.com:5061"
+        let key = |text: &'static str| {
+            let mut k = SmallVec::<[u8; 64]>::new();
+            sent_by_key(&v(text), &mut k);
+            k
+        };
+        let same = |a: &'static str, b: &'static str| assert_eq!(key(a), key(b), "{a} / {b}");
+        let differ = |a: &'static str, b: &'static str| assert_ne!(key(a), key(b), "{a} / {b}");
+        // Host names ignore case; TLS defaults to 5061, the others to 5060.
+        same(
+            "SIP/2.0/TLS PC33.Example.com;branch=z9hG4bK1",
+            "SIP/2.0/TLS pc33.example.com:5061;branch=z9hG4bK2",
         );
-        assert_eq!(sent_by_key(&v("SIP/2.0/UDP h:0;branch=z9hG4bK1")), "h:0");
-        assert_eq!(
-            sent_by_key(&v("SIP/2.0/UDP 192.0.2.1:65535;branch=z9hG4bK1")),
-            "192.0.2.1:65535"
+        same(
+            "SIP/2.0/UDP h;branch=z9hG4bK1",
+            "SIP/2.0/UDP H:5060;branch=z9hG4bK1",
         );
-        assert_eq!(
-            sent_by_key(&v("SIP/2.0/UDP 010.000.255.1;branch=z9hG4bK1")),
-            "10.0.255.1:5060"
+        differ(
+            "SIP/2.0/TLS h;branch=z9hG4bK1",
+            "SIP/2.0/TLS h:5060;branch=z9hG4bK1",
         );
-        assert_eq!(
-            sent_by_key(&v("SIP/2.0/UDP [2001:DB8::1];branch=z9hG4bK1")),
-            "[2001:db8::1]:5060"
+        differ(
+            "SIP/2.0/UDP h:0;branch=z9hG4bK1",
+            "SIP/2.0/UDP h;branch=z9hG4bK1",
+        );
+        // Addresses compare as addresses.
+        same(
+            "SIP/2.0/UDP 010.000.255.1;branch=z9hG4bK1",
+            "SIP/2.0/UDP 10.0.255.1:5060;branch=z9hG4bK1",
+        );
+        same(
+            "SIP/2.0/UDP [2001:DB8::1];branch=z9hG4bK1",
+            "SIP/2.0/UDP [2001:db8:0::1]:5060;branch=z9hG4bK1",
+        );
+        differ(
+            "SIP/2.0/UDP 192.0.2.1:65535;branch=z9hG4bK1",
+            "SIP/2.0/UDP 192.0.2.1:65534;branch=z9hG4bK1",
+        );
+        // A name is not an address, whatever it spells.
+        differ(
+            "SIP/2.0/UDP [::c000:201];branch=z9hG4bK1",
+            "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1",
+        );
+        differ(
+            "SIP/2.0/UDP a.example;branch=z9hG4bK1",
+            "SIP/2.0/UDP a.example.;branch=z9hG4bK1",
         );
     }
 }
