@@ -760,7 +760,13 @@ impl Endpoint {
             self.retransmission(now, id);
             return;
         }
-        if let Err(e) = m.validate_with(&self.config.policy) {
+        let valid = if top.is_some() {
+            // The key parsed the top Via: validation does not again.
+            m.validate_with_top_via(&self.config.policy)
+        } else {
+            m.validate_with(&self.config.policy)
+        };
+        if let Err(e) = valid {
             if m.method() == Some(Method::Ack) {
                 self.stats.dropped_malformed += 1;
                 return;

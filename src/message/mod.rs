@@ -581,6 +581,13 @@ impl<'a> MessageRef<'a> {
         validate::validate(self, policy)
     }
 
+    /// [`MessageRef::validate_with`] for a caller that parsed the topmost
+    /// Via value without error ([`MessageRef::via`]): it is not parsed
+    /// again.
+    pub(crate) fn validate_with_top_via(&self, policy: &Policy<'_>) -> Result<(), ValidationError> {
+        validate::validate_parsed(self, policy, true)
+    }
+
     /// Copies the message into an owned [`Message`] (one allocation for the
     /// bytes; the index is reused, not rebuilt).
     pub fn to_message(&self) -> Message {

@@ -156,8 +156,18 @@ fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>
 }
 
 pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
+    validate_parsed(msg, policy, false)
+}
+
+/// [`validate`] for a caller that has already parsed the topmost Via value
+/// without error (`top_via_parsed`), so that it is not parsed again.
+pub(crate) fn validate_parsed(
+    msg: &MessageRef<'_>,
+    policy: &Policy<'_>,
+    top_via_parsed: bool,
+) -> Result<(), ValidationError> {
     if !msg.index.structure_checked.get() {
-        check_structure(msg, 0)?;
+        check_structure_parsed(msg, 0, top_via_parsed)?;
         msg.index.structure_checked.set();
     }
     let Some(method) = msg.method() else {
@@ -196,6 +206,16 @@ pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), 
 /// skip the first `trusted` header fields (copied by a builder from a
 /// message that passed these checks).
 pub(crate) fn check_structure(msg: &MessageRef<'_>, trusted: usize) -> Result<(), ValidationError> {
+    check_structure_parsed(msg, trusted, false)
+}
+
+/// [`check_structure`]; with `top_via_parsed`, a first Via field holding
+/// one value is not parsed again (the caller parsed it without error).
+fn check_structure_parsed(
+    msg: &MessageRef<'_>,
+    trusted: usize,
+    top_via_parsed: bool,
+) -> Result<(), ValidationError> {
     let version = msg.version();
     if version != Version::SIP_2_0 {
         return Err(ValidationError::UnsupportedVersion(version));
@@ -213,9 +233,14 @@ pub(crate) fn check_structure(msg: &MessageRef<'_>, trusted: usize) -> Result<()
         if again && name.is_single() && duplicate.is_none() {
             duplicate = Some(name);
         }
+        let parsed = top_via_parsed
+            && !again
+            && name == HeaderName::Via
+            && memchr::memchr(b',', h.value()).is_none();
         if let Some(k) = typed_index(name)
             && (!again || TYPED[usize::from(k)].1)
             && i >= trusted
+            && !parsed
         {
             typed.push((k, i as u32));
         }
