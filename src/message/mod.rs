@@ -675,10 +675,25 @@ impl Message {
     /// As [`MessageRef::parse`].
     pub fn parse_with(bytes: Bytes, config: &ParseConfig) -> Result<Message, ParseError> {
         let skip = parse::leading_line_breaks(&bytes);
-        let mut index = Index::new();
-        parse::parse(&bytes[skip..], skip, config, Mode::Datagram, &mut index)?;
-        let bytes = bytes.slice(skip..skip + index.len as usize);
-        Ok(Message { bytes, index })
+        // Built in place: the index is not moved after parsing.
+        let mut msg = Message {
+            bytes,
+            index: Index::new(),
+        };
+        parse::parse(
+            &msg.bytes[skip..],
+            skip,
+            config,
+            Mode::Datagram,
+            &mut msg.index,
+        )?;
+        let end = skip + msg.index.len as usize;
+        // Usually the datagram is the message: slicing would clone, and
+        // cloning a `Bytes` made from a `Vec` allocates its shared header.
+        if skip != 0 || end != msg.bytes.len() {
+            msg.bytes = msg.bytes.slice(skip..end);
+        }
+        Ok(msg)
     }
 
     /// The borrowed view, without parsing again.

@@ -5,6 +5,7 @@ use thiserror::Error;
 
 use smallvec::SmallVec;
 
+use super::parse::Start;
 use super::{HeaderRef, MessageRef, parse_typed};
 use crate::header::{
     self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
@@ -349,7 +350,7 @@ fn check_field(name: HeaderName, h: HeaderRef<'_>) -> Result<(), HeaderError> {
 
 /// The checks of a request's start line: a Request-URI that parses and has
 /// no headers, and a CSeq method equal to the request method. Returns the
-/// Request-URI.
+/// Request-URI. Runs after [`check_structure`] (the CSeq is known to parse).
 pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, ValidationError> {
     let uri = msg
         .request_uri()
@@ -360,9 +361,20 @@ pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, Va
     {
         return Err(ValidationError::RequestUriHeaders);
     }
-    let cseq = check_first::<CSeq<'_>>(msg)?;
-    if cseq.is_some_and(|c| Some(c.method) != msg.method()) {
-        return Err(ValidationError::CSeqMethodMismatch);
+    // The CSeq passed the structural checks before this (or was copied from
+    // a message whose did): its method is the token after the number, and
+    // methods compare as written (they are case-sensitive).
+    if let (Some(cseq), Start::Request { method_len, .. }) =
+        (msg.get_known(HeaderName::CSeq), msg.index.start)
+    {
+        let v = cseq.value();
+        let start = v
+            .iter()
+            .rposition(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .map_or(0, |i| i + 1);
+        if v[start..] != msg.buf[..method_len as usize] {
+            return Err(ValidationError::CSeqMethodMismatch);
+        }
     }
     Ok(uri)
 }
@@ -401,6 +413,36 @@ mod tests {
                 assert_eq!(e.header(), Some(HeaderName::Allow));
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn cseq_method_compares_as_written() {
+        let request = |method: &str, cseq: &str| {
+            format!(
+                "{method} sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+                 Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n\
+                 Call-ID: c\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n"
+            )
+        };
+        let verdict = |method: &str, cseq: &str| {
+            let text = request(method, cseq);
+            MessageRef::parse(text.as_bytes()).unwrap().validate()
+        };
+        assert_eq!(verdict("OPTIONS", "1 OPTIONS"), Ok(()));
+        assert_eq!(verdict("OPTIONS", "1\r\n\t OPTIONS"), Ok(()));
+        assert_eq!(verdict("FOO", "7  FOO"), Ok(()));
+        for (method, cseq) in [
+            ("OPTIONS", "1 INVITE"),
+            ("OPTIONS", "1 options"),
+            ("FOO", "1 FOOD"),
+            ("FOOD", "1 FOO"),
+        ] {
+            assert_eq!(
+                verdict(method, cseq),
+                Err(ValidationError::CSeqMethodMismatch),
+                "{method} / {cseq}"
+            );
         }
     }
 }
