@@ -102,10 +102,16 @@ impl Fields {
         })
     }
 
-    /// Inserts `text` at `at`, the end of a field's value.
-    fn insert_at_value_end(&mut self, at: usize, text: &[u8]) {
-        let grow = text.len() as u32;
-        self.buf.splice(at..at, text.iter().copied());
+    /// Inserts the concatenation of `parts` at `at`, the end of a field's
+    /// value.
+    fn insert_at_value_end(&mut self, at: usize, parts: &[&[u8]]) {
+        let before = self.buf.len();
+        for part in parts {
+            self.buf.extend_from_slice(part);
+        }
+        let grow = self.buf.len() - before;
+        self.buf[at..].rotate_right(grow);
+        let grow = grow as u32;
         for line in &mut self.lines {
             if line.2 as usize >= at {
                 if line.0 as usize > at {
@@ -292,6 +298,10 @@ impl ResponseBuilder {
             return self;
         }
         let untagged = self.fields.find(HeaderName::To).and_then(|(value, end)| {
+            // Without a `;` there are no parameters at all.
+            if memchr::memchr(b';', value).is_none() {
+                return Some(end);
+            }
             let value = std::str::from_utf8(value).ok()?;
             crate::header::tag_of(value)
                 .ok()
@@ -300,10 +310,8 @@ impl ResponseBuilder {
                 .then_some(end)
         });
         if let Some(end) = untagged {
-            let mut text = Vec::with_capacity(5 + tag.len());
-            text.extend_from_slice(b";tag=");
-            text.extend_from_slice(tag.as_bytes());
-            self.fields.insert_at_value_end(end, &text);
+            self.fields
+                .insert_at_value_end(end, &[b";tag=", tag.as_bytes()]);
         }
         self
     }
@@ -663,6 +671,30 @@ Content-Length: 0\r\n\r\n";
         let names: Vec<&str> = m.headers().map(|h| h.name()).collect();
         let expected = ["Via", "To", "From", "Call-ID", "CSeq", "Content-Length"];
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn to_tag_reads_parameters_not_the_uri() {
+        let to = |value: &str| {
+            let b = ResponseBuilder::new(StatusCode::OK)
+                .raw_header("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
+                .raw_header("To", value)
+                .raw_header("From", "<sip:a@b>;tag=1")
+                .raw_header("Call-ID", "x")
+                .raw_header("CSeq", "1 INVITE")
+                .to_tag("t9")
+                .build()
+                .unwrap();
+            let v = b.as_ref().get("To").unwrap().value().to_vec();
+            assert_eq!(b.as_ref().get("Call-ID").unwrap().value(), b"x");
+            String::from_utf8(v).unwrap()
+        };
+        // A `;tag=` inside the URI is a URI parameter: the tag is added.
+        assert_eq!(to("<sip:c@d;tag=u>"), "<sip:c@d;tag=u>;tag=t9");
+        assert_eq!(to("<sip:c@d;lr>;x=1"), "<sip:c@d;lr>;x=1;tag=t9");
+        // A tag already there is kept.
+        assert_eq!(to("<sip:c@d>;tag=old;x=1"), "<sip:c@d>;tag=old;x=1");
+        assert_eq!(to("sip:c@d;TAG=old"), "sip:c@d;TAG=old");
     }
 
     #[test]
