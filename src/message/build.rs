@@ -87,6 +87,32 @@ impl Fields {
         }
     }
 
+    /// Appends a field copied from a message that passed the structural
+    /// checks: a known name, and a value the parser delimited and trimmed
+    /// and validation parsed, so none of [`Fields::push_raw`]'s checks can
+    /// fail.
+    fn push_checked(&mut self, name: HeaderName, value: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let name = name.as_str().as_bytes();
+        if self.buf.len() + name.len() + value.len() + 4 > u32::MAX as usize {
+            self.error = Some(BuildError::Unsuitable("header fields exceed 4 GiB"));
+            return;
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(256);
+        }
+        let start = self.buf.len() as u32;
+        self.buf.extend_from_slice(name);
+        self.buf.extend_from_slice(b": ");
+        let value_start = self.buf.len() as u32;
+        self.buf.extend_from_slice(value);
+        let end = self.buf.len() as u32;
+        self.buf.extend_from_slice(b"\r\n");
+        self.lines.push((start, value_start, end));
+    }
+
     fn push_typed<'h, H: TypedHeader<'h>>(&mut self, value: &H) {
         let mut out = Vec::new();
         value.encode(&mut out);
@@ -502,16 +528,30 @@ impl<'a> MessageRef<'a> {
             return Err(BuildError::Unsuitable("a response cannot be answered"));
         }
         let mut b = ResponseBuilder::new(status);
-        for via in values(self, HeaderName::Via) {
-            b.fields.push_raw("Via", via);
-        }
-        for name in [
+        const COPIED: [HeaderName; 4] = [
             HeaderName::From,
             HeaderName::To,
             HeaderName::CallId,
             HeaderName::CSeq,
-        ] {
-            b.fields.push_raw(name.as_str(), required(self, name)?);
+        ];
+        if self.index.structure_checked.get() {
+            // Checked fields are copied as they are.
+            for via in self.get_all_known(HeaderName::Via) {
+                b.fields.push_checked(HeaderName::Via, via.value());
+            }
+            for name in COPIED {
+                let h = self
+                    .get_known(name)
+                    .ok_or(BuildError::MissingHeader(name))?;
+                b.fields.push_checked(name, h.value());
+            }
+        } else {
+            for via in values(self, HeaderName::Via) {
+                b.fields.push_raw("Via", via);
+            }
+            for name in COPIED {
+                b.fields.push_raw(name.as_str(), required(self, name)?);
+            }
         }
         if status == StatusCode::TRYING
             && let Some(ts) = values(self, HeaderName::Timestamp).next()
