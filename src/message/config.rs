@@ -15,7 +15,9 @@
 #[non_exhaustive]
 pub struct ParseConfig {
     /// Largest message in octets, header section and body together
-    /// (default 65 535, the largest UDP payload).
+    /// (default 65 535, the largest UDP payload). Whatever this says, the
+    /// start line and header fields may take at most 65 535 octets
+    /// ([`crate::ParseErrorKind::HeaderSectionTooLarge`]).
     pub max_message_size: usize,
     /// Most header fields (lines, folds joined) in one message (default 256).
     pub max_headers: usize,

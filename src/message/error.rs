@@ -44,6 +44,9 @@ pub enum ParseErrorKind {
     LineTooLong,
     /// More Via values than the configured limit.
     TooManyVia,
+    /// The start line and header fields take more than 65 535 octets
+    /// (whatever the configured message size; the body may be larger).
+    HeaderSectionTooLarge,
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -67,6 +70,7 @@ impl fmt::Display for ParseErrorKind {
             ParseErrorKind::TooManyHeaders => "too many header fields",
             ParseErrorKind::LineTooLong => "header line too long",
             ParseErrorKind::TooManyVia => "too many Via values",
+            ParseErrorKind::HeaderSectionTooLarge => "header section over 65 535 octets",
         })
     }
 }
@@ -101,10 +105,13 @@ impl ParseError {
 
     /// The status code a server answers a request with when it can (after
     /// [`crate::MessageRef::parse_head`] recovered the headers a response
-    /// needs): 513 for a message over the size limit, 400 otherwise.
+    /// needs): 513 for a message or header section over the size limit, 400
+    /// otherwise.
     pub fn status_code(&self) -> crate::StatusCode {
         match self.kind {
-            ParseErrorKind::MessageTooLarge => crate::StatusCode::MESSAGE_TOO_LARGE,
+            ParseErrorKind::MessageTooLarge | ParseErrorKind::HeaderSectionTooLarge => {
+                crate::StatusCode::MESSAGE_TOO_LARGE
+            }
             _ => crate::StatusCode::BAD_REQUEST,
         }
     }

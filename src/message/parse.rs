@@ -21,16 +21,22 @@ use crate::version::Version;
 /// How many header fields an [`Index`] holds without allocating.
 pub(crate) const INLINE_HEADERS: usize = 32;
 
-/// Where one header field is, relative to the start of the message.
+/// The longest header section (start line and header fields) the index can
+/// describe: its offsets are 16 bits, which keeps an [`Entry`] at 8 octets
+/// and a parsed message small to move.
+pub(crate) const MAX_HEAD: usize = u16::MAX as usize;
+
+/// Where one header field is, relative to the start of the message (which
+/// is within the first [`MAX_HEAD`] octets).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Entry {
-    pub(crate) name_start: u32,
+    pub(crate) name_start: u16,
     pub(crate) name_len: u8,
     /// `HeaderName as u8`, or 0 for a name the crate does not know.
     pub(crate) id: u8,
     /// Value start minus name start.
     pub(crate) value_off: u16,
-    pub(crate) value_len: u32,
+    pub(crate) value_len: u16,
 }
 
 impl Entry {
@@ -196,12 +202,13 @@ impl Index {
         value_end: usize,
     ) -> bool {
         let n = self.headers.len();
+        debug_assert!(value_end <= MAX_HEAD);
         self.headers.push(Entry {
-            name_start: name_start as u32,
+            name_start: name_start as u16,
             name_len: name_len as u8,
             id,
             value_off: (value_start - name_start) as u16,
-            value_len: (value_end - value_start) as u32,
+            value_len: (value_end - value_start) as u16,
         });
         let Some(slot) = hot_slot(id) else {
             return false;
@@ -323,6 +330,9 @@ pub(crate) fn parse(
             let nl = search + off;
             if nl - name_start > max_line {
                 return err(ParseErrorKind::LineTooLong, at(name_start));
+            }
+            if nl > MAX_HEAD {
+                return err(ParseErrorKind::HeaderSectionTooLarge, at(name_start));
             }
             let cr = buf[nl - 1] == b'\r';
             if !cr && !config.allow_bare_lf {
