@@ -577,7 +577,8 @@ struct Entry {
     local: Option<SocketAddr>,
     /// The deadline in the timer heap.
     deadline: Option<Instant>,
-    /// Server: the To tag of the final response sent (RFC 2543 ACK matching).
+    /// Server, RFC 2543 key: the To tag of the final response sent (ACK
+    /// matching).
     to_tag: Option<Box<str>>,
     /// Client: the top Via `sent-by` of the request, host and port with
     /// the transport's default (RFC 3261 §18.1.2).
@@ -1210,8 +1211,10 @@ impl Endpoint {
             Machine::ServerNonInvite(m) => m.send_response(now, &response)?,
             _ => return Err(RespondError::NotAServerTransaction),
         }
+        // Only an RFC 2543 ACK is matched on the To tag of the final
+        // response (RFC 3261 §17.2.3); other keys need no copy of it.
         let r = response.as_ref();
-        if r.status().is_some_and(StatusCode::is_final) {
+        if matches!(entry.key, Key::Legacy { .. }) && r.status().is_some_and(StatusCode::is_final) {
             entry.to_tag = r.to_tag().ok().flatten().map(Box::from);
         }
         self.after_step(now, id);
