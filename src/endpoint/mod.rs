@@ -716,14 +716,16 @@ impl Endpoint {
             source: input.source,
             local: input.local,
         };
+        // One copy, not cloned: a clone of a `Bytes` made from a `Vec`
+        // allocates its shared header. The error path reads `input.data`.
         let bytes = Bytes::copy_from_slice(input.data);
-        match Message::parse_with(bytes.clone(), &self.config.parse) {
+        match Message::parse_with(bytes, &self.config.parse) {
             Ok(msg) if msg.as_ref().is_request() => self.on_request(now, msg, origin),
             Ok(msg) => self.on_response(now, msg, origin),
             Err(e) => {
                 // Answer a request whose head can be read (RFC 3261 §18.3:
                 // a bad Content-Length gets 400).
-                let head = MessageRef::parse_head(&bytes, &self.config.parse);
+                let head = MessageRef::parse_head(input.data, &self.config.parse);
                 match head {
                     Ok(m) if m.is_request() && m.method() != Some(Method::Ack) => {
                         let status = e.status_code();
