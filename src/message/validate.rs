@@ -6,7 +6,7 @@ use thiserror::Error;
 use smallvec::SmallVec;
 
 use super::parse::Start;
-use super::{HeaderRef, MessageRef, parse_typed};
+use super::{HeaderRef, MessageRef, header_name_from_id, parse_typed};
 use crate::header::{
     self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
     ProxyRequire, RecordRoute, Require, Route, Supported, To, TypedHeader, Unsupported, Via,
@@ -225,26 +225,30 @@ fn check_structure_parsed(
     // typed core headers are; then the typed checks, in a fixed order.
     let mut seen = [false; 256];
     let mut duplicate = None;
-    let mut typed: SmallVec<[(u8, u32); 24]> = SmallVec::new();
-    for (i, h) in msg.headers().enumerate() {
-        let Some(name) = h.known() else {
+    // `kind << 24 | position`: sorted, the checks run kind by kind.
+    let mut typed: SmallVec<[u32; 24]> = SmallVec::new();
+    for (i, e) in msg.index.headers.iter().enumerate() {
+        let Some(name) = header_name_from_id(e.id) else {
             continue;
         };
-        let again = std::mem::replace(&mut seen[name as usize], true);
+        let again = std::mem::replace(&mut seen[usize::from(e.id)], true);
         if again && name.is_single() && duplicate.is_none() {
             duplicate = Some(name);
         }
-        let parsed = top_via_parsed
+        let Some(k) = typed_index(name) else {
+            continue;
+        };
+        if (again && !TYPED[usize::from(k)].1) || i < trusted {
+            continue;
+        }
+        if top_via_parsed
             && !again
             && name == HeaderName::Via
-            && memchr::memchr(b',', h.value()).is_none();
-        if let Some(k) = typed_index(name)
-            && (!again || TYPED[usize::from(k)].1)
-            && i >= trusted
-            && !parsed
+            && memchr::memchr(b',', e.value(msg.buf)).is_none()
         {
-            typed.push((k, i as u32));
+            continue;
         }
+        typed.push(u32::from(k) << 24 | i as u32);
     }
     for name in MANDATORY {
         if !seen[name as usize] {
@@ -257,12 +261,41 @@ fn check_structure_parsed(
     // In checking order, so the error reported does not depend on the order
     // of the header fields.
     typed.sort_unstable();
-    for &(k, i) in &typed {
-        if let Some(h) = msg.header_at(i as usize) {
-            check_field(TYPED[usize::from(k)].0, h).map_err(ValidationError::InvalidHeader)?;
+    // One UTF-8 check of the header section instead of one per value; the
+    // values are then slices of it (values end at ASCII octets, so at
+    // character boundaries).
+    let head = std::str::from_utf8(&msg.buf[..msg.index.head_end as usize]).ok();
+    let text = Text {
+        head,
+        base: msg.buf.as_ptr() as usize,
+    };
+    for &key in &typed {
+        let (k, i) = ((key >> 24) as usize, (key & 0x00ff_ffff) as usize);
+        if let Some(h) = msg.header_at(i) {
+            check_field(TYPED[k].0, h, &text).map_err(ValidationError::InvalidHeader)?;
         }
     }
     Ok(())
+}
+
+/// Header values as text: slices of the header section when it is UTF-8,
+/// else each value checked on its own (which also locates a bad octet).
+struct Text<'a> {
+    head: Option<&'a str>,
+    /// The address of the message's first octet.
+    base: usize,
+}
+
+impl<'a> Text<'a> {
+    fn parse<H: TypedHeader<'a>>(&self, value: &'a [u8]) -> Result<H, HeaderError> {
+        if let Some(head) = self.head {
+            let start = (value.as_ptr() as usize).wrapping_sub(self.base);
+            if let Some(text) = head.get(start..start.wrapping_add(value.len())) {
+                return H::parse(text).map_err(|e| e.in_header(H::NAME));
+            }
+        }
+        parse_typed::<H>(value)
+    }
 }
 
 /// The typed headers every message is checked for, in checking order, and
@@ -311,39 +344,39 @@ fn typed_index(name: HeaderName) -> Option<u8> {
 
 /// Parses the field `h` as the typed header `name`: every element of a
 /// list header, the first element of any other.
-fn check_field(name: HeaderName, h: HeaderRef<'_>) -> Result<(), HeaderError> {
-    fn all<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>) -> Result<(), HeaderError> {
+fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
+    fn all<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
         for element in h.elements() {
-            parse_typed::<H>(element)?;
+            text.parse::<H>(element)?;
         }
         Ok(())
     }
-    fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>) -> Result<(), HeaderError> {
+    fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
         let value = h.value();
         let first = if memchr::memchr(b',', value).is_none() {
             value
         } else {
             h.elements().next().unwrap_or_default()
         };
-        parse_typed::<H>(first).map(|_| ())
+        text.parse::<H>(first).map(|_| ())
     }
     match name {
-        HeaderName::Via => all::<Via<'_>>(h),
-        HeaderName::From => first::<header::From<'_>>(h),
-        HeaderName::To => first::<To<'_>>(h),
-        HeaderName::CallId => first::<CallId<'_>>(h),
-        HeaderName::CSeq => first::<CSeq<'_>>(h),
-        HeaderName::MaxForwards => first::<MaxForwards>(h),
-        HeaderName::Contact => all::<Contact<'_>>(h),
-        HeaderName::Route => all::<Route<'_>>(h),
-        HeaderName::RecordRoute => all::<RecordRoute<'_>>(h),
-        HeaderName::ContentType => first::<ContentType<'_>>(h),
-        HeaderName::Expires => first::<Expires>(h),
-        HeaderName::Require => all::<Require<'_>>(h),
-        HeaderName::ProxyRequire => all::<ProxyRequire<'_>>(h),
-        HeaderName::Supported => all::<Supported<'_>>(h),
-        HeaderName::Unsupported => all::<Unsupported<'_>>(h),
-        HeaderName::Allow => all::<Allow<'_>>(h),
+        HeaderName::Via => all::<Via<'_>>(h, text),
+        HeaderName::From => first::<header::From<'_>>(h, text),
+        HeaderName::To => first::<To<'_>>(h, text),
+        HeaderName::CallId => first::<CallId<'_>>(h, text),
+        HeaderName::CSeq => first::<CSeq<'_>>(h, text),
+        HeaderName::MaxForwards => first::<MaxForwards>(h, text),
+        HeaderName::Contact => all::<Contact<'_>>(h, text),
+        HeaderName::Route => all::<Route<'_>>(h, text),
+        HeaderName::RecordRoute => all::<RecordRoute<'_>>(h, text),
+        HeaderName::ContentType => first::<ContentType<'_>>(h, text),
+        HeaderName::Expires => first::<Expires>(h, text),
+        HeaderName::Require => all::<Require<'_>>(h, text),
+        HeaderName::ProxyRequire => all::<ProxyRequire<'_>>(h, text),
+        HeaderName::Supported => all::<Supported<'_>>(h, text),
+        HeaderName::Unsupported => all::<Unsupported<'_>>(h, text),
+        HeaderName::Allow => all::<Allow<'_>>(h, text),
         _ => Ok(()),
     }
 }
