@@ -478,4 +478,42 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn header_section_not_utf8() {
+        let request = |from: &[u8], other: &[u8]| {
+            let mut m =
+                b"OPTIONS sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+                Max-Forwards: 70\r\nFrom: "
+                    .to_vec();
+            m.extend_from_slice(from);
+            m.extend_from_slice(b"\r\nTo: <sip:b@example.com>\r\nX-Other: ");
+            m.extend_from_slice(other);
+            m.extend_from_slice(b"\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+            m
+        };
+        let verdict = |m: Vec<u8>| MessageRef::parse(&m).unwrap().validate();
+        // A bad octet in a header no check reads: the typed values are
+        // still checked one by one, and pass.
+        assert_eq!(
+            verdict(request(b"<sip:a@example.com>;tag=1", b"\xff")),
+            Ok(())
+        );
+        // In a typed value: reported there, as a UTF-8 error.
+        match verdict(request(b"\"\xc3\" <sip:a@example.com>;tag=1", b"x")) {
+            Err(ValidationError::InvalidHeader(e)) => {
+                assert_eq!(e.header(), Some(HeaderName::From));
+                assert_eq!(e.kind(), crate::header::HeaderErrorKind::Utf8);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Valid UTF-8 outside ASCII in a quoted display name is fine.
+        assert_eq!(
+            verdict(request(
+                "\"Jos\u{e9}\" <sip:a@example.com>;tag=1".as_bytes(),
+                b"x"
+            )),
+            Ok(())
+        );
+    }
 }
