@@ -333,6 +333,46 @@ mod tests {
         }
     }
 
+    /// The grammar read the plain way: four dot-separated runs of one to
+    /// three digits, each at most 255.
+    fn ipv4_reference(b: &[u8]) -> Option<Ipv4Addr> {
+        let text = std::str::from_utf8(b).ok()?;
+        let parts: Vec<&str> = text.split('.').collect();
+        if parts.len() != 4 {
+            return None;
+        }
+        let mut octets = [0u8; 4];
+        for (o, p) in octets.iter_mut().zip(&parts) {
+            if p.is_empty() || p.len() > 3 || !p.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            *o = p.parse().ok()?;
+        }
+        Some(Ipv4Addr::from(octets))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ipv4_as_the_grammar_reads(text in "[0-9.a]{0,18}") {
+            proptest::prop_assert_eq!(parse_ipv4(text.as_bytes()), ipv4_reference(text.as_bytes()));
+        }
+
+        #[test]
+        fn ipv4_addresses(a: [u8; 4], zeros in proptest::collection::vec(0usize..3, 4)) {
+            let text: Vec<String> = a
+                .iter()
+                .zip(&zeros)
+                .map(|(o, z)| {
+                    let s = o.to_string();
+                    let pad = (*z).min(3 - s.len());
+                    format!("{}{s}", "0".repeat(pad))
+                })
+                .collect();
+            let text = text.join(".");
+            proptest::prop_assert_eq!(parse_ipv4(text.as_bytes()), Some(Ipv4Addr::from(a)));
+        }
+    }
+
     #[test]
     fn hosts() {
         assert_eq!(
