@@ -399,28 +399,28 @@ impl Machine {
 /// What a transaction is found by, borrowed from a message or from the
 /// transaction's own [`Key`]: looking a message up allocates nothing.
 #[derive(Debug, PartialEq, Eq, Hash)]
-enum KeyRef<'a> {
-    /// A client transaction (RFC 3261 §17.1.3): branch and CSeq method.
-    Client {
-        branch: &'a str,
-        method: &'a Method<'a>,
-    },
-    /// A server transaction of an RFC 3261 request (§17.2.3): branch,
-    /// sent-by (lower-cased host, port with the transport's default) and
-    /// method (an ACK looks for its INVITE's).
-    Branch {
-        branch: &'a str,
-        sent_by: &'a [u8],
-        method: &'a Method<'a>,
-    },
+struct KeyRef<'a> {
+    parts: Parts<'a>,
+    /// The CSeq method for a client transaction; the request method for a
+    /// server transaction (an ACK looks for its INVITE's).
+    method: &'a Method<'a>,
+}
+
+/// A key apart from its method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Parts<'a> {
+    /// A client transaction (RFC 3261 §17.1.3): the branch.
+    Client { branch: &'a str },
+    /// A server transaction of an RFC 3261 request (§17.2.3): branch and
+    /// sent-by ([`via::sent_by_key`]).
+    Branch { branch: &'a str, sent_by: &'a [u8] },
     /// A server transaction of an RFC 2543 request (no magic cookie):
-    /// Request-URI, From tag, Call-ID, CSeq number and method, top Via.
+    /// Request-URI, From tag, Call-ID, CSeq number, top Via.
     Legacy {
         request_uri: &'a str,
         from_tag: &'a str,
         call_id: &'a str,
         cseq: u32,
-        method: &'a Method<'a>,
         top_via: &'a str,
     },
 }
@@ -432,63 +432,38 @@ impl<'a> KeyRef<'a> {
     where
         'a: 'b,
     {
-        match *self {
-            KeyRef::Client { branch, .. } => KeyRef::Client { branch, method },
-            KeyRef::Branch {
-                branch, sent_by, ..
-            } => KeyRef::Branch {
-                branch,
-                sent_by,
-                method,
-            },
-            KeyRef::Legacy {
-                request_uri,
-                from_tag,
-                call_id,
-                cseq,
-                top_via,
-                ..
-            } => KeyRef::Legacy {
-                request_uri,
-                from_tag,
-                call_id,
-                cseq,
-                method,
-                top_via,
-            },
+        KeyRef {
+            parts: self.parts,
+            method,
         }
     }
 
     fn to_owned(&self) -> Key {
-        match *self {
-            KeyRef::Client { branch, method } => Key::Client {
+        let parts = match self.parts {
+            Parts::Client { branch } => OwnedParts::Client {
                 branch: branch.into(),
-                method: method.clone().into_owned(),
             },
-            KeyRef::Branch {
-                branch,
-                sent_by,
-                method,
-            } => Key::Branch {
+            Parts::Branch { branch, sent_by } => OwnedParts::Branch {
                 branch: branch.into(),
                 sent_by: sent_by.into(),
-                method: method.clone().into_owned(),
             },
-            KeyRef::Legacy {
+            Parts::Legacy {
                 request_uri,
                 from_tag,
                 call_id,
                 cseq,
-                method,
                 top_via,
-            } => Key::Legacy {
+            } => OwnedParts::Legacy {
                 request_uri: request_uri.into(),
                 from_tag: from_tag.into(),
                 call_id: call_id.into(),
                 cseq,
-                method: method.clone().into_owned(),
                 top_via: top_via.into(),
             },
+        };
+        Key {
+            parts,
+            method: self.method.clone().into_owned(),
         }
     }
 }
@@ -496,55 +471,56 @@ impl<'a> KeyRef<'a> {
 /// A transaction's key, owned by its entry (the key table holds only
 /// transaction ids).
 #[derive(Clone, Debug)]
-enum Key {
+struct Key {
+    parts: OwnedParts,
+    method: Method<'static>,
+}
+
+#[derive(Clone, Debug)]
+enum OwnedParts {
     Client {
         branch: Box<str>,
-        method: Method<'static>,
     },
     Branch {
         branch: Box<str>,
         sent_by: Box<[u8]>,
-        method: Method<'static>,
     },
     Legacy {
         request_uri: Box<str>,
         from_tag: Box<str>,
         call_id: Box<str>,
         cseq: u32,
-        method: Method<'static>,
         top_via: Box<str>,
     },
 }
 
 impl Key {
     fn as_ref(&self) -> KeyRef<'_> {
-        match self {
-            Key::Client { branch, method } => KeyRef::Client { branch, method },
-            Key::Branch {
-                branch,
-                sent_by,
-                method,
-            } => KeyRef::Branch {
-                branch,
-                sent_by,
-                method,
-            },
-            Key::Legacy {
+        let parts = match &self.parts {
+            OwnedParts::Client { branch } => Parts::Client { branch },
+            OwnedParts::Branch { branch, sent_by } => Parts::Branch { branch, sent_by },
+            OwnedParts::Legacy {
                 request_uri,
                 from_tag,
                 call_id,
                 cseq,
-                method,
                 top_via,
-            } => KeyRef::Legacy {
+            } => Parts::Legacy {
                 request_uri,
                 from_tag,
                 call_id,
                 cseq: *cseq,
-                method,
                 top_via,
             },
+        };
+        KeyRef {
+            parts,
+            method: &self.method,
         }
+    }
+
+    fn is_legacy(&self) -> bool {
+        matches!(self.parts, OwnedParts::Legacy { .. })
     }
 }
 
@@ -858,7 +834,7 @@ impl Endpoint {
         let matched = self.find_key(&invite_key).filter(|&id| {
             // RFC 2543 ACKs match on the To tag of the response too.
             match (&key.key, self.entry(id)) {
-                (Key::Legacy { .. }, Some(e)) => {
+                (key, Some(e)) if key.is_legacy() => {
                     e.to_tag.as_deref() == msg.as_ref().to_tag().ok().flatten()
                 }
                 _ => true,
@@ -1017,8 +993,8 @@ impl Endpoint {
             return;
         };
         let matched = top.branch().and_then(|branch| {
-            self.find_key(&KeyRef::Client {
-                branch,
+            self.find_key(&KeyRef {
+                parts: Parts::Client { branch },
                 method: &cseq.method,
             })
         });
@@ -1134,8 +1110,8 @@ impl Endpoint {
             .then(|| top.branch())
             .flatten()
             .ok_or(SendError::NoBranch)?;
-        let key = KeyRef::Client {
-            branch,
+        let key = KeyRef {
+            parts: Parts::Client { branch },
             method: &method,
         };
         let hash = self.hasher.hash_one(&key);
@@ -1216,7 +1192,7 @@ impl Endpoint {
         // Only an RFC 2543 ACK is matched on the To tag of the final
         // response (RFC 3261 §17.2.3); other keys need no copy of it.
         let r = response.as_ref();
-        if matches!(entry.key, Key::Legacy { .. }) && r.status().is_some_and(StatusCode::is_final) {
+        if entry.key.is_legacy() && r.status().is_some_and(StatusCode::is_final) {
             entry.to_tag = r.to_tag().ok().flatten().map(Box::from);
         }
         self.after_step(now, id);
@@ -1345,21 +1321,25 @@ fn server_key<'s>(
 ) -> Option<KeyRef<'s>> {
     if top.has_magic_cookie() {
         via::sent_by_key(top, &mut scratch.sent_by);
-        return Some(KeyRef::Branch {
-            branch: top.branch()?,
-            sent_by: &scratch.sent_by,
+        return Some(KeyRef {
+            parts: Parts::Branch {
+                branch: top.branch()?,
+                sent_by: &scratch.sent_by,
+            },
             method,
         });
     }
     let cseq = m.cseq().ok()?;
     scratch.call_id = m.call_id().ok()?.as_str().to_owned();
     scratch.top_via = String::from_utf8_lossy(m.values(HeaderName::Via).next()?).into_owned();
-    Some(KeyRef::Legacy {
-        request_uri: m.request_uri_str()?,
-        from_tag: m.from_tag().ok()?.unwrap_or_default(),
-        call_id: &scratch.call_id,
-        cseq: cseq.seq,
+    Some(KeyRef {
+        parts: Parts::Legacy {
+            request_uri: m.request_uri_str()?,
+            from_tag: m.from_tag().ok()?.unwrap_or_default(),
+            call_id: &scratch.call_id,
+            cseq: cseq.seq,
+            top_via: &scratch.top_via,
+        },
         method,
-        top_via: &scratch.top_via,
     })
 }
