@@ -1105,11 +1105,7 @@ impl Endpoint {
             return Err(SendError::Ack);
         }
         let top = m.via().map_err(|_| SendError::NoBranch)?;
-        let branch = top
-            .has_magic_cookie()
-            .then(|| top.branch())
-            .flatten()
-            .ok_or(SendError::NoBranch)?;
+        let branch = top.rfc3261_branch().ok_or(SendError::NoBranch)?;
         let key = KeyRef {
             parts: Parts::Client { branch },
             method: &method,
@@ -1319,11 +1315,11 @@ fn server_key<'s>(
     method: &'s Method<'_>,
     scratch: &'s mut KeyScratch,
 ) -> Option<KeyRef<'s>> {
-    if top.has_magic_cookie() {
+    if let Some(branch) = top.rfc3261_branch() {
         via::sent_by_key(top, &mut scratch.sent_by);
         return Some(KeyRef {
             parts: Parts::Branch {
-                branch: top.branch()?,
+                branch,
                 sent_by: &scratch.sent_by,
             },
             method,

@@ -75,8 +75,25 @@ impl<'a> Via<'a> {
     /// something after it, so that it identifies the transaction (RFC 3261
     /// §17.2.3). `branch=z9hG4bK` alone (RFC 4475 §3.2.1) does not.
     pub fn has_magic_cookie(&self) -> bool {
+        self.rfc3261_branch().is_some()
+    }
+
+    /// The branch when it carries the magic cookie ([`Via::has_magic_cookie`]),
+    /// read once: what transaction matching keys on.
+    ///
+    /// ```
+    /// use imsip::header::{TypedHeader, Via};
+    ///
+    /// let v = Via::parse("SIP/2.0/UDP h;branch=z9hG4bK77").unwrap();
+    /// assert_eq!(v.rfc3261_branch(), Some("z9hG4bK77"));
+    /// let old = Via::parse("SIP/2.0/UDP h;branch=77").unwrap();
+    /// assert_eq!((old.branch(), old.rfc3261_branch()), (Some("77"), None));
+    /// let bare = Via::parse("SIP/2.0/UDP h;branch=z9hG4bK").unwrap();
+    /// assert_eq!(bare.rfc3261_branch(), None);
+    /// ```
+    pub fn rfc3261_branch(&self) -> Option<&str> {
         self.branch()
-            .is_some_and(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE))
+            .filter(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE))
     }
 
     /// The `received` parameter. Brackets around an IPv6 address are
