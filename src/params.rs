@@ -521,8 +521,11 @@ fn find<'r>(iter: ParamsIter<'r>, name: &str) -> Option<Param<'r>> {
     let b = raw.as_bytes();
     let n = name.len();
     let next_end = |from: usize| {
-        let from = from.min(b.len());
-        memchr::memchr(b';', &b[from..]).map_or(b.len(), |i| from + i)
+        let mut e = from.min(b.len());
+        while e < b.len() && b[e] != b';' {
+            e += 1;
+        }
+        e
     };
     let mut start = if iter.first { 0 } else { 1 };
     while start <= b.len() {
