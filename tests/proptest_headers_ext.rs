@@ -35,23 +35,6 @@ macro_rules! rebuilt {
     }};
 }
 
-/// If `$text` parses as `$ty`, its encoding parses back equal and stable.
-macro_rules! roundtrip_if_ok {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        if let Ok(parsed) = <$ty>::parse(text) {
-            let mut enc = Vec::new();
-            parsed.encode(&mut enc);
-            let enc = String::from_utf8(enc).unwrap();
-            let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-            prop_assert_eq!(&again, &parsed);
-            let mut enc2 = Vec::new();
-            again.encode(&mut enc2);
-            prop_assert_eq!(enc2, enc.as_bytes());
-        }
-    }};
-}
-
 /// Every parameter name the headers of this file give a meaning to; the
 /// generic parameters below avoid them.
 const DEFINED: &[&str] = &[

@@ -21,24 +21,6 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-/// Like `roundtrip!` for text that may not parse: when it does, the same
-/// properties hold.
-macro_rules! roundtrip_if_ok {
-    ($ty:ty, $text:expr) => {{
-        let text: &str = &$text;
-        if let Ok(parsed) = <$ty>::parse(text) {
-            let mut enc = Vec::new();
-            parsed.encode(&mut enc);
-            let enc = String::from_utf8(enc).unwrap();
-            let again = <$ty>::parse(&enc).unwrap_or_else(|e| panic!("{text:?} -> {enc:?}: {e}"));
-            prop_assert_eq!(&again, &parsed);
-            let mut enc2 = Vec::new();
-            again.encode(&mut enc2);
-            prop_assert_eq!(enc2, enc.as_bytes());
-        }
-    }};
-}
-
 /// Linear white space that is not empty: spaces, tabs or a fold.
 fn sep() -> impl Strategy<Value = String> {
     prop_oneof![

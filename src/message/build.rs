@@ -70,20 +70,8 @@ impl Fields {
             self.error = Some(BuildError::ContentLength);
         } else if has_bad_line_break(value.as_bytes()) {
             self.error = Some(BuildError::LineBreak(name.to_owned()));
-        } else if self.buf.len() + name.len() + value.len() + 4 > u32::MAX as usize {
-            self.error = Some(BuildError::Unsuitable("header fields exceed 4 GiB"));
         } else {
-            if self.buf.capacity() == 0 {
-                self.buf.reserve(256);
-            }
-            let start = self.buf.len() as u32;
-            self.buf.extend_from_slice(name.as_bytes());
-            self.buf.extend_from_slice(b": ");
-            let value_start = self.buf.len() as u32;
-            self.buf.extend_from_slice(value.trim().as_bytes());
-            let end = self.buf.len() as u32;
-            self.buf.extend_from_slice(b"\r\n");
-            self.lines.push((start, value_start, end));
+            self.append(name.as_bytes(), value.trim().as_bytes());
         }
     }
 
@@ -92,10 +80,13 @@ impl Fields {
     /// and validation parsed, so none of [`Fields::push_raw`]'s checks can
     /// fail.
     fn push_checked(&mut self, name: HeaderName, value: &[u8]) {
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() {
+            self.append(name.as_str().as_bytes(), value);
         }
-        let name = name.as_str().as_bytes();
+    }
+
+    /// Writes `name: value` CRLF and records where its parts are.
+    fn append(&mut self, name: &[u8], value: &[u8]) {
         if self.buf.len() + name.len() + value.len() + 4 > u32::MAX as usize {
             self.error = Some(BuildError::Unsuitable("header fields exceed 4 GiB"));
             return;
