@@ -436,13 +436,13 @@ fn index_written(
     fields_at: usize,
     cl: (usize, usize),
     request: bool,
-) -> Option<Index> {
+) -> Option<Box<Index>> {
     let config = &ParseConfig::DEFAULT;
     if out.len() > config.max_message_size || fields.lines.len() + 1 > config.max_headers {
         return None;
     }
     let line = &out[..fields_at.checked_sub(2)?];
-    let mut index = Index::new();
+    let mut index = Box::new(Index::new());
     index.start = if request {
         parse::request_line(line).ok()?
     } else {

@@ -593,7 +593,7 @@ impl<'a> MessageRef<'a> {
     pub fn to_message(&self) -> Message {
         Message {
             bytes: Bytes::copy_from_slice(self.buf),
-            index: self.index.clone().into_owned(),
+            index: Box::new(self.index.clone().into_owned()),
         }
     }
 }
@@ -656,7 +656,10 @@ impl fmt::Debug for MessageRef<'_> {
 #[derive(Clone)]
 pub struct Message {
     bytes: Bytes,
-    index: Index,
+    /// Boxed: a `Message` is moved through queues and events, and 40 octets
+    /// move for less than one allocation costs, where the 370-octet index
+    /// would not.
+    index: Box<Index>,
 }
 
 impl Message {
@@ -678,7 +681,7 @@ impl Message {
         // Built in place: the index is not moved after parsing.
         let mut msg = Message {
             bytes,
-            index: Index::new(),
+            index: Box::new(Index::new()),
         };
         parse::parse(
             &msg.bytes[skip..],
