@@ -398,7 +398,7 @@ impl Machine {
 
 /// What a transaction is found by, borrowed from a message or from the
 /// transaction's own [`Key`]: looking a message up allocates nothing.
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq)]
 struct KeyRef<'a> {
     parts: Parts<'a>,
     /// The CSeq method for a client transaction; the request method for a
@@ -406,23 +406,77 @@ struct KeyRef<'a> {
     method: &'a Method<'a>,
 }
 
-/// A key apart from its method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A key apart from its method. Octets, not text: they are compared as
+/// octets, and a stored key hands them back without a UTF-8 check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Parts<'a> {
     /// A client transaction (RFC 3261 §17.1.3): the branch.
-    Client { branch: &'a str },
+    Client { branch: &'a [u8] },
     /// A server transaction of an RFC 3261 request (§17.2.3): branch and
     /// sent-by ([`via::sent_by_key`]).
-    Branch { branch: &'a str, sent_by: &'a [u8] },
+    Branch { branch: &'a [u8], sent_by: &'a [u8] },
     /// A server transaction of an RFC 2543 request (no magic cookie):
     /// Request-URI, From tag, Call-ID, CSeq number, top Via.
     Legacy {
-        request_uri: &'a str,
-        from_tag: &'a str,
-        call_id: &'a str,
+        request_uri: &'a [u8],
+        from_tag: &'a [u8],
+        call_id: &'a [u8],
         cseq: u32,
-        top_via: &'a str,
+        top_via: &'a [u8],
     },
+}
+
+/// Octets of a key's buffer kept inline: a branch of up to ~48 octets and a
+/// binary sent-by fit, so the usual key allocates nothing.
+const KEY_INLINE: usize = 56;
+
+impl std::hash::Hash for KeyRef<'_> {
+    /// One `write` of the parts, each after its length: SipHash costs per
+    /// call as well as per octet, and the lengths keep two keys that
+    /// concatenate to the same octets apart (equal keys hash alike; the
+    /// method by its name, so an extension spelled like a known method
+    /// shares its hash, never its equality).
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 128];
+        let mut n = 0;
+        let mut put = |part: &[u8]| {
+            let len = (part.len() as u32).to_le_bytes();
+            if let Some(dst) = buf.get_mut(n..n + 4 + part.len()) {
+                dst[..4].copy_from_slice(&len);
+                dst[4..].copy_from_slice(part);
+                n += 4 + part.len();
+            } else {
+                // Longer keys (rare): the same octets, written as they
+                // come.
+                state.write(&buf[..n]);
+                n = 0;
+                state.write(&len);
+                state.write(part);
+            }
+        };
+        put(self.method.as_str().as_bytes());
+        match self.parts {
+            Parts::Client { branch } => put(branch),
+            Parts::Branch { branch, sent_by } => {
+                put(branch);
+                put(sent_by);
+            }
+            Parts::Legacy {
+                request_uri,
+                from_tag,
+                call_id,
+                cseq,
+                top_via,
+            } => {
+                put(request_uri);
+                put(from_tag);
+                put(call_id);
+                put(&cseq.to_le_bytes());
+                put(top_via);
+            }
+        }
+        state.write(&buf[..n]);
+    }
 }
 
 impl<'a> KeyRef<'a> {
@@ -439,79 +493,99 @@ impl<'a> KeyRef<'a> {
     }
 
     fn to_owned(&self) -> Key {
-        let parts = match self.parts {
-            Parts::Client { branch } => OwnedParts::Client {
-                branch: branch.into(),
-            },
-            Parts::Branch { branch, sent_by } => OwnedParts::Branch {
-                branch: branch.into(),
-                sent_by: sent_by.into(),
-            },
+        let (shape, parts): (Shape, [&[u8]; 4]) = match self.parts {
+            Parts::Client { branch } => (Shape::Client, [branch, &[], &[], &[]]),
+            Parts::Branch { branch, sent_by } => (
+                Shape::Branch {
+                    branch: branch.len() as u32,
+                },
+                [branch, sent_by, &[], &[]],
+            ),
             Parts::Legacy {
                 request_uri,
                 from_tag,
                 call_id,
                 cseq,
                 top_via,
-            } => OwnedParts::Legacy {
-                request_uri: request_uri.into(),
-                from_tag: from_tag.into(),
-                call_id: call_id.into(),
-                cseq,
-                top_via: top_via.into(),
-            },
+            } => {
+                let uri = request_uri.len() as u32;
+                let tag = uri + from_tag.len() as u32;
+                (
+                    Shape::Legacy {
+                        ends: [uri, tag, tag + call_id.len() as u32],
+                        cseq,
+                    },
+                    [request_uri, from_tag, call_id, top_via],
+                )
+            }
+        };
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let buf = if len <= KEY_INLINE {
+            let mut inline = [0u8; KEY_INLINE];
+            let mut n = 0;
+            for part in parts {
+                inline[n..n + part.len()].copy_from_slice(part);
+                n += part.len();
+            }
+            SmallVec::from_buf_and_len(inline, n)
+        } else {
+            SmallVec::from_vec(parts.concat())
         };
         Key {
-            parts,
+            shape,
+            buf,
             method: self.method.clone().into_owned(),
         }
     }
 }
 
 /// A transaction's key, owned by its entry (the key table holds only
-/// transaction ids).
+/// transaction ids): the parts one after another in one buffer, where
+/// `shape` says they end.
 #[derive(Clone, Debug)]
 struct Key {
-    parts: OwnedParts,
+    shape: Shape,
+    buf: SmallVec<[u8; KEY_INLINE]>,
     method: Method<'static>,
 }
 
-#[derive(Clone, Debug)]
-enum OwnedParts {
-    Client {
-        branch: Box<str>,
-    },
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    Client,
     Branch {
-        branch: Box<str>,
-        sent_by: Box<[u8]>,
+        /// Where the branch ends and the sent-by starts.
+        branch: u32,
     },
     Legacy {
-        request_uri: Box<str>,
-        from_tag: Box<str>,
-        call_id: Box<str>,
+        /// Where the Request-URI, the From tag and the Call-ID end; the
+        /// top Via is the rest (a message is at most `u32::MAX` octets).
+        ends: [u32; 3],
         cseq: u32,
-        top_via: Box<str>,
     },
 }
 
 impl Key {
     fn as_ref(&self) -> KeyRef<'_> {
-        let parts = match &self.parts {
-            OwnedParts::Client { branch } => Parts::Client { branch },
-            OwnedParts::Branch { branch, sent_by } => Parts::Branch { branch, sent_by },
-            OwnedParts::Legacy {
-                request_uri,
-                from_tag,
-                call_id,
+        let b = &self.buf[..];
+        let parts = match self.shape {
+            Shape::Client => Parts::Client { branch: b },
+            Shape::Branch { branch } => {
+                let (branch, sent_by) = b.split_at(branch as usize);
+                Parts::Branch { branch, sent_by }
+            }
+            Shape::Legacy {
+                ends: [uri, tag, call_id],
                 cseq,
-                top_via,
-            } => Parts::Legacy {
-                request_uri,
-                from_tag,
-                call_id,
-                cseq: *cseq,
-                top_via,
-            },
+            } => {
+                let [uri, tag, call_id] = [uri, tag, call_id].map(|e| e as usize);
+                Parts::Legacy {
+                    request_uri: &b[..uri],
+                    from_tag: &b[uri..tag],
+                    call_id: &b[tag..call_id],
+                    cseq,
+                    top_via: &b[call_id..],
+                }
+            }
         };
         KeyRef {
             parts,
@@ -520,7 +594,7 @@ impl Key {
     }
 
     fn is_legacy(&self) -> bool {
-        matches!(self.parts, OwnedParts::Legacy { .. })
+        matches!(self.shape, Shape::Legacy { .. })
     }
 }
 
@@ -994,7 +1068,9 @@ impl Endpoint {
         };
         let matched = top.branch().and_then(|branch| {
             self.find_key(&KeyRef {
-                parts: Parts::Client { branch },
+                parts: Parts::Client {
+                    branch: branch.as_bytes(),
+                },
                 method: &cseq.method,
             })
         });
@@ -1026,10 +1102,11 @@ impl Endpoint {
             },
             _ => Disposition::Absorbed,
         };
+        drop(top);
         if disposition == Disposition::PassUp {
             self.events.push_back(Event::Response {
                 transaction: id,
-                response: msg.clone(),
+                response: msg,
                 origin,
             });
         }
@@ -1107,7 +1184,9 @@ impl Endpoint {
         let top = m.via().map_err(|_| SendError::NoBranch)?;
         let branch = top.rfc3261_branch().ok_or(SendError::NoBranch)?;
         let key = KeyRef {
-            parts: Parts::Client { branch },
+            parts: Parts::Client {
+                branch: branch.as_bytes(),
+            },
             method: &method,
         };
         let hash = self.hasher.hash_one(&key);
@@ -1319,7 +1398,7 @@ fn server_key<'s>(
         via::sent_by_key(top, &mut scratch.sent_by);
         return Some(KeyRef {
             parts: Parts::Branch {
-                branch,
+                branch: branch.as_bytes(),
                 sent_by: &scratch.sent_by,
             },
             method,
@@ -1330,11 +1409,11 @@ fn server_key<'s>(
     scratch.top_via = String::from_utf8_lossy(m.values(HeaderName::Via).next()?).into_owned();
     Some(KeyRef {
         parts: Parts::Legacy {
-            request_uri: m.request_uri_str()?,
-            from_tag: m.from_tag().ok()?.unwrap_or_default(),
-            call_id: &scratch.call_id,
+            request_uri: m.request_uri_str()?.as_bytes(),
+            from_tag: m.from_tag().ok()?.unwrap_or_default().as_bytes(),
+            call_id: scratch.call_id.as_bytes(),
             cseq: cseq.seq,
-            top_via: &scratch.top_via,
+            top_via: scratch.top_via.as_bytes(),
         },
         method,
     })
