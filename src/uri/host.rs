@@ -46,18 +46,19 @@ impl<'a> Host<'a> {
                 parse_ipv6(&s[pos + 1..close]).ok_or(UriError::new(UriErrorKind::Ipv6, pos + 1))?;
             return Ok((Host::Ipv6(addr), close + 1));
         }
+        // The usual IPv4 address in one pass: four octets, and the host ends
+        // there (a host character after them makes it a name, or nothing).
+        if b.get(pos).is_some_and(u8::is_ascii_digit)
+            && let Some((a, end)) = parse_ipv4_at(b, pos)
+            && !b.get(end).is_some_and(|&c| syntax::is(c, syntax::HOST))
+        {
+            return Ok((Host::Ipv4(a), end));
+        }
         // `hostname / IPv4address`: find the end with a fast class scan,
         // then check the labels. A host name's top label starts with a
         // letter; an IPv4 address ends in a digit.
         let p = syntax::scan(b, pos, syntax::HOST);
         let text = &b[pos..p];
-        // The usual IPv4 address needs no label walk: every label is digits,
-        // so the top one starts with a digit as the walk would require.
-        if text.first().is_some_and(u8::is_ascii_digit)
-            && let Some(a) = parse_ipv4(text)
-        {
-            return Ok((Host::Ipv4(a), p));
-        }
         let named = text.strip_suffix(b".").unwrap_or(text);
         let mut top_first = 0u8;
         for label in named.split(|&c| c == b'.') {
@@ -231,8 +232,15 @@ pub(crate) fn parse_port(b: &[u8], pos: usize) -> Result<(u16, usize), UriError>
 /// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`, each at
 /// most 255. Leading zeros are allowed, as the grammar allows them.
 pub(crate) fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
+    parse_ipv4_at(b, 0).and_then(|(a, end)| (end == b.len()).then_some(a))
+}
+
+/// An `IPv4address` at `pos` and the position after it; what follows is
+/// the caller's to judge.
+#[inline]
+fn parse_ipv4_at(b: &[u8], pos: usize) -> Option<(Ipv4Addr, usize)> {
     let mut octets = [0u8; 4];
-    let mut i = 0;
+    let mut i = pos;
     for (n, octet) in octets.iter_mut().enumerate() {
         if n > 0 {
             if b.get(i) != Some(&b'.') {
@@ -251,7 +259,7 @@ pub(crate) fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
         }
         *octet = u8::try_from(value).ok()?;
     }
-    (i == b.len()).then(|| Ipv4Addr::from(octets))
+    Some((Ipv4Addr::from(octets), i))
 }
 
 /// Parses the inside of an IPv6 reference. Tolerates the extra colon that the
