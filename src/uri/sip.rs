@@ -65,9 +65,16 @@ impl<'a> SipUri<'a> {
 
         let mut user = None;
         let mut password = None;
-        if let Some(off) = memchr::memchr(b'@', &b[pos..]) {
-            let at = pos + off;
-            let user_end = scan_user(b, pos)?;
+        // `@` is in no part after the user info, so the user scan usually
+        // finds it (or the end) without a search of the whole URI.
+        let first = scan_user(b, pos);
+        let at = match first {
+            Ok(p) if b.get(p) == Some(&b'@') => Some(p),
+            Ok(p) if p == b.len() => None,
+            _ => memchr::memchr(b'@', &b[pos..]).map(|off| pos + off),
+        };
+        if let Some(at) = at {
+            let user_end = first?;
             if user_end == pos {
                 return Err(UriError::new(UriErrorKind::User, pos));
             }
