@@ -11,7 +11,7 @@ use bytes::Bytes;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use super::parse::{self, Index};
+use super::parse::{self, Index, Start};
 use super::validate::{self, ValidationError};
 use super::{Message, MessageRef, ParseConfig, ParseError};
 use crate::header::{ContentType, HeaderName, MediaType, TypedHeader};
@@ -19,6 +19,7 @@ use crate::method::Method;
 use crate::status::StatusCode;
 use crate::syntax;
 use crate::uri::Uri;
+use crate::version::Version;
 
 /// Why a message could not be built.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -54,9 +55,19 @@ pub enum BuildError {
 #[derive(Clone, Debug, Default)]
 struct Fields {
     buf: Vec<u8>,
-    /// Per line: (start of the name, start of the value, end of the value).
-    lines: SmallVec<[(u32, u32, u32); 12]>,
+    lines: SmallVec<[Line; 12]>,
     error: Option<BuildError>,
+}
+
+/// Where a field is in [`Fields::buf`]: the start of its name, the start
+/// and end of its value, and the name's [`HeaderName`] (`0` for others,
+/// as in the parser's index).
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: u32,
+    value: u32,
+    end: u32,
+    id: u8,
 }
 
 impl Fields {
@@ -66,12 +77,13 @@ impl Fields {
         }
         if !syntax::is_token(name.as_bytes()) {
             self.error = Some(BuildError::InvalidName(name.to_owned()));
-        } else if HeaderName::from_bytes(name.as_bytes()) == Some(HeaderName::ContentLength) {
-            self.error = Some(BuildError::ContentLength);
         } else if has_bad_line_break(value.as_bytes()) {
             self.error = Some(BuildError::LineBreak(name.to_owned()));
         } else {
-            self.append(name.as_bytes(), value.trim().as_bytes());
+            match HeaderName::from_bytes(name.as_bytes()) {
+                Some(HeaderName::ContentLength) => self.error = Some(BuildError::ContentLength),
+                id => self.append(name.as_bytes(), id, value.trim().as_bytes()),
+            }
         }
     }
 
@@ -81,12 +93,12 @@ impl Fields {
     /// fail.
     fn push_checked(&mut self, name: HeaderName, value: &[u8]) {
         if self.error.is_none() {
-            self.append(name.as_str().as_bytes(), value);
+            self.append(name.as_str().as_bytes(), Some(name), value);
         }
     }
 
     /// Writes `name: value` CRLF and records where its parts are.
-    fn append(&mut self, name: &[u8], value: &[u8]) {
+    fn append(&mut self, name: &[u8], id: Option<HeaderName>, value: &[u8]) {
         if self.buf.len() + name.len() + value.len() + 4 > u32::MAX as usize {
             self.error = Some(BuildError::Unsuitable("header fields exceed 4 GiB"));
             return;
@@ -101,7 +113,12 @@ impl Fields {
         self.buf.extend_from_slice(value);
         let end = self.buf.len() as u32;
         self.buf.extend_from_slice(b"\r\n");
-        self.lines.push((start, value_start, end));
+        self.lines.push(Line {
+            start,
+            value: value_start,
+            end,
+            id: id.map_or(0, |n| n as u8),
+        });
     }
 
     fn push_typed<'h, H: TypedHeader<'h>>(&mut self, value: &H) {
@@ -112,11 +129,9 @@ impl Fields {
 
     /// The first field named `name`: its value and where the value ends.
     fn find(&self, name: HeaderName) -> Option<(&[u8], usize)> {
-        self.lines.iter().find_map(|&(start, value, end)| {
-            let (start, value, end) = (start as usize, value as usize, end as usize);
-            let field_name = &self.buf[start..value - 2];
-            (HeaderName::from_bytes(field_name) == Some(name)).then(|| (&self.buf[value..end], end))
-        })
+        let line = self.lines.iter().find(|l| l.id == name as u8)?;
+        let (value, end) = (line.value as usize, line.end as usize);
+        Some((&self.buf[value..end], end))
     }
 
     /// Inserts the concatenation of `parts` at `at`, the end of a field's
@@ -130,12 +145,12 @@ impl Fields {
         self.buf[at..].rotate_right(grow);
         let grow = grow as u32;
         for line in &mut self.lines {
-            if line.2 as usize >= at {
-                if line.0 as usize > at {
-                    line.0 += grow;
-                    line.1 += grow;
+            if line.end as usize >= at {
+                if line.start as usize > at {
+                    line.start += grow;
+                    line.value += grow;
                 }
-                line.2 += grow;
+                line.end += grow;
             }
         }
     }
@@ -249,7 +264,14 @@ impl RequestBuilder {
         out.extend_from_slice(b" SIP/2.0\r\n");
         let fields_at = out.len();
         self.fields.write(&mut out);
-        finish(out, &self.fields, fields_at, &self.body, true, 0)
+        finish(
+            out,
+            &self.fields,
+            fields_at,
+            &self.body,
+            Written::Request,
+            0,
+        )
     }
 }
 
@@ -361,15 +383,35 @@ impl ResponseBuilder {
         out.extend_from_slice(b"\r\n");
         let fields_at = out.len();
         self.fields.write(&mut out);
+        // A standard reason phrase and a code the parser accepts: the
+        // status line is known, not read back.
+        let code = self.status.as_u16();
+        let start = match (&self.reason, code) {
+            (None, 100..=699) => Written::Response(Some(Start::Response {
+                version: Version::SIP_2_0,
+                code,
+                reason_start: 12,
+                reason_len: (fields_at - 14) as u32,
+            })),
+            _ => Written::Response(None),
+        };
         finish(
             out,
             &self.fields,
             fields_at,
             &self.body,
-            false,
+            start,
             self.trusted,
         )
     }
+}
+
+/// What a builder wrote before the header fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Written {
+    Request,
+    /// A status line, with its index entry when the builder knows it.
+    Response(Option<Start>),
 }
 
 /// Adds Content-Length and the body, indexes, and checks. `out` holds the
@@ -380,9 +422,10 @@ fn finish(
     fields: &Fields,
     fields_at: usize,
     body: &[u8],
-    request: bool,
+    written: Written,
     trusted: usize,
 ) -> Result<Message, BuildError> {
+    let request = written == Written::Request;
     let cl_at = out.len();
     out.extend_from_slice(b"Content-Length: ");
     syntax::write_u64(&mut out, body.len() as u64);
@@ -392,7 +435,7 @@ fn finish(
     // The builder knows where everything is; it indexes what it wrote
     // instead of parsing it, unless a parser limit or a start-line rule is
     // in play, when the parser decides (and reports).
-    let index = index_written(&out, fields, fields_at, (cl_at, cl_end), request);
+    let index = index_written(&out, fields, fields_at, (cl_at, cl_end), written);
     let msg = match index {
         Some(index) => {
             let msg = Message {
@@ -435,7 +478,7 @@ fn index_written(
     fields: &Fields,
     fields_at: usize,
     cl: (usize, usize),
-    request: bool,
+    written: Written,
 ) -> Option<Box<Index>> {
     let config = &ParseConfig::DEFAULT;
     if out.len() > config.max_message_size || fields.lines.len() + 1 > config.max_headers {
@@ -443,32 +486,32 @@ fn index_written(
     }
     let line = &out[..fields_at.checked_sub(2)?];
     let mut index = Box::new(Index::new());
-    index.start = if request {
-        parse::request_line(line).ok()?
-    } else {
-        parse::status_line(line).ok()?
+    index.start = match written {
+        Written::Request => parse::request_line(line).ok()?,
+        Written::Response(Some(start)) => start,
+        Written::Response(None) => parse::status_line(line).ok()?,
     };
     let max_line = config.max_line_length.min(usize::from(u16::MAX));
     let mut via_count = 0;
     let lines = fields
         .lines
         .iter()
-        .map(|&(start, value, end)| {
+        .map(|l| {
             let at = |o: u32| fields_at + o as usize;
-            (at(start), at(value), at(end))
+            (at(l.start), at(l.value), at(l.end), l.id)
         })
         .chain(std::iter::once((
             cl.0,
             cl.0 + "Content-Length: ".len(),
             cl.1,
+            HeaderName::ContentLength as u8,
         )));
-    for (start, value, end) in lines {
+    for (start, value, end, id) in lines {
         let name = &out[start..value - 2];
         // `end` is the CR of the field's CRLF; the parser measures to the LF.
         if name.len() > usize::from(u8::MAX) || end + 1 - start > max_line {
             return None;
         }
-        let id = HeaderName::from_bytes(name).map_or(0, |n| n as u8);
         if id == HeaderName::Via as u8 {
             via_count += parse::via_values(&out[value..end]);
             if via_count > config.max_via {
@@ -795,7 +838,8 @@ Content-Length: 0\r\n\r\n";
             #[test]
             fn the_builders_index_is_the_parsers(
                 fields in proptest::collection::vec((name(), value()), 0..6),
-                reason in "[ -~\t]{0,12}",
+                reason in proptest::option::of("[ -~\t]{0,12}"),
+                code in 100u16..700,
                 body in proptest::collection::vec(any::<u8>(), 0..40),
                 request in any::<bool>(),
             ) {
@@ -821,7 +865,13 @@ Content-Length: 0\r\n\r\n";
                     }
                     b.body(&ct, body.clone()).build()
                 } else {
-                    let mut b = ResponseBuilder::new(StatusCode::OK).reason(&reason);
+                    // Without a reason of its own the builder writes the
+                    // standard one (empty for codes without one) and knows
+                    // the status line without reading it back.
+                    let mut b = ResponseBuilder::new(StatusCode::new(code).unwrap());
+                    if let Some(reason) = &reason {
+                        b = b.reason(reason);
+                    }
                     for (n, v) in &base {
                         b = b.raw_header(n, v);
                     }
