@@ -81,6 +81,7 @@ use hashbrown::HashTable;
 use smallvec::SmallVec;
 use thiserror::Error;
 
+use crate::header::via::Noted;
 use crate::header::{HeaderName, RetryAfter, Via};
 use crate::message::Editor;
 use crate::random::{self, SeededRandom};
@@ -796,13 +797,13 @@ impl Endpoint {
         // retransmission (of a request or of a CANCEL) goes to its
         // transaction without being validated again, since the request it
         // repeats was; nothing is re-stamped.
-        let top = m.via().ok();
+        let top = m.via_noted().ok();
         let method = m.method();
         let mut scratch = KeyScratch::default();
         let key = top
             .as_ref()
             .zip(method.as_ref())
-            .and_then(|(top, method)| server_key(&m, top, method, &mut scratch))
+            .and_then(|((top, noted), method)| server_key(&m, top, noted, method, &mut scratch))
             .map(|k| {
                 let hash = self.hasher.hash_one(&k);
                 (k, hash)
@@ -854,13 +855,15 @@ impl Endpoint {
             hash,
         });
         let method = method.map(Method::into_owned);
-        let (Some(top), Some(method), Some(key)) = (top, method, key) else {
+        let (Some((top, noted)), Some(method), Some(key)) = (top, method, key) else {
             self.stats.dropped_malformed += 1;
             return;
         };
-        let stamped = via::stamp(&top, origin.source);
+        let stamped = via::stamp(&top, &noted, origin.source);
         let destination = via::response_destination(
-            stamped.as_ref().unwrap_or(&top),
+            &top,
+            &noted,
+            stamped.is_some(),
             origin.source,
             &origin.transport,
         );
@@ -1062,11 +1065,11 @@ impl Endpoint {
 
     fn on_response(&mut self, now: Instant, msg: Message, origin: Origin) {
         let m = msg.as_ref();
-        let (Ok(top), Ok(cseq)) = (m.via(), m.cseq()) else {
+        let (Ok((top, noted)), Ok(cseq)) = (m.via_noted(), m.cseq()) else {
             self.stats.dropped_malformed += 1;
             return;
         };
-        let matched = top.branch().and_then(|branch| {
+        let matched = noted.branch.and_then(|branch| {
             self.find_key(&KeyRef {
                 parts: Parts::Client {
                     branch: branch.as_bytes(),
@@ -1132,9 +1135,9 @@ impl Endpoint {
         let Ok(mut response) = extra(builder).build() else {
             return false;
         };
-        let destination = match request.via() {
-            Ok(top) => {
-                let stamped = via::stamp(&top, origin.source);
+        let destination = match request.via_noted() {
+            Ok((top, noted)) => {
+                let stamped = via::stamp(&top, &noted, origin.source);
                 if let Some(v) = &stamped {
                     // The response's Via shows the client its address
                     // (received, rport), as for stateful responses.
@@ -1145,7 +1148,9 @@ impl Endpoint {
                     }
                 }
                 via::response_destination(
-                    stamped.as_ref().unwrap_or(&top),
+                    &top,
+                    &noted,
+                    stamped.is_some(),
                     origin.source,
                     &origin.transport,
                 )
@@ -1181,8 +1186,8 @@ impl Endpoint {
         if method == Method::Ack {
             return Err(SendError::Ack);
         }
-        let top = m.via().map_err(|_| SendError::NoBranch)?;
-        let branch = top.rfc3261_branch().ok_or(SendError::NoBranch)?;
+        let (top, noted) = m.via_noted().map_err(|_| SendError::NoBranch)?;
+        let branch = noted.rfc3261_branch().ok_or(SendError::NoBranch)?;
         let key = KeyRef {
             parts: Parts::Client {
                 branch: branch.as_bytes(),
@@ -1391,10 +1396,11 @@ impl Endpoint {
 fn server_key<'s>(
     m: &'s MessageRef<'_>,
     top: &'s Via<'_>,
+    noted: &'s Noted<'_>,
     method: &'s Method<'_>,
     scratch: &'s mut KeyScratch,
 ) -> Option<KeyRef<'s>> {
-    if let Some(branch) = top.rfc3261_branch() {
+    if let Some(branch) = noted.rfc3261_branch() {
         via::sent_by_key(top, &mut scratch.sent_by);
         return Some(KeyRef {
             parts: Parts::Branch {

@@ -7,6 +7,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use crate::Transport;
+use crate::header::via::Noted;
 use crate::header::{Rport, Via};
 use crate::uri::Host;
 use smallvec::SmallVec;
@@ -27,9 +28,10 @@ fn host_ip(host: &Host<'_>) -> Option<IpAddr> {
 /// The top Via with `received` and `rport` filled in for a request that
 /// came from `source`, or `None` when it needs no change: `received` when
 /// the sent-by host is not the source address, or when `rport` was asked
-/// for; `rport` with the source port when asked for.
-pub(crate) fn stamp(via: &Via<'_>, source: SocketAddr) -> Option<Via<'static>> {
-    let rport_requested = via.rport() == Some(Rport::Requested);
+/// for; `rport` with the source port when asked for. `noted` is what the
+/// parse of `via` noted.
+pub(crate) fn stamp(via: &Via<'_>, noted: &Noted<'_>, source: SocketAddr) -> Option<Via<'static>> {
+    let rport_requested = noted.rport == Some(Rport::Requested);
     let differs = host_ip(&via.sent_by.host) != Some(source.ip());
     if !differs && !rport_requested {
         return None;
@@ -44,30 +46,39 @@ pub(crate) fn stamp(via: &Via<'_>, source: SocketAddr) -> Option<Via<'static>> {
     Some(v)
 }
 
-/// Where responses to a request with top Via `via`, received from `source`
-/// over `transport`, are sent. Over a reliable transport: back to the
-/// source (the same connection). Otherwise to `maddr` when it is an
+/// Where responses to a request with top Via `via` (whose parse noted
+/// `noted`), received from `source` over `transport`, are sent; `stamped`
+/// says whether [`stamp`] changed the Via. Over a reliable transport: back
+/// to the source (the same connection). Otherwise to `maddr` when it is an
 /// address, else to the source address (which `received` records), at the
 /// `rport` port when one was asked for, else the sent-by port.
 pub(crate) fn response_destination(
     via: &Via<'_>,
+    noted: &Noted<'_>,
+    stamped: bool,
     source: SocketAddr,
     transport: &Transport<'_>,
 ) -> SocketAddr {
     if transport.is_reliable() {
         return source;
     }
-    let port = match via.rport() {
+    // A stamped Via has `rport` set to the source port when it was asked
+    // for, and `received` set to the source address.
+    let port = match noted.rport {
         Some(Rport::Requested) => source.port(),
         Some(Rport::Port(p)) => p,
         None => via.sent_by.port.unwrap_or_else(|| default_port(transport)),
     };
-    if let Some(maddr) = via.maddr().as_ref().and_then(host_ip) {
+    if let Some(maddr) = noted.maddr().as_ref().and_then(host_ip) {
         let port = via.sent_by.port.unwrap_or_else(|| default_port(transport));
         return SocketAddr::new(maddr, port);
     }
-    let ip = via
-        .received()
+    let received = if stamped {
+        Some(source.ip())
+    } else {
+        noted.received
+    };
+    let ip = received
         .or_else(|| host_ip(&via.sent_by.host))
         .unwrap_or(source.ip());
     SocketAddr::new(ip, port)
@@ -110,78 +121,114 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn noted(s: &str) -> (Via<'_>, Noted<'_>) {
+        let mut noted = Noted::default();
+        let via = crate::header::via::parse_noting(s, &mut noted).unwrap();
+        (via, noted)
+    }
+
+    fn stamped(s: &str, src: SocketAddr) -> Option<Via<'static>> {
+        let (via, n) = noted(s);
+        stamp(&via, &n, src)
+    }
+
     #[test]
     fn received_and_rport() {
         let src = addr("192.0.2.7:40000");
-        let same = Via::parse("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1").unwrap();
-        assert!(stamp(&same, src).is_none());
-        let name = Via::parse("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1").unwrap();
-        let v = stamp(&name, src).unwrap();
+        assert!(stamped("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1", src).is_none());
+        let v = stamped("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1", src).unwrap();
         assert_eq!(v.received(), Some(src.ip()));
         assert_eq!(v.rport(), None);
-        let nat = Via::parse("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1").unwrap();
-        let v = stamp(&nat, src).unwrap();
+        let v = stamped("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1", src).unwrap();
         assert_eq!(
             v.to_string(),
             "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;received=192.0.2.7;rport=40000"
         );
         // rport asked for by a host that is not behind a NAT: received too.
-        let direct = Via::parse("SIP/2.0/UDP 192.0.2.7:5060;rport;branch=z9hG4bK1").unwrap();
-        assert_eq!(stamp(&direct, src).unwrap().received(), Some(src.ip()));
+        let direct = stamped("SIP/2.0/UDP 192.0.2.7:5060;rport;branch=z9hG4bK1", src);
+        assert_eq!(direct.unwrap().received(), Some(src.ip()));
+    }
+
+    /// §18.2.2 and RFC 3581 read from the stamped Via itself, as the RFCs
+    /// say it: what [`response_destination`] computes from the received
+    /// Via and its noted parameters must be the same.
+    fn reference(via: &Via<'_>, source: SocketAddr, transport: &Transport<'_>) -> SocketAddr {
+        if transport.is_reliable() {
+            return source;
+        }
+        let port = match via.rport() {
+            Some(Rport::Requested) => source.port(),
+            Some(Rport::Port(p)) => p,
+            None => via.sent_by.port.unwrap_or_else(|| default_port(transport)),
+        };
+        if let Some(maddr) = via.maddr().as_ref().and_then(host_ip) {
+            let port = via.sent_by.port.unwrap_or_else(|| default_port(transport));
+            return SocketAddr::new(maddr, port);
+        }
+        let ip = via
+            .received()
+            .or_else(|| host_ip(&via.sent_by.host))
+            .unwrap_or(source.ip());
+        SocketAddr::new(ip, port)
     }
 
     #[test]
     fn where_responses_go() {
         let src = addr("192.0.2.7:40000");
         let udp = Transport::Udp;
-        fn v(s: &'static str) -> Via<'static> {
-            Via::parse(s).unwrap()
-        }
-        let stamped = |s: &'static str| stamp(&v(s), src).unwrap_or_else(|| v(s));
+        let dest = |s: &'static str, transport: &Transport<'_>| {
+            let (via, n) = noted(s);
+            let st = stamp(&via, &n, src);
+            let got = response_destination(&via, &n, st.is_some(), src, transport);
+            let expected = reference(st.as_ref().unwrap_or(&via), src, transport);
+            assert_eq!(got, expected, "{s}");
+            got
+        };
         // §18.2.2: received, sent-by port.
         assert_eq!(
-            response_destination(
-                &stamped("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1"),
-                src,
-                &udp
-            ),
+            dest("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1", &udp),
             addr("192.0.2.7:5070")
         );
         assert_eq!(
-            response_destination(
-                &stamped("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1"),
-                src,
-                &udp
-            ),
+            dest("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1", &udp),
             addr("192.0.2.7:5060")
         );
         // RFC 3581: the source port.
         assert_eq!(
-            response_destination(
-                &stamped("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1"),
-                src,
-                &udp
-            ),
+            dest("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1", &udp),
             src
         );
         // maddr.
         assert_eq!(
-            response_destination(
-                &stamped("SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1"),
-                src,
+            dest(
+                "SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1",
                 &udp
             ),
             addr("239.255.255.1:5060")
         );
+        // Parameters the client wrote itself, a name as maddr, a second
+        // rport: the first of each counts, as the accessors read them.
+        for s in [
+            "SIP/2.0/UDP 192.0.2.7:5070;received=198.51.100.1;branch=z9hG4bK1",
+            "SIP/2.0/UDP 192.0.2.7;rport=5090;branch=z9hG4bK1",
+            "SIP/2.0/UDP 192.0.2.7;rport=5090;rport;branch=z9hG4bK1",
+            "SIP/2.0/UDP 10.0.0.1;maddr=proxy.example.com;branch=z9hG4bK1",
+            "SIP/2.0/UDP 10.0.0.1 ; rport ; maddr=192.0.2.200 ; branch=z9hG4bK1",
+            "SIP/2.0/UDP [2001:db8::1]:5062;received=2001:db8::9;branch=z9hG4bK1",
+        ] {
+            dest(s, &udp);
+        }
         // Reliable: the connection it came on.
         assert_eq!(
-            response_destination(
-                &v("SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1"),
-                src,
+            dest(
+                "SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1",
                 &Transport::Tcp
             ),
             src
         );
+        fn v(s: &'static str) -> Via<'static> {
+            Via::parse(s).unwrap()
+        }
         let key = |text: &'static str| {
             let mut k = SmallVec::<[u8; 64]>::new();
             sent_by_key(&v(text), &mut k);

@@ -95,7 +95,7 @@ mod subscription_state;
 mod timestamp;
 mod to;
 mod user_agent;
-mod via;
+pub(crate) mod via;
 mod warning;
 
 pub use accept::Accept;

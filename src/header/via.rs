@@ -148,48 +148,7 @@ impl<'a> TypedHeader<'a> for Via<'a> {
     const NAME: HeaderName = HeaderName::Via;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
-        if let Some(via) = parse_canonical(value) {
-            return Ok(via);
-        }
-        let mut c = Cursor::new(value);
-        let protocol_err = |c: &Cursor<'_>| c.error(HeaderErrorKind::Protocol);
-        let protocol = c.token().map_err(|_| protocol_err(&c))?;
-        c.separator(b'/').map_err(|_| protocol_err(&c))?;
-        let version = c.token().map_err(|_| protocol_err(&c))?;
-        c.separator(b'/').map_err(|_| protocol_err(&c))?;
-        let transport = c.token().map_err(|_| protocol_err(&c))?;
-        let before = c.pos;
-        c.skip_lws();
-        if c.pos == before {
-            return Err(c.error(HeaderErrorKind::Expected(b' ')));
-        }
-        let (host, end) = Host::parse_at(c.s, c.pos)
-            .map_err(|e| HeaderError::new(HeaderErrorKind::Host, e.offset()))?;
-        c.pos = end;
-        let mut port = None;
-        let after_host = c.pos;
-        c.skip_lws();
-        if c.eat(b':') {
-            c.skip_lws();
-            let start = c.pos;
-            let digits = c.scan(DIGIT);
-            port = Some(
-                syntax::parse_u64(digits.as_bytes())
-                    .and_then(|p| u16::try_from(p).ok())
-                    .ok_or(HeaderError::new(HeaderErrorKind::Port, start))?,
-            );
-        } else {
-            c.pos = after_host;
-        }
-        let params = c.params_checked(param_ok)?;
-        c.finish()?;
-        Ok(Via {
-            protocol: Cow::Borrowed(protocol),
-            version: Cow::Borrowed(version),
-            transport: Transport::parse(transport),
-            sent_by: HostPort { host, port },
-            params,
-        })
+        parse_noting(value, &mut Noted::default())
     }
 
     fn encode(&self, dst: &mut Vec<u8>) {
@@ -204,11 +163,93 @@ impl<'a> TypedHeader<'a> for Via<'a> {
     }
 }
 
+/// The parameters the transport and transaction layers read on every
+/// message, noted while [`Via::parse`] checks them (the first of each name,
+/// as [`Params::get`] finds it): no second walk over the parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Noted<'a> {
+    /// `branch`, as [`Via::branch`].
+    pub(crate) branch: Option<&'a str>,
+    /// `rport`, as [`Via::rport`].
+    pub(crate) rport: Option<Rport>,
+    /// `received`, as [`Via::received`].
+    pub(crate) received: Option<IpAddr>,
+    /// `maddr` as written (checked to be a host).
+    pub(crate) maddr: Option<&'a str>,
+}
+
+impl<'a> Noted<'a> {
+    /// As [`Via::rfc3261_branch`].
+    pub(crate) fn rfc3261_branch(&self) -> Option<&'a str> {
+        self.branch
+            .filter(|b| b.len() > MAGIC_COOKIE.len() && b.starts_with(MAGIC_COOKIE))
+    }
+
+    /// As [`Via::maddr`].
+    pub(crate) fn maddr(&self) -> Option<Host<'a>> {
+        self.maddr.and_then(|v| Host::parse(v).ok())
+    }
+}
+
+/// [`Via::parse`], noting the parameters of [`Noted`] in `noted`.
+pub(crate) fn parse_noting<'a>(
+    value: &'a str,
+    noted: &mut Noted<'a>,
+) -> Result<Via<'a>, HeaderError> {
+    {
+        let mut canonical = Noted::default();
+        if let Some(via) = parse_canonical(value, &mut canonical) {
+            *noted = canonical;
+            return Ok(via);
+        }
+    }
+    let check = |name, value| param_ok(noted, name, value);
+    let mut c = Cursor::new(value);
+    let protocol_err = |c: &Cursor<'_>| c.error(HeaderErrorKind::Protocol);
+    let protocol = c.token().map_err(|_| protocol_err(&c))?;
+    c.separator(b'/').map_err(|_| protocol_err(&c))?;
+    let version = c.token().map_err(|_| protocol_err(&c))?;
+    c.separator(b'/').map_err(|_| protocol_err(&c))?;
+    let transport = c.token().map_err(|_| protocol_err(&c))?;
+    let before = c.pos;
+    c.skip_lws();
+    if c.pos == before {
+        return Err(c.error(HeaderErrorKind::Expected(b' ')));
+    }
+    let (host, end) = Host::parse_at(c.s, c.pos)
+        .map_err(|e| HeaderError::new(HeaderErrorKind::Host, e.offset()))?;
+    c.pos = end;
+    let mut port = None;
+    let after_host = c.pos;
+    c.skip_lws();
+    if c.eat(b':') {
+        c.skip_lws();
+        let start = c.pos;
+        let digits = c.scan(DIGIT);
+        port = Some(
+            syntax::parse_u64(digits.as_bytes())
+                .and_then(|p| u16::try_from(p).ok())
+                .ok_or(HeaderError::new(HeaderErrorKind::Port, start))?,
+        );
+    } else {
+        c.pos = after_host;
+    }
+    let params = c.params_checked(check)?;
+    c.finish()?;
+    Ok(Via {
+        protocol: Cow::Borrowed(protocol),
+        version: Cow::Borrowed(version),
+        transport: Transport::parse(transport),
+        sent_by: HostPort { host, port },
+        params,
+    })
+}
+
 /// The common shape, `SIP/2.0/<transport> <host>[:<port>]` and parameters
 /// without white space or quotes, in one pass. `None` for anything else,
 /// including errors: the general parser then decides (and reports).
 #[inline]
-fn parse_canonical(value: &str) -> Option<Via<'_>> {
+fn parse_canonical<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>> {
     let b = value.as_bytes();
     if b.get(..8)? != b"SIP/2.0/" {
         return None;
@@ -224,7 +265,7 @@ fn parse_canonical(value: &str) -> Option<Via<'_>> {
         port = Some(u16::try_from(syntax::parse_u64(&b[p + 1..end])?).ok()?);
         p = end;
     }
-    let (params, end) = Params::parse_plain_header(value, p, param_ok)?;
+    let (params, end) = Params::parse_plain_header(value, p, |n, v| param_ok(noted, n, v))?;
     if end != b.len() {
         return None;
     }
@@ -237,14 +278,41 @@ fn parse_canonical(value: &str) -> Option<Via<'_>> {
     })
 }
 
-/// Checks the values of the Via parameters RFC 3261 and RFC 3581 define.
-fn param_ok(name: &str, value: Option<&str>) -> bool {
+/// Checks the values of the Via parameters RFC 3261 and RFC 3581 define,
+/// noting the first of each of [`Noted`]'s.
+fn param_ok<'a>(noted: &mut Noted<'a>, name: &str, value: Option<&'a str>) -> bool {
     let is = |n: &str| name.eq_ignore_ascii_case(n);
     match name.len() {
-        6 if is("branch") => value.is_some_and(|v| syntax::is_token(v.as_bytes())),
-        8 if is("received") => value.and_then(parse_received).is_some(),
-        5 if is("rport") => value.is_none_or(|v| v.parse::<u16>().is_ok()),
-        5 if is("maddr") => value.is_some_and(|v| Host::parse(v).is_ok()),
+        6 if is("branch") => {
+            let ok = value.is_some_and(|v| syntax::is_token(v.as_bytes()));
+            if noted.branch.is_none() {
+                noted.branch = value;
+            }
+            ok
+        }
+        8 if is("received") => {
+            let ip = value.and_then(parse_received);
+            if noted.received.is_none() {
+                noted.received = ip;
+            }
+            ip.is_some()
+        }
+        5 if is("rport") => {
+            let rport = match value {
+                None => Some(Rport::Requested),
+                Some(v) => v.parse::<u16>().ok().map(Rport::Port),
+            };
+            if noted.rport.is_none() {
+                noted.rport = rport;
+            }
+            rport.is_some()
+        }
+        5 if is("maddr") => {
+            if noted.maddr.is_none() {
+                noted.maddr = value;
+            }
+            value.is_some_and(|v| Host::parse(v).is_ok())
+        }
         3 if is("ttl") => value.is_some_and(|v| v.len() <= 3 && v.parse::<u8>().is_ok()),
         _ => true,
     }
@@ -309,5 +377,45 @@ mod tests {
         assert!(!v.has_magic_cookie());
         let v = Via::parse("SIP/7.0/UDP c.example.com;branch=z9hG4bKkdjuw").unwrap();
         assert_eq!(v.version, "7.0");
+    }
+
+    proptest::proptest! {
+        /// What the parse notes is what the accessors read, on the fast
+        /// (canonical) and the general path alike.
+        #[test]
+        fn noted_parameters_are_the_accessors(
+            head in proptest::sample::select(vec![
+                "SIP/2.0/UDP 192.0.2.1:5060",
+                "SIP/2.0/TCP pc33.example.com",
+                "SIP / 2.0 / TLS [2001:db8::1]:5061",
+                "SIP/2.0/UDP host ",
+            ]),
+            params in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "branch=z9hG4bK776", "BRANCH=z9hG4bKx", "branch=77", "branch=z9hG4bK",
+                    "rport", "rport=5090", "RPort=1", "rport=99999",
+                    "received=192.0.2.9", "received=[2001:db8::9]", "received=2001:db8::8",
+                    "received=example.com", "maddr=239.255.255.1", "maddr=proxy.example.com",
+                    "ttl=1", "x=\"q;branch=no\"", "lr", "branch = z9hG4bKsp",
+                ]),
+                0..5,
+            ),
+        ) {
+            let mut text = head.to_owned();
+            for p in &params {
+                text.push(';');
+                text.push_str(p);
+            }
+            let mut noted = Noted::default();
+            if let Ok(via) = parse_noting(&text, &mut noted) {
+                proptest::prop_assert_eq!(noted.branch, via.branch(), "{}", text);
+                proptest::prop_assert_eq!(noted.rfc3261_branch(), via.rfc3261_branch());
+                proptest::prop_assert_eq!(noted.rport, via.rport());
+                proptest::prop_assert_eq!(noted.received, via.received());
+                proptest::prop_assert_eq!(noted.maddr(), via.maddr());
+            } else {
+                proptest::prop_assert!(Via::parse(&text).is_err());
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ pub use framing::{FlowSide, Frame, frame};
 pub use validate::{Policy, Role, ValidationError};
 
 use crate::header::{
-    self, CSeq, CallId, HeaderError, HeaderErrorKind, HeaderName, To, TypedHeader, Via,
+    self, CSeq, CallId, HeaderError, HeaderErrorKind, HeaderName, To, TypedHeader, Via, via,
 };
 use crate::method::Method;
 use crate::status::StatusCode;
@@ -460,7 +460,26 @@ impl<'a> MessageRef<'a> {
     /// # Errors
     /// [`HeaderErrorKind::Missing`] without a Via, or why it does not parse.
     pub fn via(&self) -> Result<Via<'a>, HeaderError> {
-        self.required()
+        self.via_noted().map(|(top, _)| top)
+    }
+
+    /// [`MessageRef::via`], with the parameters the endpoint reads noted
+    /// while they were checked.
+    pub(crate) fn via_noted(&self) -> Result<(Via<'a>, via::Noted<'a>), HeaderError> {
+        let h = self
+            .get_known(HeaderName::Via)
+            .ok_or(HeaderError::missing(HeaderName::Via))?;
+        let first = if memchr::memchr(b',', h.value).is_none() {
+            h.value
+        } else {
+            h.elements().next().unwrap_or_default()
+        };
+        let text = std::str::from_utf8(first)
+            .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()))
+            .map_err(|e| e.in_header(HeaderName::Via))?;
+        let mut noted = via::Noted::default();
+        let top = via::parse_noting(text, &mut noted).map_err(|e| e.in_header(HeaderName::Via))?;
+        Ok((top, noted))
     }
 
     /// The From header.
