@@ -391,10 +391,6 @@ impl Machine {
             Machine::ServerNonInvite(m) => m.handle_transport_error(),
         }
     }
-
-    fn is_server(&self) -> bool {
-        matches!(self, Machine::ServerInvite(_) | Machine::ServerNonInvite(_))
-    }
 }
 
 /// What a transaction is found by, borrowed from a message or from the
@@ -1348,16 +1344,17 @@ impl Endpoint {
         let Some(slot) = self.slots.get_mut(id.index()) else {
             return;
         };
-        let Some(entry) = slot.entry.take() else {
+        let Some(hash) = slot.entry.as_ref().map(|e| e.hash) else {
             return;
         };
+        // Dropped where it lies: an entry is a few hundred octets.
+        slot.entry = None;
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(id.index() as u32);
         self.live -= 1;
-        if let Ok(found) = self.keys.find_entry(entry.hash, |&x| x == id) {
+        if let Ok(found) = self.keys.find_entry(hash, |&x| x == id) {
             found.remove();
         }
-        let _ = entry.machine.is_server();
         self.events.push_back(Event::Terminated {
             transaction: id,
             reason,

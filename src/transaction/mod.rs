@@ -237,17 +237,30 @@ impl Backoff {
     }
 }
 
-/// Messages waiting to be sent.
+/// Messages waiting to be sent, in order: `first`, then `rest`. A machine
+/// usually has one at a time, which needs no allocation; `first` is empty
+/// only when `rest` is.
 #[derive(Clone, Debug, Default)]
-struct Outbox(VecDeque<Bytes>);
+struct Outbox {
+    first: Option<Bytes>,
+    rest: VecDeque<Bytes>,
+}
 
 impl Outbox {
     fn push(&mut self, b: Bytes) {
-        self.0.push_back(b);
+        if self.first.is_none() {
+            self.first = Some(b);
+        } else {
+            self.rest.push_back(b);
+        }
     }
 
     fn pop(&mut self) -> Option<Bytes> {
-        self.0.pop_front()
+        let out = self.first.take();
+        if out.is_some() {
+            self.first = self.rest.pop_front();
+        }
+        out
     }
 }
 
@@ -264,6 +277,28 @@ fn after(now: Instant, d: Duration) -> Option<Instant> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outbox_keeps_order() {
+        let mut o = Outbox::default();
+        assert_eq!(o.pop(), None);
+        for round in 0..3u8 {
+            for i in 0..=round {
+                o.push(Bytes::from(vec![round, i]));
+            }
+            for i in 0..=round {
+                assert_eq!(o.pop().as_deref(), Some(&[round, i][..]));
+            }
+            assert_eq!(o.pop(), None);
+        }
+        o.push(Bytes::from_static(b"a"));
+        o.push(Bytes::from_static(b"b"));
+        assert_eq!(o.pop().as_deref(), Some(&b"a"[..]));
+        o.push(Bytes::from_static(b"c"));
+        assert_eq!(o.pop().as_deref(), Some(&b"b"[..]));
+        assert_eq!(o.pop().as_deref(), Some(&b"c"[..]));
+        assert_eq!(o.pop(), None);
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {
