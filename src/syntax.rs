@@ -106,7 +106,13 @@ pub(crate) fn is(b: u8, class: u16) -> bool {
 /// Whether the whole of `s` is in `class` (and `s` is not empty).
 #[inline]
 pub(crate) fn all(s: &[u8], class: u16) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is(b, class))
+    // The classes every octet has in common, without a branch per octet:
+    // exact for a class of one bit, as every class here is.
+    debug_assert!(class.is_power_of_two());
+    let common = s
+        .iter()
+        .fold(u16::MAX, |acc, &b| acc & CLASS[usize::from(b)]);
+    !s.is_empty() && common & class != 0
 }
 
 /// The position of the first byte at or after `pos` that is not in `class`.
