@@ -30,9 +30,11 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
         // The usual shape: digits, one space, a known method.
-        if let Some((digits, method)) = value.split_once(' ')
-            && let Ok(seq) = syntax::parse_u32(digits.as_bytes())
-            && let Some(method) = Method::known(method.as_bytes())
+        // (A short value: a byte loop finds the space sooner than a search.)
+        let b = value.as_bytes();
+        if let Some(sp) = b.iter().position(|&c| c == b' ')
+            && let Ok(seq) = syntax::parse_u32(&b[..sp])
+            && let Some(method) = Method::known(&b[sp + 1..])
         {
             return Ok(CSeq { seq, method });
         }
