@@ -82,10 +82,11 @@ impl<'a> Uri<'a> {
             return Err(UriError::new(UriErrorKind::Empty, 0));
         }
         // The usual case first: no search for the colon, no scheme scan.
-        if b.len() > 4 && b[..4].eq_ignore_ascii_case(b"sip:")
-            || b.len() > 5 && b[..5].eq_ignore_ascii_case(b"sips:")
-        {
-            return SipUri::parse(s).map(Uri::Sip);
+        if b.len() > 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+            return SipUri::parse_after_scheme(s, false, 4).map(Uri::Sip);
+        }
+        if b.len() > 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
+            return SipUri::parse_after_scheme(s, true, 5).map(Uri::Sip);
         }
         let colon = memchr::memchr(b':', b).ok_or(UriError::new(UriErrorKind::Scheme, 0))?;
         let scheme = &b[..colon];

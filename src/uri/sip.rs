@@ -55,13 +55,25 @@ impl<'a> SipUri<'a> {
     /// A [`UriError`] naming the first part that breaks the grammar.
     pub fn parse(s: &'a str) -> Result<SipUri<'a>, UriError> {
         let b = s.as_bytes();
-        let (secure, mut pos) = if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+        let (secure, pos) = if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
             (false, 4)
         } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
             (true, 5)
         } else {
             return Err(UriError::new(UriErrorKind::Scheme, 0));
         };
+        SipUri::parse_after_scheme(s, secure, pos)
+    }
+
+    /// [`SipUri::parse`] of `s` whose scheme, ending before `pos`, was
+    /// read.
+    #[inline]
+    pub(crate) fn parse_after_scheme(
+        s: &'a str,
+        secure: bool,
+        mut pos: usize,
+    ) -> Result<SipUri<'a>, UriError> {
+        let b = s.as_bytes();
 
         let mut user = None;
         let mut password = None;
