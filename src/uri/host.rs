@@ -239,25 +239,29 @@ pub(crate) fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
 /// the caller's to judge.
 #[inline]
 fn parse_ipv4_at(b: &[u8], pos: usize) -> Option<(Ipv4Addr, usize)> {
-    let mut octets = [0u8; 4];
-    let mut i = pos;
-    for (n, octet) in octets.iter_mut().enumerate() {
-        if n > 0 {
-            if b.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
-        let start = i;
-        let mut value = 0u16;
-        while i < b.len() && i - start < 3 && b[i].is_ascii_digit() {
-            value = value * 10 + u16::from(b[i] - b'0');
-            i += 1;
-        }
-        if i == start {
+    // One to three digits, unrolled: the value and the position after.
+    let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&d| d < 10);
+    let octet = |i: usize| -> Option<(u8, usize)> {
+        let d0 = u16::from(digit(i)?);
+        let Some(d1) = digit(i + 1) else {
+            return Some((d0 as u8, i + 1));
+        };
+        let v = d0 * 10 + u16::from(d1);
+        let Some(d2) = digit(i + 2) else {
+            return Some((v as u8, i + 2));
+        };
+        Some((u8::try_from(v * 10 + u16::from(d2)).ok()?, i + 3))
+    };
+    let (a, i) = octet(pos)?;
+    let mut octets = [a, 0, 0, 0];
+    let mut i = i;
+    for o in &mut octets[1..] {
+        if b.get(i) != Some(&b'.') {
             return None;
         }
-        *octet = u8::try_from(value).ok()?;
+        let (v, next) = octet(i + 1)?;
+        *o = v;
+        i = next;
     }
     Some((Ipv4Addr::from(octets), i))
 }
