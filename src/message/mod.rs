@@ -432,7 +432,7 @@ impl<'a> MessageRef<'a> {
     pub fn header<H: TypedHeader<'a>>(&self) -> Option<Result<H, HeaderError>> {
         let h = self.get_known(H::NAME)?;
         // Without a comma the whole value is the first element.
-        let first = if memchr::memchr(b',', h.value).is_none() {
+        let first = if !crate::syntax::has_byte(h.value, b',') {
             h.value
         } else {
             h.elements().next().unwrap_or_default()
@@ -469,7 +469,7 @@ impl<'a> MessageRef<'a> {
         let h = self
             .get_known(HeaderName::Via)
             .ok_or(HeaderError::missing(HeaderName::Via))?;
-        let first = if memchr::memchr(b',', h.value).is_none() {
+        let first = if !crate::syntax::has_byte(h.value, b',') {
             h.value
         } else {
             h.elements().next().unwrap_or_default()

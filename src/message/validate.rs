@@ -244,7 +244,7 @@ fn check_structure_parsed(
         if top_via_parsed
             && !again
             && name == HeaderName::Via
-            && memchr::memchr(b',', e.value(msg.buf)).is_none()
+            && !crate::syntax::has_byte(e.value(msg.buf), b',')
         {
             continue;
         }
@@ -357,7 +357,7 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
     }
     fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
         let value = h.value();
-        let first = if memchr::memchr(b',', value).is_none() {
+        let first = if !crate::syntax::has_byte(value, b',') {
             value
         } else {
             h.elements().next().unwrap_or_default()
