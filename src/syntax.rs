@@ -97,13 +97,13 @@ const fn build() -> [u16; 256] {
 
 static CLASS: [u16; 256] = build();
 
-/// Whether `hay` holds `b`: a plain loop over short slices (a header value
+/// Whether `hay` holds `b`: core's plain loop over short slices (a header value
 /// such as a CSeq or a Max-Forwards), where `memchr`'s set-up costs more
 /// than the search; `memchr` over longer ones.
 #[inline]
 pub(crate) fn has_byte(hay: &[u8], b: u8) -> bool {
     if hay.len() < 16 {
-        hay.iter().any(|&c| c == b)
+        hay.contains(&b)
     } else {
         memchr::memchr(b, hay).is_some()
     }
