@@ -51,17 +51,20 @@ pub enum BuildError {
 }
 
 /// Header fields in order, as written: `Name: value\r\n` lines in one
-/// buffer, with where each line's name, value and end are.
+/// buffer, with where each line's name, value and end are. The buffer may
+/// start with the message's start line (`base` octets), so that it becomes
+/// the message without a copy; line positions are relative to `base`.
 #[derive(Clone, Debug, Default)]
 struct Fields {
     buf: Vec<u8>,
+    base: usize,
     lines: SmallVec<[Line; 12]>,
     error: Option<BuildError>,
 }
 
-/// Where a field is in [`Fields::buf`]: the start of its name, the start
-/// and end of its value, and the name's [`HeaderName`] (`0` for others,
-/// as in the parser's index).
+/// Where a field is in [`Fields::buf`] (from [`Fields::base`]): the start
+/// of its name, the start and end of its value, and the name's
+/// [`HeaderName`] (`0` for others, as in the parser's index).
 #[derive(Clone, Copy, Debug)]
 struct Line {
     start: u32,
@@ -106,12 +109,13 @@ impl Fields {
         if self.buf.capacity() == 0 {
             self.buf.reserve(256);
         }
-        let start = self.buf.len() as u32;
+        let at = |buf: &Vec<u8>| (buf.len() - self.base) as u32;
+        let start = at(&self.buf);
         self.buf.extend_from_slice(name);
         self.buf.extend_from_slice(b": ");
-        let value_start = self.buf.len() as u32;
+        let value_start = at(&self.buf);
         self.buf.extend_from_slice(value);
-        let end = self.buf.len() as u32;
+        let end = at(&self.buf);
         self.buf.extend_from_slice(b"\r\n");
         self.lines.push(Line {
             start,
@@ -127,22 +131,23 @@ impl Fields {
         self.push_raw(H::NAME.as_str(), &String::from_utf8_lossy(&out));
     }
 
-    /// The first field named `name`: its value and where the value ends.
+    /// The first field named `name`: its value and where the value ends
+    /// (from `base`).
     fn find(&self, name: HeaderName) -> Option<(&[u8], usize)> {
         let line = self.lines.iter().find(|l| l.id == name as u8)?;
         let (value, end) = (line.value as usize, line.end as usize);
-        Some((&self.buf[value..end], end))
+        Some((&self.buf[self.base + value..self.base + end], end))
     }
 
-    /// Inserts the concatenation of `parts` at `at`, the end of a field's
-    /// value.
+    /// Inserts the concatenation of `parts` at `at` (from `base`), the end
+    /// of a field's value.
     fn insert_at_value_end(&mut self, at: usize, parts: &[&[u8]]) {
         let before = self.buf.len();
         for part in parts {
             self.buf.extend_from_slice(part);
         }
         let grow = self.buf.len() - before;
-        self.buf[at..].rotate_right(grow);
+        self.buf[self.base + at..].rotate_right(grow);
         let grow = grow as u32;
         for line in &mut self.lines {
             if line.end as usize >= at {
@@ -156,7 +161,25 @@ impl Fields {
     }
 
     fn write(&self, dst: &mut Vec<u8>) {
-        dst.extend_from_slice(&self.buf);
+        dst.extend_from_slice(&self.buf[self.base..]);
+    }
+
+    /// Fields that follow `start` (a start line with its CRLF) in one
+    /// buffer.
+    fn after(start: &[u8]) -> Fields {
+        let mut buf = Vec::with_capacity(256);
+        buf.extend_from_slice(start);
+        Fields {
+            buf,
+            base: start.len(),
+            ..Fields::default()
+        }
+    }
+
+    /// Replaces the start line.
+    fn set_start(&mut self, start: &[u8]) {
+        self.buf.splice(..self.base, start.iter().copied());
+        self.base = start.len();
     }
 }
 
@@ -298,7 +321,7 @@ impl ResponseBuilder {
         ResponseBuilder {
             status,
             reason: None,
-            fields: Fields::default(),
+            fields: Fields::after(&status_line(status, status.reason_phrase())),
             body: Bytes::new(),
             trusted: 0,
         }
@@ -309,6 +332,7 @@ impl ResponseBuilder {
         if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
             self.fields.error = Some(BuildError::LineBreak("reason phrase".into()));
         }
+        self.fields.set_start(&status_line(self.status, reason));
         self.reason = Some(reason.to_owned());
         self
     }
@@ -370,23 +394,15 @@ impl ResponseBuilder {
         if let Some(e) = self.fields.error {
             return Err(e);
         }
-        let mut out = Vec::with_capacity(64 + self.fields.buf.len() + 24 + self.body.len());
-        out.extend_from_slice(b"SIP/2.0 ");
-        syntax::write_u64(&mut out, u64::from(self.status.as_u16()));
-        out.push(b' ');
-        out.extend_from_slice(
-            self.reason
-                .as_deref()
-                .unwrap_or(self.status.reason_phrase())
-                .as_bytes(),
-        );
-        out.extend_from_slice(b"\r\n");
-        let fields_at = out.len();
-        self.fields.write(&mut out);
+        // The status line is in front of the fields: their buffer becomes
+        // the message.
+        let mut this = self;
+        let fields_at = this.fields.base;
+        let out = std::mem::take(&mut this.fields.buf);
         // A standard reason phrase and a code the parser accepts: the
         // status line is known, not read back.
-        let code = self.status.as_u16();
-        let start = match (&self.reason, code) {
+        let code = this.status.as_u16();
+        let start = match (&this.reason, code) {
             (None, 100..=699) => Written::Response(Some(Start::Response {
                 version: Version::SIP_2_0,
                 code,
@@ -397,13 +413,30 @@ impl ResponseBuilder {
         };
         finish(
             out,
-            &self.fields,
+            &this.fields,
             fields_at,
-            &self.body,
+            &this.body,
             start,
-            self.trusted,
+            this.trusted,
         )
     }
+}
+
+/// `SIP/2.0 <code> <reason>` CRLF.
+fn status_line(status: StatusCode, reason: &str) -> SmallVec<[u8; 64]> {
+    let mut line = SmallVec::new();
+    line.extend_from_slice(b"SIP/2.0 ");
+    let code = status.as_u16();
+    // A status code has three digits (100–699).
+    line.extend_from_slice(&[
+        b'0' + (code / 100) as u8,
+        b'0' + (code / 10 % 10) as u8,
+        b'0' + (code % 10) as u8,
+        b' ',
+    ]);
+    line.extend_from_slice(reason.as_bytes());
+    line.extend_from_slice(b"\r\n");
+    line
 }
 
 /// What a builder wrote before the header fields.
@@ -903,6 +936,36 @@ Content-Length: 0\r\n\r\n";
                     prop_assert_eq!(&msg.body()[..], &body[..]);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn reason_replaced_after_the_fields() {
+        // The status line shares the fields' buffer: replacing it after
+        // fields were copied and a tag inserted keeps every field in place.
+        let req = MessageRef::parse(INVITE).unwrap();
+        for validated in [false, true] {
+            if validated {
+                req.validate().unwrap();
+            }
+            let r = req
+                .response(StatusCode::new(486).unwrap())
+                .unwrap()
+                .to_tag("t1")
+                .reason("Busy Here, Really")
+                .raw_header("Retry-After", "30")
+                .build()
+                .unwrap();
+            let text = std::str::from_utf8(r.bytes()).unwrap();
+            assert!(
+                text.starts_with("SIP/2.0 486 Busy Here, Really\r\nVia: "),
+                "{text}"
+            );
+            let parsed = Message::parse(r.bytes().clone()).unwrap();
+            assert_eq!(parsed.index.headers, r.index.headers);
+            assert_eq!(parsed.index.start, r.index.start);
+            assert_eq!(r.as_ref().to_tag().unwrap(), Some("t1"));
+            assert_eq!(r.as_ref().status(), StatusCode::new(486));
         }
     }
 
