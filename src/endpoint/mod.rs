@@ -1307,26 +1307,26 @@ impl Endpoint {
     /// and forget it once terminated.
     fn after_step(&mut self, now: Instant, id: TransactionId) {
         let _ = now;
-        let Some(e) = self.entry_mut(id) else {
+        // The slot and the transmit queue are borrowed apart, so each
+        // message goes out as the machine hands it over.
+        let Some(slot) = self.slots.get_mut(id.index()) else {
             return;
         };
-        let mut out: SmallVec<[Bytes; 2]> = SmallVec::new();
-        while let Some(b) = e.machine.poll_transmit() {
-            out.push(b);
+        if slot.generation != id.generation() {
+            return;
         }
-        let (transport, peer, local) = (e.transport.clone(), e.peer, e.local);
-        for payload in out {
+        let Some(e) = slot.entry.as_mut() else {
+            return;
+        };
+        while let Some(payload) = e.machine.poll_transmit() {
             self.transmits.push_back(Transmit {
-                transport: transport.clone(),
-                destination: peer,
-                local,
+                transport: e.transport.clone(),
+                destination: e.peer,
+                local: e.local,
                 payload,
                 transaction: Some(id),
             });
         }
-        let Some(e) = self.entry_mut(id) else {
-            return;
-        };
         if let Some(reason) = e.machine.termination() {
             self.remove(id, reason);
             return;
