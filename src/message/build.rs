@@ -554,7 +554,11 @@ fn index_written(
             return None;
         }
         if id == HeaderName::Via as u8 {
-            via_count += parse::via_values(&out[value..end]);
+            let (values, comma) = parse::via_values(&out[value..end]);
+            if via_count == 0 {
+                index.top_via_plain = !comma;
+            }
+            via_count += values;
             if via_count > config.max_via {
                 return None;
             }
@@ -933,6 +937,7 @@ Content-Length: 0\r\n\r\n";
                         (msg.index.head_end, msg.index.body_start, msg.index.len)
                     );
                     prop_assert_eq!(parsed.index.content_length, msg.index.content_length);
+                    prop_assert_eq!(parsed.index.top_via_plain, msg.index.top_via_plain);
                     prop_assert_eq!(&msg.body()[..], &body[..]);
                 }
             }

@@ -469,7 +469,7 @@ impl<'a> MessageRef<'a> {
         let h = self
             .get_known(HeaderName::Via)
             .ok_or(HeaderError::missing(HeaderName::Via))?;
-        let first = if !crate::syntax::has_byte(h.value, b',') {
+        let first = if self.index.top_via_plain || !crate::syntax::has_byte(h.value, b',') {
             h.value
         } else {
             h.elements().next().unwrap_or_default()

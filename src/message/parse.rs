@@ -125,6 +125,9 @@ pub(crate) struct Index {
     /// Length of the message: start line, headers and body.
     pub(crate) len: u32,
     pub(crate) content_length: Option<u32>,
+    /// Whether the first Via field holds no comma, so that its value is the
+    /// top Via value (read without a search for the comma).
+    pub(crate) top_via_plain: bool,
     /// Whether the structural checks ([`super::validate::check_structure`])
     /// passed on this message: set by validation (through any view of the
     /// message) and by the builders.
@@ -233,6 +236,7 @@ impl Index {
             body_start: 0,
             len: 0,
             content_length: None,
+            top_via_plain: false,
             structure_checked: Checked::default(),
         }
     }
@@ -374,7 +378,11 @@ pub(crate) fn parse(
                     _ => index.content_length = Some(cl),
                 }
             } else if id == HeaderName::Via as u8 {
-                via_count += via_values(value);
+                let (values, comma) = via_values(value);
+                if via_count == 0 {
+                    index.top_via_plain = !comma;
+                }
+                via_count += values;
                 if via_count > config.max_via {
                     return err(ParseErrorKind::TooManyVia, at(name_start));
                 }
@@ -403,13 +411,14 @@ pub(crate) fn parse(
     Ok(())
 }
 
-/// How many Via values a Via field's `value` holds, for the `max_via` limit.
+/// How many Via values a Via field's `value` holds, for the `max_via` limit,
+/// and whether it holds a comma.
 #[inline(always)]
-pub(crate) fn via_values(value: &[u8]) -> usize {
+pub(crate) fn via_values(value: &[u8]) -> (usize, bool) {
     if memchr(b',', value).is_none() {
-        1
+        (1, false)
     } else {
-        syntax::count_elements(value)
+        (syntax::count_elements(value), true)
     }
 }
 

@@ -244,7 +244,7 @@ fn check_structure_parsed(
         if top_via_parsed
             && !again
             && name == HeaderName::Via
-            && !crate::syntax::has_byte(e.value(msg.buf), b',')
+            && (msg.index.top_via_plain || !crate::syntax::has_byte(e.value(msg.buf), b','))
         {
             continue;
         }
@@ -419,6 +419,54 @@ pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, Va
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_via_in_a_list_or_alone() {
+        let msg = |vias: &str| {
+            format!(
+                "OPTIONS sip:b@example.com SIP/2.0\r\n{vias}Max-Forwards: 70\r\n\
+                 From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n\
+                 Call-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+            )
+        };
+        let cases = [
+            (
+                "Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2\r\n",
+                true,
+                Ok(()),
+            ),
+            (
+                "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2\r\n",
+                false,
+                Ok(()),
+            ),
+            (
+                "Via: SIP/2.0/UDP a;branch=z9hG4bK1;x=\"p,q\"\r\n",
+                false,
+                Ok(()),
+            ),
+            // A broken second value in the first field is still checked.
+            (
+                "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP\r\n",
+                false,
+                Err(()),
+            ),
+        ];
+        for (vias, plain, valid) in cases {
+            let text = msg(vias);
+            let m = MessageRef::parse(text.as_bytes()).unwrap();
+            assert_eq!(m.index.top_via_plain, plain, "{vias}");
+            let (top, noted) = m.via_noted().unwrap();
+            assert_eq!(top.sent_by.host.to_string(), "a", "{vias}");
+            assert_eq!(noted.branch, Some("z9hG4bK1"));
+            // With the top Via already parsed, as the endpoint validates.
+            assert_eq!(
+                validate_parsed(&m, &Policy::default(), true).map_err(|_| ()),
+                valid,
+                "{vias}"
+            );
+        }
+    }
 
     #[test]
     fn typed_index_agrees_with_the_table() {
