@@ -591,8 +591,20 @@ impl HeaderName {
     }
 
     /// Looks up a header name as written (any ASCII case, compact forms
-    /// included); `None` for a name the crate does not know.
+    /// included); `None` for a name the crate does not know, or that is not
+    /// a token.
     pub fn from_bytes(name: &[u8]) -> Option<HeaderName> {
+        if !crate::syntax::is_token(name) {
+            return None;
+        }
+        HeaderName::from_token(name)
+    }
+
+    /// [`HeaderName::from_bytes`] of a name known to be a token (the parser
+    /// and the builders check that first): the comparison folds case by
+    /// setting bit 5 of every octet, which is exact for token octets only
+    /// (a CR would pass for `-`).
+    pub(crate) fn from_token(name: &[u8]) -> Option<HeaderName> {
         let first = *name.first()? | 0x20;
         let eq = |lower: &[u8]| eq_lower(name, lower);
         match (name.len(), first) {
@@ -953,5 +965,16 @@ mod tests {
         }
         assert_eq!("call-id".parse::<HeaderName>(), Ok(HeaderName::CallId));
         assert_eq!("I".parse::<HeaderName>(), Ok(HeaderName::CallId));
+        // Octets that only look like a name once bit 5 is set: a CR for
+        // `-`, control characters for digits and letters.
+        for s in [
+            &b"Max\rForwards"[..],
+            b"Call\rID",
+            b"\x16ia",
+            b"V\x09a",
+            b"\x16",
+        ] {
+            assert_eq!(HeaderName::from_bytes(s), None, "{s:?}");
+        }
     }
 }

@@ -83,7 +83,8 @@ impl Fields {
         } else if has_bad_line_break(value.as_bytes()) {
             self.error = Some(BuildError::LineBreak(name.to_owned()));
         } else {
-            match HeaderName::from_bytes(name.as_bytes()) {
+            // A token, checked above.
+            match HeaderName::from_token(name.as_bytes()) {
                 Some(HeaderName::ContentLength) => self.error = Some(BuildError::ContentLength),
                 id => self.append(name.as_bytes(), id, value.trim().as_bytes()),
             }

@@ -363,7 +363,7 @@ pub(crate) fn parse(
         if index.headers.len() >= config.max_headers {
             return err(ParseErrorKind::TooManyHeaders, at(name_start));
         }
-        let id = HeaderName::from_bytes(&buf[name_start..name_end]).map_or(0, |n| n as u8);
+        let id = HeaderName::from_token(&buf[name_start..name_end]).map_or(0, |n| n as u8);
         if index.push_field(name_start, name_len, id, value_start, value_end) {
             let value = &buf[value_start..value_end];
             if id == HeaderName::ContentLength as u8 {
