@@ -196,12 +196,11 @@ pub(crate) fn parse_noting<'a>(
     value: &'a str,
     noted: &mut Noted<'a>,
 ) -> Result<Via<'a>, HeaderError> {
-    {
-        let mut canonical = Noted::default();
-        if let Some(via) = parse_canonical(value, &mut canonical) {
-            *noted = canonical;
-            return Ok(via);
-        }
+    // The fast path notes into its own copy: it may give up half-way.
+    let mut canonical = Noted::default();
+    if let Some(via) = parse_canonical(value, &mut canonical) {
+        *noted = canonical;
+        return Ok(via);
     }
     let check = |name, value| param_ok(noted, name, value);
     let mut c = Cursor::new(value);
