@@ -451,26 +451,13 @@ impl std::hash::Hash for KeyRef<'_> {
                 state.write(part);
             }
         };
+        let (shape, parts) = self.layout();
         put(self.method.as_str().as_bytes());
-        match self.parts {
-            Parts::Client { branch } => put(branch),
-            Parts::Branch { branch, sent_by } => {
-                put(branch);
-                put(sent_by);
-            }
-            Parts::Legacy {
-                request_uri,
-                from_tag,
-                call_id,
-                cseq,
-                top_via,
-            } => {
-                put(request_uri);
-                put(from_tag);
-                put(call_id);
-                put(&cseq.to_le_bytes());
-                put(top_via);
-            }
+        if let Shape::Legacy { cseq, .. } = shape {
+            put(&cseq.to_le_bytes());
+        }
+        for part in &parts[..shape.parts()] {
+            put(part);
         }
         state.write(&buf[..n]);
     }
@@ -489,8 +476,10 @@ impl<'a> KeyRef<'a> {
         }
     }
 
-    fn to_owned(&self) -> Key {
-        let (shape, parts): (Shape, [&[u8]; 4]) = match self.parts {
+    /// The parts in their stored order (unused ones empty) and the shape
+    /// that says where each ends once they are stored one after another.
+    fn layout(&self) -> (Shape, [&'a [u8]; 4]) {
+        match self.parts {
             Parts::Client { branch } => (Shape::Client, [branch, &[], &[], &[]]),
             Parts::Branch { branch, sent_by } => (
                 Shape::Branch {
@@ -515,7 +504,11 @@ impl<'a> KeyRef<'a> {
                     [request_uri, from_tag, call_id, top_via],
                 )
             }
-        };
+        }
+    }
+
+    fn to_owned(&self) -> Key {
+        let (shape, parts) = self.layout();
         let len: usize = parts.iter().map(|p| p.len()).sum();
         let buf = if len <= KEY_INLINE {
             let mut inline = [0u8; KEY_INLINE];
@@ -559,6 +552,17 @@ enum Shape {
         ends: [u32; 3],
         cseq: u32,
     },
+}
+
+impl Shape {
+    /// How many of [`KeyRef::layout`]'s parts a key of this shape has.
+    fn parts(self) -> usize {
+        match self {
+            Shape::Client => 1,
+            Shape::Branch { .. } => 2,
+            Shape::Legacy { .. } => 4,
+        }
+    }
 }
 
 impl Key {
