@@ -114,6 +114,17 @@ impl<'a> HeaderRef<'a> {
             ListOrSingle::Single(Some(self.value))
         }
     }
+
+    /// The first of [`HeaderRef::elements`]: the whole value unless the
+    /// header is a list and the value holds a comma.
+    pub(crate) fn first_element(&self) -> &'a [u8] {
+        if self.known.is_some_and(HeaderName::is_list) && crate::syntax::has_byte(self.value, b',')
+        {
+            self.elements().next().unwrap_or_default()
+        } else {
+            self.value
+        }
+    }
 }
 
 /// Whether a field named `written` is a `wanted` field: known names match in
@@ -430,14 +441,7 @@ impl<'a> MessageRef<'a> {
     /// assert_eq!(msg.header_all::<Contact>().count(), 2);
     /// ```
     pub fn header<H: TypedHeader<'a>>(&self) -> Option<Result<H, HeaderError>> {
-        let h = self.get_known(H::NAME)?;
-        // Without a comma the whole value is the first element.
-        let first = if !crate::syntax::has_byte(h.value, b',') {
-            h.value
-        } else {
-            h.elements().next().unwrap_or_default()
-        };
-        Some(parse_typed::<H>(first))
+        Some(parse_typed::<H>(self.get_known(H::NAME)?.first_element()))
     }
 
     /// Every value of typed header `H` across all its fields (list headers
@@ -469,14 +473,13 @@ impl<'a> MessageRef<'a> {
         let h = self
             .get_known(HeaderName::Via)
             .ok_or(HeaderError::missing(HeaderName::Via))?;
-        let first = if self.index.top_via_plain || !crate::syntax::has_byte(h.value, b',') {
+        // The parser noted whether the first field holds a comma.
+        let first = if self.index.top_via_plain {
             h.value
         } else {
-            h.elements().next().unwrap_or_default()
+            h.first_element()
         };
-        let text = std::str::from_utf8(first)
-            .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()))
-            .map_err(|e| e.in_header(HeaderName::Via))?;
+        let text = header_text(first, HeaderName::Via)?;
         let mut noted = via::Noted::default();
         let top = via::parse_noting(text, &mut noted).map_err(|e| e.in_header(HeaderName::Via))?;
         Ok((top, noted))
@@ -624,10 +627,13 @@ impl<'a> From<StatusLine<'a>> for StartLine<'a> {
 }
 
 pub(super) fn parse_typed<'a, H: TypedHeader<'a>>(value: &'a [u8]) -> Result<H, HeaderError> {
-    let text = std::str::from_utf8(value)
-        .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()))
-        .map_err(|e| e.in_header(H::NAME))?;
-    H::parse(text).map_err(|e| e.in_header(H::NAME))
+    H::parse(header_text(value, H::NAME)?).map_err(|e| e.in_header(H::NAME))
+}
+
+/// A value of header `name` as text: a UTF-8 error says where, in `name`.
+fn header_text(value: &[u8], name: HeaderName) -> Result<&str, HeaderError> {
+    std::str::from_utf8(value)
+        .map_err(|e| HeaderError::new(HeaderErrorKind::Utf8, e.valid_up_to()).in_header(name))
 }
 
 fn header_name_from_id(id: u8) -> Option<HeaderName> {

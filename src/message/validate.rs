@@ -241,11 +241,7 @@ fn check_structure_parsed(
         if (again && !TYPED[usize::from(k)].1) || i < trusted {
             continue;
         }
-        if top_via_parsed
-            && !again
-            && name == HeaderName::Via
-            && (msg.index.top_via_plain || !crate::syntax::has_byte(e.value(msg.buf), b','))
-        {
+        if top_via_parsed && !again && name == HeaderName::Via && msg.index.top_via_plain {
             continue;
         }
         typed.push(u32::from(k) << 24 | i as u32);
@@ -356,13 +352,7 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
         Ok(())
     }
     fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
-        let value = h.value();
-        let first = if !crate::syntax::has_byte(value, b',') {
-            value
-        } else {
-            h.elements().next().unwrap_or_default()
-        };
-        text.parse::<H>(first).map(|_| ())
+        text.parse::<H>(h.first_element()).map(|_| ())
     }
     match name {
         HeaderName::Via => all::<Via<'_>>(h, text),
