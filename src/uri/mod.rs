@@ -81,12 +81,10 @@ impl<'a> Uri<'a> {
         if b.is_empty() {
             return Err(UriError::new(UriErrorKind::Empty, 0));
         }
-        // The usual case first: no search for the colon, no scheme scan.
-        if b.len() > 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
-            return SipUri::parse_after_scheme(s, false, 4).map(Uri::Sip);
-        }
-        if b.len() > 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
-            return SipUri::parse_after_scheme(s, true, 5).map(Uri::Sip);
+        // The usual case first, without a search for the colon or a scheme
+        // scan.
+        if let Some((secure, pos)) = sip::sip_scheme(b) {
+            return SipUri::parse_after_scheme(s, secure, pos).map(Uri::Sip);
         }
         let colon = memchr::memchr(b':', b).ok_or(UriError::new(UriErrorKind::Scheme, 0))?;
         let scheme = &b[..colon];
@@ -95,9 +93,6 @@ impl<'a> Uri<'a> {
             || !scheme.iter().all(|&c| syntax::is(c, SCHEME))
         {
             return Err(UriError::new(UriErrorKind::Scheme, 0));
-        }
-        if scheme.eq_ignore_ascii_case(b"sip") || scheme.eq_ignore_ascii_case(b"sips") {
-            return SipUri::parse(s).map(Uri::Sip);
         }
         if scheme.eq_ignore_ascii_case(b"tel") {
             return TelUri::parse(s).map(Uri::Tel);

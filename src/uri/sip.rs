@@ -54,14 +54,8 @@ impl<'a> SipUri<'a> {
     /// # Errors
     /// A [`UriError`] naming the first part that breaks the grammar.
     pub fn parse(s: &'a str) -> Result<SipUri<'a>, UriError> {
-        let b = s.as_bytes();
-        let (secure, pos) = if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
-            (false, 4)
-        } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
-            (true, 5)
-        } else {
-            return Err(UriError::new(UriErrorKind::Scheme, 0));
-        };
+        let (secure, pos) =
+            sip_scheme(s.as_bytes()).ok_or(UriError::new(UriErrorKind::Scheme, 0))?;
         SipUri::parse_after_scheme(s, secure, pos)
     }
 
@@ -330,6 +324,19 @@ impl fmt::Display for SipUri<'_> {
 
 /// Scans the user part: `user` characters and escapes. A `#` is tolerated too:
 /// telephone-subscribers carry it and some elements send it unescaped.
+/// `sip:` or `sips:` (any case) at the start of `b`: whether it is SIPS,
+/// and where the rest starts.
+#[inline]
+pub(crate) fn sip_scheme(b: &[u8]) -> Option<(bool, usize)> {
+    if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+        Some((false, 4))
+    } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
+        Some((true, 5))
+    } else {
+        None
+    }
+}
+
 fn scan_user(b: &[u8], pos: usize) -> Result<usize, UriError> {
     let mut p = pos;
     loop {
