@@ -1105,6 +1105,7 @@ impl Endpoint {
             },
             _ => Disposition::Absorbed,
         };
+        // The parsed Via borrows `msg`, which moves into the event.
         drop(top);
         if disposition == Disposition::PassUp {
             self.events.push_back(Event::Response {
