@@ -634,3 +634,116 @@ Content-Length: 0\r\n\r\n";
     ));
     assert_eq!(node.stats().misrouted_responses, 3);
 }
+
+#[test]
+fn responses_match_whether_or_not_the_via_comes_back_as_sent() {
+    // The endpoint matches a response whose top Via is the one sent, octet
+    // for octet, without parsing it; any other top Via is parsed. Either
+    // way the transaction found is the one the parsed branch and the CSeq
+    // method name (RFC 3261 §17.1.3).
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let send = |node: &mut Endpoint, method: &str, via: &str| {
+        let text = format!(
+            "{method} sip:bob@127.0.0.2 SIP/2.0\r\n\
+Via: {via}\r\n\
+Max-Forwards: 70\r\n\
+From: <sip:alice@127.0.0.1>;tag=a1\r\n\
+To: <sip:bob@127.0.0.2>\r\n\
+Call-ID: echo\r\n\
+CSeq: 1 {method}\r\n\
+Content-Length: 0\r\n\r\n"
+        );
+        let id = node
+            .send_request(now, Message::parse(Bytes::from(text)).unwrap(), to_uas())
+            .unwrap();
+        while node.poll_transmit().is_some() {}
+        id
+    };
+    let respond = |node: &mut Endpoint, method: &str, via: &str| {
+        let text = format!(
+            "SIP/2.0 200 OK\r\n\
+Via: {via}\r\n\
+From: <sip:alice@127.0.0.1>;tag=a1\r\n\
+To: <sip:bob@127.0.0.2>;tag=b1\r\n\
+Call-ID: echo\r\n\
+CSeq: 1 {method}\r\n\
+Content-Length: 0\r\n\r\n"
+        );
+        node.handle_input(
+            now,
+            Received {
+                transport: Transport::Udp,
+                source: addr(UAS),
+                local: addr(UAC),
+                data: text.as_bytes(),
+            },
+        );
+        match node.poll_event() {
+            Some(Event::Response { transaction, .. }) => Some(transaction),
+            Some(Event::StrayResponse { .. }) | None => None,
+            Some(other) => panic!("unexpected {other:?}"),
+        }
+    };
+
+    // An INVITE and its CANCEL share a branch: the CSeq method decides,
+    // also when the Via is the one sent.
+    let via = "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKecho1";
+    let invite = send(&mut node, "INVITE", via);
+    let cancel = send(&mut node, "CANCEL", via);
+    assert_eq!(respond(&mut node, "CANCEL", via), Some(cancel));
+    assert_eq!(respond(&mut node, "INVITE", via), Some(invite));
+
+    // Stamped by the server (RFC 3581): parsed, and still found.
+    let options = send(
+        &mut node,
+        "OPTIONS",
+        "SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bKecho2",
+    );
+    let stamped = "SIP/2.0/UDP 127.0.0.1:5060;rport=5060;branch=z9hG4bKecho2;received=127.0.0.1";
+    assert_eq!(respond(&mut node, "OPTIONS", stamped), Some(options));
+
+    // A `;branch=` inside a quoted parameter misleads the quick read; the
+    // parse finds the real branch.
+    let quoted = "SIP/2.0/UDP 127.0.0.1:5060;x=\"a;branch=z9hG4bKecho9\";branch=z9hG4bKecho3";
+    let register = send(&mut node, "REGISTER", quoted);
+    assert_eq!(respond(&mut node, "REGISTER", quoted), Some(register));
+
+    // The same octets under another method, or a branch no transaction
+    // has, are stray.
+    let message = send(
+        &mut node,
+        "MESSAGE",
+        "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKecho4",
+    );
+    let strays = node.stats().stray_responses;
+    assert_eq!(
+        respond(
+            &mut node,
+            "INFO",
+            "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKecho4"
+        ),
+        None
+    );
+    assert_eq!(
+        respond(
+            &mut node,
+            "MESSAGE",
+            "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKecho5"
+        ),
+        None
+    );
+    assert_eq!(node.stats().stray_responses, strays + 2);
+    assert_eq!(node.transaction_state(message), Some(State::Trying));
+    // Written differently but the same Via: parsed, and found.
+    assert_eq!(
+        respond(
+            &mut node,
+            "MESSAGE",
+            "SIP/2.0/UDP 127.0.0.1:5060 ; branch=z9hG4bKecho4"
+        ),
+        Some(message)
+    );
+    assert_eq!(node.stats().misrouted_responses, 0);
+    assert_eq!(node.stats().dropped_malformed, 0);
+}

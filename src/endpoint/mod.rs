@@ -356,6 +356,15 @@ impl Machine {
         }
     }
 
+    /// A client transaction's request, as sent.
+    fn client_request(&self) -> Option<&[u8]> {
+        match self {
+            Machine::ClientInvite(m) => Some(m.request().bytes()),
+            Machine::ClientNonInvite(m) => Some(m.request()),
+            _ => None,
+        }
+    }
+
     fn poll_transmit(&mut self) -> Option<Bytes> {
         match self {
             Machine::ClientInvite(m) => m.poll_transmit(),
@@ -631,9 +640,37 @@ struct Entry {
     /// Server, RFC 2543 key: the To tag of the final response sent (ACK
     /// matching).
     to_tag: Option<Box<str>>,
-    /// Client: the top Via `sent-by` of the request, host and port with
-    /// the transport's default (RFC 3261 §18.1.2).
-    sent_by: Option<(Host<'static>, u16)>,
+    /// Client: what the request's top Via said.
+    sent: Option<Sent>,
+}
+
+/// What [`Endpoint::echoed`] found for a response.
+#[derive(Clone, Copy)]
+enum Echo<'m> {
+    /// The top Via is a request's, as sent: the response is that
+    /// transaction's.
+    Same(TransactionId),
+    /// The branch read without a parse, and what it found; the Via is not
+    /// the one sent, so it must be parsed.
+    Differs {
+        branch: &'m [u8],
+        found: Option<TransactionId>,
+    },
+    /// No branch could be read without a parse.
+    Unknown,
+}
+
+/// The top Via of a client transaction's request.
+#[derive(Clone, Debug)]
+struct Sent {
+    /// Its `sent-by`, host and port with the transport's default (RFC 3261
+    /// §18.1.2).
+    host: Host<'static>,
+    port: u16,
+    /// Where its value is in the request (offset, length), when the first
+    /// Via field holds that value alone: a response whose top Via is the
+    /// same octets matches without a parse ([`Endpoint::echoed`]).
+    via: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1028,7 +1065,7 @@ impl Endpoint {
             local: Some(origin.local),
             deadline: None,
             to_tag: None,
-            sent_by: None,
+            sent: None,
         });
         self.events.push_back(Event::Request {
             transaction: id,
@@ -1057,7 +1094,7 @@ impl Endpoint {
             local: Some(origin.local),
             deadline: None,
             to_tag: None,
-            sent_by: None,
+            sent: None,
         });
         self.after_step(now, id);
         Some(id)
@@ -1065,38 +1102,56 @@ impl Endpoint {
 
     fn on_response(&mut self, now: Instant, msg: Message, origin: Origin) {
         let m = msg.as_ref();
-        let (Ok((top, noted)), Ok(cseq)) = (m.via_noted(), m.cseq()) else {
+        let Ok(cseq) = m.cseq() else {
             self.stats.dropped_malformed += 1;
             return;
         };
-        let matched = noted.branch.and_then(|branch| {
-            self.find_key(&KeyRef {
-                parts: Parts::Client {
-                    branch: branch.as_bytes(),
-                },
-                method: &cseq.method,
-            })
-        });
-        let Some(id) = matched else {
-            self.stats.stray_responses += 1;
-            self.events.push_back(Event::StrayResponse {
-                response: msg.clone(),
-                origin,
-            });
-            return;
-        };
-        // §18.1.2: a response whose top Via does not carry the sent-by the
-        // request went out with is not for this transport: discarded.
-        if let Some((host, port)) = self.entry(id).and_then(|e| e.sent_by.as_ref()) {
-            let their_port = top
-                .sent_by
-                .port
-                .unwrap_or_else(|| via::default_port(&top.transport));
-            if top.sent_by.host != *host || their_port != *port {
-                self.stats.misrouted_responses += 1;
-                return;
+        // Usually the top Via comes back as it was sent: then it matches
+        // without a parse, and its sent-by is the one the request carried.
+        let echo = self.echoed(&m, &cseq.method);
+        let id = match echo {
+            Echo::Same(id) => id,
+            Echo::Unknown | Echo::Differs { .. } => {
+                let Ok((top, noted)) = m.via_noted() else {
+                    self.stats.dropped_malformed += 1;
+                    return;
+                };
+                let matched = match (echo, noted.branch) {
+                    // The same branch was looked up already.
+                    (Echo::Differs { branch, found }, Some(b)) if b.as_bytes() == branch => found,
+                    (_, branch) => branch.and_then(|branch| {
+                        self.find_key(&KeyRef {
+                            parts: Parts::Client {
+                                branch: branch.as_bytes(),
+                            },
+                            method: &cseq.method,
+                        })
+                    }),
+                };
+                let Some(id) = matched else {
+                    self.stats.stray_responses += 1;
+                    self.events.push_back(Event::StrayResponse {
+                        response: msg.clone(),
+                        origin,
+                    });
+                    return;
+                };
+                // §18.1.2: a response whose top Via does not carry the
+                // sent-by the request went out with is not for this
+                // transport: discarded.
+                if let Some(sent) = self.entry(id).and_then(|e| e.sent.as_ref()) {
+                    let their_port = top
+                        .sent_by
+                        .port
+                        .unwrap_or_else(|| via::default_port(&top.transport));
+                    if top.sent_by.host != sent.host || their_port != sent.port {
+                        self.stats.misrouted_responses += 1;
+                        return;
+                    }
+                }
+                id
             }
-        }
+        };
         let disposition = match self.entry_mut(id).map(|e| &mut e.machine) {
             Some(Machine::ClientInvite(tx)) => tx.handle_response(now, &m),
             Some(Machine::ClientNonInvite(tx)) => match m.status() {
@@ -1105,8 +1160,6 @@ impl Endpoint {
             },
             _ => Disposition::Absorbed,
         };
-        // The parsed Via borrows `msg`, which moves into the event.
-        drop(top);
         if disposition == Disposition::PassUp {
             self.events.push_back(Event::Response {
                 transaction: id,
@@ -1115,6 +1168,36 @@ impl Endpoint {
             });
         }
         self.after_step(now, id);
+    }
+
+    /// Whether the top Via of response `m` is, octet for octet, the one a
+    /// client transaction's request went out with (found by the branch read
+    /// without a parse). Then it is the transaction a parse of the Via would
+    /// find, since that parse gave the transaction its key, and its sent-by
+    /// is the request's.
+    fn echoed<'m>(&self, m: &MessageRef<'m>, method: &Method<'_>) -> Echo<'m> {
+        let Some((_, value)) = m.top_via_plain() else {
+            return Echo::Unknown;
+        };
+        let Some(branch) = via::plain_branch(value) else {
+            return Echo::Unknown;
+        };
+        let found = self.find_key(&KeyRef {
+            parts: Parts::Client { branch },
+            method,
+        });
+        let same = found
+            .and_then(|id| self.entry(id))
+            .and_then(|e| {
+                let (at, len) = e.sent.as_ref()?.via?;
+                let request = e.machine.client_request()?;
+                request.get(at as usize..at as usize + len as usize)
+            })
+            .is_some_and(|sent| sent == value);
+        match found {
+            Some(id) if same => Echo::Same(id),
+            _ => Echo::Differs { branch, found },
+        }
     }
 
     /// Answers `request` without a transaction (RFC 3261 §8.2.6.2: a To
@@ -1203,12 +1286,16 @@ impl Endpoint {
             return Err(SendError::Capacity);
         }
         let key = key.to_owned();
-        let sent_by = (
-            top.sent_by.host.clone().into_owned(),
-            top.sent_by
+        let sent = Sent {
+            host: top.sent_by.host.clone().into_owned(),
+            port: top
+                .sent_by
                 .port
                 .unwrap_or_else(|| via::default_port(&top.transport)),
-        );
+            via: m
+                .top_via_plain()
+                .and_then(|(at, v)| Some((u32::try_from(at).ok()?, u32::try_from(v.len()).ok()?))),
+        };
         let reliable = target.transport.is_reliable();
         let machine = if method == Method::Invite {
             Machine::ClientInvite(Box::new(ClientInvite::new(
@@ -1234,7 +1321,7 @@ impl Endpoint {
             local: None,
             deadline: None,
             to_tag: None,
-            sent_by: Some(sent_by),
+            sent: Some(sent),
         });
         self.after_step(now, id);
         Ok(id)

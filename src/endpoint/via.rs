@@ -17,6 +17,26 @@ pub(crate) fn default_port(transport: &Transport<'_>) -> u16 {
     if transport.is_secure() { 5061 } else { 5060 }
 }
 
+/// The value of the first `;branch=` in a Via value, read without parsing
+/// it: up to the next `;` or the end, and not empty. Only a guess to look a
+/// transaction up with; the endpoint trusts it only when the whole Via is
+/// the one the transaction sent.
+pub(crate) fn plain_branch(value: &[u8]) -> Option<&[u8]> {
+    const NAME: &[u8] = b"branch=";
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b';', &value[from..]) {
+        let start = from + off + 1;
+        let rest = &value[start..];
+        if rest.starts_with(NAME) {
+            let v = &rest[NAME.len()..];
+            let end = memchr::memchr(b';', v).unwrap_or(v.len());
+            return (end > 0).then_some(&v[..end]);
+        }
+        from = start;
+    }
+    None
+}
+
 fn host_ip(host: &Host<'_>) -> Option<IpAddr> {
     match host {
         Host::Ipv4(a) => Some(IpAddr::V4(*a)),
@@ -119,6 +139,28 @@ mod tests {
 
     fn addr(s: &str) -> SocketAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn plain_branch_reads_the_first_branch_as_written() {
+        fn read(v: &str) -> Option<&str> {
+            plain_branch(v.as_bytes()).map(|b| std::str::from_utf8(b).unwrap())
+        }
+        assert_eq!(read("SIP/2.0/UDP h;branch=z9hG4bK1"), Some("z9hG4bK1"));
+        assert_eq!(
+            read("SIP/2.0/UDP h;rport;branch=z9hG4bK1;received=1.2.3.4"),
+            Some("z9hG4bK1")
+        );
+        assert_eq!(read("SIP/2.0/UDP h;branch=a;branch=b"), Some("a"));
+        // Only the usual spelling: anything else is left to the parser.
+        assert_eq!(read("SIP/2.0/UDP h;Branch=z9hG4bK1"), None);
+        assert_eq!(read("SIP/2.0/UDP h; branch=z9hG4bK1"), None);
+        assert_eq!(read("SIP/2.0/UDP h;branch="), None);
+        assert_eq!(read("SIP/2.0/UDP h;branch=;rport"), None);
+        assert_eq!(read("SIP/2.0/UDP h;xbranch=1"), None);
+        assert_eq!(read("SIP/2.0/UDP h"), None);
+        // Not a parse: a quoted `;branch=` is read too.
+        assert_eq!(read("SIP/2.0/UDP h;x=\"a;branch=q\";branch=r"), Some("q\""));
     }
 
     fn noted(s: &str) -> (Via<'_>, Noted<'_>) {

@@ -467,6 +467,17 @@ impl<'a> MessageRef<'a> {
         self.via_noted().map(|(top, _)| top)
     }
 
+    /// The value of the first Via field when it holds one Via value (no
+    /// comma), unparsed, with its offset in the message.
+    pub(crate) fn top_via_plain(&self) -> Option<(usize, &'a [u8])> {
+        if !self.index.top_via_plain {
+            return None;
+        }
+        let h = self.get_known(HeaderName::Via)?;
+        let at = (h.value.as_ptr() as usize).wrapping_sub(self.buf.as_ptr() as usize);
+        Some((at, h.value))
+    }
+
     /// [`MessageRef::via`], with the parameters the endpoint reads noted
     /// while they were checked.
     pub(crate) fn via_noted(&self) -> Result<(Via<'a>, via::Noted<'a>), HeaderError> {
