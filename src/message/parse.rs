@@ -40,6 +40,32 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    const EMPTY: Entry = Entry {
+        name_start: 0,
+        name_len: 0,
+        id: 0,
+        value_off: 0,
+        value_len: 0,
+    };
+
+    #[inline(always)]
+    fn new(
+        name_start: usize,
+        name_len: usize,
+        id: u8,
+        value_start: usize,
+        value_end: usize,
+    ) -> Self {
+        debug_assert!(value_end <= MAX_HEAD);
+        Entry {
+            name_start: name_start as u16,
+            name_len: name_len as u8,
+            id,
+            value_off: (value_start - name_start) as u16,
+            value_len: (value_end - value_start) as u16,
+        }
+    }
+
     #[inline]
     pub(crate) fn name<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
         let s = self.name_start as usize;
@@ -205,14 +231,15 @@ impl Index {
         value_end: usize,
     ) -> bool {
         let n = self.headers.len();
-        debug_assert!(value_end <= MAX_HEAD);
-        self.headers.push(Entry {
-            name_start: name_start as u16,
-            name_len: name_len as u8,
-            id,
-            value_off: (value_start - name_start) as u16,
-            value_len: (value_end - value_start) as u16,
-        });
+        self.headers
+            .push(Entry::new(name_start, name_len, id, value_start, value_end));
+        self.note_hot(id, n)
+    }
+
+    /// Remembers field `n` when it is the first of a [`HOT`] header. Returns
+    /// whether the header is a hot one.
+    #[inline(always)]
+    fn note_hot(&mut self, id: u8, n: usize) -> bool {
         let Some(slot) = hot_slot(id) else {
             return false;
         };
@@ -283,6 +310,11 @@ pub(crate) fn parse(
     // Header fields.
     let max_line = config.max_line_length.min(usize::from(u16::MAX));
     let mut via_count = 0usize;
+    // The fields go to a local array first, moved into the index at the
+    // end: cheaper than a push each (which the compiler does not inline
+    // here). The index takes over from the 33rd field on.
+    let mut fields = [Entry::EMPTY; INLINE_HEADERS];
+    let mut count = 0usize;
     let mut pos = nl + 1;
     let body_start;
     loop {
@@ -360,11 +392,22 @@ pub(crate) fn parse(
         }
         .max(value_start);
 
-        if index.headers.len() >= config.max_headers {
+        if count >= config.max_headers {
             return err(ParseErrorKind::TooManyHeaders, at(name_start));
         }
         let id = HeaderName::from_token(&buf[name_start..name_end]).map_or(0, |n| n as u8);
-        if index.push_field(name_start, name_len, id, value_start, value_end) {
+        let entry = Entry::new(name_start, name_len, id, value_start, value_end);
+        match fields.get_mut(count) {
+            Some(slot) => *slot = entry,
+            None => {
+                if index.headers.is_empty() {
+                    index.headers.extend_from_slice(&fields);
+                }
+                index.headers.push(entry);
+            }
+        }
+        count += 1;
+        if index.note_hot(id, count - 1) {
             let value = &buf[value_start..value_end];
             if id == HeaderName::ContentLength as u8 {
                 let cl = content_length(value).ok_or(ParseError::new(
@@ -405,6 +448,9 @@ pub(crate) fn parse(
         }
         _ => buf.len(),
     };
+    if count <= INLINE_HEADERS {
+        index.headers = SmallVec::from_buf_and_len(fields, count);
+    }
     index.head_end = pos as u32;
     index.body_start = body_start as u32;
     index.len = len as u32;
@@ -496,4 +542,41 @@ pub(crate) fn status_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)>
         reason_start: reason_start as u32,
         reason_len: (line.len() - reason_start) as u32,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::MessageRef;
+    use crate::header::HeaderName;
+
+    #[test]
+    fn more_fields_than_the_inline_array_keep_their_order_and_first_positions() {
+        // 40 fields: the index takes over from the local array at the 33rd,
+        // where the first Contact and a second Via are.
+        let mut text =
+            String::from("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n");
+        for i in 1..32 {
+            text.push_str(&format!("X-{i}: {i}\r\n"));
+        }
+        text.push_str("Contact: <sip:c@d>\r\nVia: SIP/2.0/UDP i;branch=z9hG4bK2\r\n");
+        for i in 34..40 {
+            text.push_str(&format!("X-{i}: {i}\r\n"));
+        }
+        text.push_str("\r\n");
+        let m = MessageRef::parse(text.as_bytes()).unwrap();
+        assert_eq!(m.headers().count(), 40);
+        for (i, h) in m.headers().enumerate() {
+            match i {
+                0 | 33 => assert_eq!(h.known(), Some(HeaderName::Via)),
+                32 => assert_eq!(h.value(), b"<sip:c@d>"),
+                _ => assert_eq!(h.value(), i.to_string().as_bytes()),
+            }
+        }
+        assert_eq!(
+            m.get_known(HeaderName::Contact).unwrap().value(),
+            b"<sip:c@d>"
+        );
+        assert_eq!(m.get_all_known(HeaderName::Via).count(), 2);
+        assert_eq!(m.get("X-39").unwrap().value(), b"39");
+    }
 }
