@@ -29,14 +29,8 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
     const NAME: HeaderName = HeaderName::CSeq;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
-        // The usual shape: digits, one space, a known method.
-        // (A short value: a byte loop finds the space sooner than a search.)
-        let b = value.as_bytes();
-        if let Some(sp) = b.iter().position(|&c| c == b' ')
-            && let Ok(seq) = syntax::parse_u32(&b[..sp])
-            && let Some(method) = Method::known(&b[sp + 1..])
-        {
-            return Ok(CSeq { seq, method });
+        if let Some(cseq) = CSeq::usual(value.as_bytes()) {
+            return Ok(cseq);
         }
         let mut c = Cursor::new(value);
         let seq = c.number()?;
@@ -63,6 +57,18 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
 }
 
 impl CSeq<'_> {
+    /// The usual shape, digits, one space and a known method, read from
+    /// octets (no UTF-8 check needed); `None` for anything else, which
+    /// [`TypedHeader::parse`] then reads (or rejects).
+    #[inline]
+    pub(crate) fn usual(b: &[u8]) -> Option<CSeq<'static>> {
+        // A short value: a byte loop finds the space sooner than a search.
+        let sp = b.iter().position(|&c| c == b' ')?;
+        let seq = syntax::parse_u32(&b[..sp]).ok()?;
+        let method = Method::known(&b[sp + 1..])?;
+        Some(CSeq { seq, method })
+    }
+
     /// Copies borrowed text so the value outlives the input.
     pub fn into_owned(self) -> CSeq<'static> {
         CSeq {

@@ -554,6 +554,13 @@ impl<'a> MessageRef<'a> {
     /// # Errors
     /// [`HeaderErrorKind::Missing`] without one, or why it does not parse.
     pub fn cseq(&self) -> Result<CSeq<'a>, HeaderError> {
+        // The usual value needs no UTF-8 check (CSeq is not a list: the
+        // first element is the value).
+        if let Some(h) = self.get_known(HeaderName::CSeq)
+            && let Some(cseq) = CSeq::usual(h.value)
+        {
+            return Ok(cseq);
+        }
         self.required()
     }
 

@@ -328,9 +328,13 @@ impl fmt::Display for SipUri<'_> {
 /// and where the rest starts.
 #[inline]
 pub(crate) fn sip_scheme(b: &[u8]) -> Option<(bool, usize)> {
-    if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+    // Four octets at once, letters folded to lower case by setting bit 5
+    // (which maps only `S` and `s` to `s`, and so on; the colon is compared
+    // as it is).
+    let word = u32::from_le_bytes(b.get(..4)?.try_into().ok()?);
+    if word | 0x0020_2020 == u32::from_le_bytes(*b"sip:") {
         Some((false, 4))
-    } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
+    } else if word | 0x2020_2020 == u32::from_le_bytes(*b"sips") && b.get(4) == Some(&b':') {
         Some((true, 5))
     } else {
         None
@@ -441,6 +445,32 @@ mod tests {
 
     fn p(s: &str) -> SipUri<'_> {
         SipUri::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn sip_scheme_agrees_with_a_case_blind_comparison() {
+        fn reference(b: &[u8]) -> Option<(bool, usize)> {
+            if b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"sip:") {
+                Some((false, 4))
+            } else if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"sips:") {
+                Some((true, 5))
+            } else {
+                None
+            }
+        }
+        // Every octet in every position of both prefixes, and short input.
+        for base in [&b"sip:a"[..], b"sips:a", b"SIPS:", b"Sip:"] {
+            for i in 0..base.len() {
+                for o in 0..=255u8 {
+                    let mut b = base.to_vec();
+                    b[i] = o;
+                    assert_eq!(sip_scheme(&b), reference(&b), "{b:?}");
+                }
+            }
+            for n in 0..base.len() {
+                assert_eq!(sip_scheme(&base[..n]), reference(&base[..n]));
+            }
+        }
     }
 
     #[test]
