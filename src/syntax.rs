@@ -109,6 +109,33 @@ pub(crate) fn has_byte(hay: &[u8], b: u8) -> bool {
     }
 }
 
+/// Whether `s` is `word` ignoring ASCII case, for a `word` known where
+/// this is inlined (a name the crate compares with). Up to eight octets
+/// are compared as one `u64`, the letters of `word` folded by setting bit
+/// 5 on both sides (which maps an octet to a given lower-case letter only
+/// from that letter in either case); other octets compare as they are.
+#[inline(always)]
+pub(crate) fn eq_fold(s: &[u8], word: &[u8]) -> bool {
+    if s.len() != word.len() {
+        return false;
+    }
+    if word.len() > 8 {
+        return s.eq_ignore_ascii_case(word);
+    }
+    let mut a = [0u8; 8];
+    let mut b = [0u8; 8];
+    let mut mask = [0u8; 8];
+    a[..s.len()].copy_from_slice(s);
+    b[..word.len()].copy_from_slice(word);
+    for (m, w) in mask.iter_mut().zip(word) {
+        if w.is_ascii_alphabetic() {
+            *m = 0x20;
+        }
+    }
+    let mask = u64::from_le_bytes(mask);
+    u64::from_le_bytes(a) | mask == u64::from_le_bytes(b) | mask
+}
+
 /// Whether `b` is in `class`.
 #[inline(always)]
 pub(crate) fn is(b: u8, class: u16) -> bool {
@@ -517,6 +544,32 @@ pub(crate) fn write_u64(dst: &mut Vec<u8>, mut v: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eq_fold_agrees_with_eq_ignore_ascii_case() {
+        // Every octet in every position of words with letters, digits and
+        // punctuation, short and long; and other lengths.
+        for word in [
+            &b"branch"[..],
+            b"SIP/",
+            b"TCP",
+            b"TLS-SCTP",
+            b"received",
+            b"x",
+            b"maddr-long-name",
+        ] {
+            for i in 0..word.len() {
+                for o in 0..=255u8 {
+                    let mut s = word.to_vec();
+                    s[i] = o;
+                    assert_eq!(eq_fold(&s, word), s.eq_ignore_ascii_case(word), "{s:?}");
+                }
+            }
+            assert!(eq_fold(&word.to_ascii_uppercase(), word));
+            assert!(!eq_fold(&word[1..], word));
+            assert!(!eq_fold(&[word, b"s"].concat(), word));
+        }
+    }
 
     #[test]
     fn classes() {

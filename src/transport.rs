@@ -30,7 +30,7 @@ impl<'a> Transport<'a> {
     /// The transport named by `token` (any case).
     pub fn parse(token: &'a str) -> Transport<'a> {
         let t = token.as_bytes();
-        let eq = |s: &[u8]| t.eq_ignore_ascii_case(s);
+        let eq = |s: &[u8]| crate::syntax::eq_fold(t, s);
         if eq(b"UDP") {
             Transport::Udp
         } else if eq(b"TCP") {

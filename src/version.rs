@@ -22,7 +22,7 @@ impl Version {
         if b == b"SIP/2.0" {
             return Some(Version::SIP_2_0);
         }
-        if b.len() < 7 || !b[..4].eq_ignore_ascii_case(b"SIP/") {
+        if b.len() < 7 || !crate::syntax::eq_fold(&b[..4], b"SIP/") {
             return None;
         }
         let rest = &b[4..];

@@ -280,7 +280,7 @@ fn parse_canonical<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>>
 /// Checks the values of the Via parameters RFC 3261 and RFC 3581 define,
 /// noting the first of each of [`Noted`]'s.
 fn param_ok<'a>(noted: &mut Noted<'a>, name: &str, value: Option<&'a str>) -> bool {
-    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let is = |n: &str| syntax::eq_fold(name.as_bytes(), n.as_bytes());
     match name.len() {
         6 if is("branch") => {
             let ok = value.is_some_and(|v| syntax::is_token(v.as_bytes()));

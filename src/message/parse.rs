@@ -301,7 +301,7 @@ pub(crate) fn parse(
         return err(ParseErrorKind::BareLineFeed, at(nl));
     };
     let line = &buf[..line_end];
-    index.start = if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
+    index.start = if line.len() >= 4 && syntax::eq_fold(&line[..4], b"SIP/") {
         status_line(line).map_err(|(k, p)| ParseError::new(k, at(p)))?
     } else {
         request_line(line).map_err(|(k, p)| ParseError::new(k, at(p)))?
