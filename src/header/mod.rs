@@ -53,7 +53,7 @@ mod mime_version;
 mod min_expires;
 mod min_se;
 mod name;
-mod name_addr;
+pub(crate) mod name_addr;
 mod option_tag;
 mod organization;
 mod p_access_network_info;

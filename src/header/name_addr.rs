@@ -8,7 +8,7 @@ use std::fmt;
 use super::{Cursor, HeaderError, HeaderErrorKind};
 use crate::params::Params;
 use crate::syntax::{self, TOKEN};
-use crate::uri::Uri;
+use crate::uri::{SipUri, Uri};
 
 /// A display name and a URI: `"Alice" <sip:alice@atlanta.example.com>`.
 ///
@@ -208,6 +208,52 @@ pub(crate) fn parse<'a>(
 
 /// A whole `( name-addr / addr-spec ) *( SEMI generic-param )` value: the
 /// address (an `addr-spec` only when `allow_addr_spec`) and its parameters.
+/// Whether `value` is a `name-addr` with parameters of the usual shape,
+/// which [`parse_with_params`] accepts: an optional quoted display name,
+/// `<`, a URI [`SipUri::usual`] accepts, `>`, then `;name` or `;name=value`
+/// parameters without white space. The parts are read by the functions the
+/// parse uses, without building anything: a check of a From or To costs a
+/// fraction of its parse. `false` says nothing: a value of another shape
+/// may still be valid.
+pub(crate) fn usual_with_params(value: &str) -> bool {
+    let b = value.as_bytes();
+    let mut p = 0;
+    if b.first() == Some(&b'"') {
+        let Ok(end) = syntax::quoted_string_end(b, 0) else {
+            return false;
+        };
+        p = syntax::skip_lws(b, end);
+    }
+    if b.get(p) != Some(&b'<') {
+        return false;
+    }
+    let Some(close) = memchr::memchr(b'>', &b[p..]).map(|off| p + off) else {
+        return false;
+    };
+    if SipUri::usual(&value[p + 1..close]).is_none() {
+        return false;
+    }
+    let mut p = close + 1;
+    while p < b.len() {
+        if b[p] != b';' {
+            return false;
+        }
+        let name_end = syntax::scan(b, p + 1, TOKEN);
+        if name_end == p + 1 {
+            return false;
+        }
+        p = name_end;
+        if b.get(p) == Some(&b'=') {
+            let end = syntax::scan(b, p + 1, syntax::GEN_VALUE);
+            if end == p + 1 {
+                return false;
+            }
+            p = end;
+        }
+    }
+    true
+}
+
 pub(crate) fn parse_with_params(
     value: &str,
     allow_addr_spec: bool,
@@ -306,6 +352,127 @@ pub(crate) use name_addr_header;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The claim of [`usual_with_params`]: what it accepts, From and To
+    /// parse.
+    fn usual_holds(s: &str) -> bool {
+        if !usual_with_params(s) {
+            return false;
+        }
+        use crate::header::{From, To, TypedHeader};
+        assert!(From::parse(s).is_ok(), "usual but not a From: {s:?}");
+        assert!(To::parse(s).is_ok(), "usual but not a To: {s:?}");
+        true
+    }
+
+    #[test]
+    fn usual_shapes_are_checked_without_a_parse() {
+        for s in [
+            "<sip:alice@192.0.2.1>;tag=fa1",
+            "<sip:bob@192.0.2.2>",
+            "\"Alice Smith\" <sip:alice@example.com>;tag=9fxced76sl",
+            "\"\"<sips:bob@biloxi.example.com:5061>;tag=a;x",
+            "<sip:+12125551212@ims.example.com>;tag=z9;epid=1a2b",
+            "<sip:[2001:db8::1]:5060>",
+            "<sip:ims.example.com>",
+            "<SIP:a@b.c>;TAG=[::1]",
+            "\"A\"\r\n <sip:a@b.c>",
+        ] {
+            assert!(usual_holds(s), "{s}");
+        }
+        // Valid, but another shape: left to the parse.
+        for s in [
+            "sip:alice@example.com;tag=1",
+            "Alice <sip:a@b.c>",
+            "<sip:a@b.c;user=phone>",
+            "<sip:a@b.c?subject=x>",
+            "<sip:a:pw@b.c>",
+            "<sip:a@b.c>; tag=1",
+            "<sip:a@b.c>;tag=\"q\"",
+            "<tel:+1234>",
+        ] {
+            assert!(!usual_with_params(s), "{s}");
+            use crate::header::{To, TypedHeader};
+            assert!(To::parse(s).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
+    fn usual_accepts_nothing_the_parse_refuses() {
+        // Every octet substituted, deleted and inserted at every position
+        // of usual values: whatever the check still accepts must parse.
+        let bases = [
+            "<sip:alice@192.0.2.1>;tag=fa1",
+            "\"A\" <sips:b@h.example.com:5061>;tag=x;y",
+            "<sip:[::1]>;a=b",
+            "<sip:host.example>",
+        ];
+        let mut accepted = 0;
+        for base in bases {
+            let b = base.as_bytes();
+            for i in 0..=b.len() {
+                for o in 0..=255u8 {
+                    let mut variants = vec![[&b[..i], &[o][..], &b[i..]].concat()];
+                    if i < b.len() {
+                        variants.push([&b[..i], &[o][..], &b[i + 1..]].concat());
+                    }
+                    for v in variants {
+                        if let Ok(s) = std::str::from_utf8(&v) {
+                            accepted += usize::from(usual_holds(s));
+                        }
+                    }
+                }
+                if i < b.len() {
+                    let cut = [&b[..i], &b[i + 1..]].concat();
+                    if let Ok(s) = std::str::from_utf8(&cut) {
+                        usual_holds(s);
+                    }
+                }
+            }
+        }
+        // The check is not vacuous.
+        assert!(accepted > 1000, "{accepted}");
+    }
+
+    proptest::proptest! {
+        /// Values put together from pieces, bad ones among them: whatever
+        /// the check accepts parses.
+        #[test]
+        fn usual_implies_parse(
+            display in proptest::sample::select(vec![
+                "", "\"A\" ", "\"A\"", "\"\\\"\" ", "A ", "\"", " ",
+            ]),
+            scheme in proptest::sample::select(vec!["sip:", "sips:", "SIP:", "tel:", "sip", ""]),
+            user in proptest::sample::select(vec![
+                "", "alice@", "+1-2(3)@", "a b@", "@", "a:p@", "a%41@", "a;b@", "a@b@",
+            ]),
+            host in proptest::sample::select(vec![
+                "192.0.2.1", "example.com", "a-.b", "[::1]", "[::1", "1.2.3", "300.1.1.1",
+                "h.", ".h", "", "h_x",
+            ]),
+            port in proptest::sample::select(vec!["", ":5060", ":99999", ":", ":x"]),
+            close in proptest::sample::select(vec![">", "", ">>", "> "]),
+            params in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    ";tag=1", ";tag", ";=1", ";tag=", ";a=[::1]", ";a=\"q\"", ";", " ;a",
+                    ";a=b=c", ";a,b",
+                ]),
+                0..4,
+            ),
+        ) {
+            let mut s = format!("{display}<{scheme}{user}{host}{port}{close}");
+            for p in params {
+                s.push_str(p);
+            }
+            usual_holds(&s);
+        }
+
+        /// Any short text of the characters that matter.
+        #[test]
+        fn usual_implies_parse_on_noise(s in "[<>\"a-c0-2@:;=.\\[\\] %+-]{0,24}") {
+            usual_holds(&s);
+        }
+    }
 
     fn p(s: &str) -> Result<NameAddr<'_>, HeaderErrorKind> {
         NameAddr::parse(s).map_err(|e| e.kind())

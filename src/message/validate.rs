@@ -13,7 +13,7 @@ use crate::header::{
 };
 use crate::method::Method;
 use crate::status::StatusCode;
-use crate::uri::{Uri, UriError};
+use crate::uri::{SipUri, Uri, UriError};
 use crate::version::Version;
 
 /// The role of the element validating a request, which decides the extension
@@ -287,14 +287,18 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
+    /// `value` (a slice of the header section) as text, when the header
+    /// section is UTF-8.
+    fn get(&self, value: &'a [u8]) -> Option<&'a str> {
+        let start = (value.as_ptr() as usize).wrapping_sub(self.base);
+        self.head?.get(start..start.wrapping_add(value.len()))
+    }
+
     fn parse<H: TypedHeader<'a>>(&self, value: &'a [u8]) -> Result<H, HeaderError> {
-        if let Some(head) = self.head {
-            let start = (value.as_ptr() as usize).wrapping_sub(self.base);
-            if let Some(text) = head.get(start..start.wrapping_add(value.len())) {
-                return H::parse(text).map_err(|e| e.in_header(H::NAME));
-            }
+        match self.get(value) {
+            Some(text) => H::parse(text).map_err(|e| e.in_header(H::NAME)),
+            None => parse_typed::<H>(value),
         }
-        parse_typed::<H>(value)
     }
 }
 
@@ -354,10 +358,24 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
     fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
         text.parse::<H>(h.first_element()).map(|_| ())
     }
+    /// From and To: the usual shape is checked without a parse.
+    fn name_addr<'a, H: TypedHeader<'a>>(
+        h: HeaderRef<'a>,
+        text: &Text<'a>,
+    ) -> Result<(), HeaderError> {
+        let value = h.first_element();
+        if text
+            .get(value)
+            .is_some_and(header::name_addr::usual_with_params)
+        {
+            return Ok(());
+        }
+        text.parse::<H>(value).map(|_| ())
+    }
     match name {
         HeaderName::Via => all::<Via<'_>>(h, text),
-        HeaderName::From => first::<header::From<'_>>(h, text),
-        HeaderName::To => first::<To<'_>>(h, text),
+        HeaderName::From => name_addr::<header::From<'_>>(h, text),
+        HeaderName::To => name_addr::<To<'_>>(h, text),
         HeaderName::CallId => first::<CallId<'_>>(h, text),
         HeaderName::CSeq => first::<CSeq<'_>>(h, text),
         HeaderName::MaxForwards => first::<MaxForwards>(h, text),
@@ -375,19 +393,47 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
     }
 }
 
+/// A Request-URI that passed [`check_request_line`].
+pub(crate) enum RequestUri<'a> {
+    /// A SIP or SIPS URI of the usual shape ([`SipUri::usual`]), not parsed.
+    Sip { secure: bool },
+    /// Any other URI, parsed.
+    Parsed(Uri<'a>),
+}
+
+impl RequestUri<'_> {
+    fn scheme(&self) -> &str {
+        match self {
+            RequestUri::Sip { secure: true } => "sips",
+            RequestUri::Sip { secure: false } => "sip",
+            RequestUri::Parsed(uri) => uri.scheme(),
+        }
+    }
+}
+
 /// The checks of a request's start line: a Request-URI that parses and has
 /// no headers, and a CSeq method equal to the request method. Returns the
 /// Request-URI. Runs after [`check_structure`] (the CSeq is known to parse).
-pub(crate) fn check_request_line<'a>(msg: &MessageRef<'a>) -> Result<Uri<'a>, ValidationError> {
-    let uri = msg
-        .request_uri()
-        .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
-        .map_err(ValidationError::InvalidRequestUri)?;
-    if let Uri::Sip(sip) = &uri
-        && sip.headers().is_some()
-    {
-        return Err(ValidationError::RequestUriHeaders);
-    }
+pub(crate) fn check_request_line<'a>(
+    msg: &MessageRef<'a>,
+) -> Result<RequestUri<'a>, ValidationError> {
+    // The usual SIP URI (no parameters, no headers) is checked without a
+    // parse.
+    let uri = match msg.request_uri_str().and_then(SipUri::usual) {
+        Some(secure) => RequestUri::Sip { secure },
+        None => {
+            let uri = msg
+                .request_uri()
+                .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
+                .map_err(ValidationError::InvalidRequestUri)?;
+            if let Uri::Sip(sip) = &uri
+                && sip.headers().is_some()
+            {
+                return Err(ValidationError::RequestUriHeaders);
+            }
+            RequestUri::Parsed(uri)
+        }
+    };
     // The CSeq passed the structural checks before this (or was copied from
     // a message whose did): its method is the token after the number, and
     // methods compare as written (they are case-sensitive).

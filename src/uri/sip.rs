@@ -121,6 +121,26 @@ impl<'a> SipUri<'a> {
         })
     }
 
+    /// Whether `s` is a SIP or SIPS URI of the usual shape, which
+    /// [`SipUri::parse`] accepts: `Some(secure)` then. The usual shape is
+    /// the scheme, a user part without password, the host and an optional
+    /// port, and nothing after; the parts are read by the functions the
+    /// parse uses, without building the URI. `None` says nothing: a URI of
+    /// another shape may still be valid.
+    pub(crate) fn usual(s: &str) -> Option<bool> {
+        let b = s.as_bytes();
+        let (secure, pos) = sip_scheme(b)?;
+        let user_end = scan_user(b, pos).ok()?;
+        let host_at = match b.get(user_end) {
+            Some(b'@') if user_end > pos => user_end + 1,
+            // No user part: no `@` anywhere after the scheme.
+            _ if memchr::memchr(b'@', &b[pos..]).is_none() => pos,
+            _ => return None,
+        };
+        let (_, end) = HostPort::parse_at(s, host_at).ok()?;
+        (end == b.len()).then_some(secure)
+    }
+
     /// `"sips"` or `"sip"`.
     pub fn scheme(&self) -> &'static str {
         if self.secure { "sips" } else { "sip" }
@@ -445,6 +465,74 @@ mod tests {
 
     fn p(s: &str) -> SipUri<'_> {
         SipUri::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    /// The claim of [`SipUri::usual`]: what it accepts parses, with the
+    /// same security.
+    fn usual_holds(s: &str) -> bool {
+        let Some(secure) = SipUri::usual(s) else {
+            return false;
+        };
+        let parsed = SipUri::parse(s).unwrap_or_else(|e| panic!("usual but {e}: {s:?}"));
+        assert_eq!(parsed.is_secure(), secure, "{s}");
+        assert!(crate::uri::Uri::parse(s).is_ok());
+        true
+    }
+
+    #[test]
+    fn usual_uris_are_checked_without_a_parse() {
+        for s in [
+            "sip:bob@192.0.2.2",
+            "sips:alice@atlanta.example.com:5061",
+            "sip:ims.example.com",
+            "sip:[2001:db8::1]:5060",
+            "SIP:+1-212@h",
+            "sip:%61lice@b",
+        ] {
+            assert!(usual_holds(s), "{s}");
+        }
+        for s in [
+            "sip:a@b;transport=tcp",
+            "sip:a@b?x=y",
+            "sip:a:pw@b",
+            "tel:+1",
+            "sip:@b",
+            "sip:a@",
+            "sip:a@b:",
+        ] {
+            assert_eq!(SipUri::usual(s), None, "{s}");
+        }
+        // Every octet substituted, deleted or inserted anywhere.
+        let mut accepted = 0;
+        for base in [
+            "sip:bob@192.0.2.2:5060",
+            "sips:h.example.com",
+            "sip:a@[::1]",
+        ] {
+            let b = base.as_bytes();
+            for i in 0..=b.len() {
+                for o in 0..=255u8 {
+                    let mut variants = vec![[&b[..i], &[o][..], &b[i..]].concat()];
+                    if i < b.len() {
+                        variants.push([&b[..i], &[o][..], &b[i + 1..]].concat());
+                        variants.push([&b[..i], &b[i + 1..]].concat());
+                    }
+                    for v in variants {
+                        if let Ok(s) = std::str::from_utf8(&v) {
+                            accepted += usize::from(usual_holds(s));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(accepted > 500, "{accepted}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn usual_implies_parse(s in "(sips?|SIP|tel)?:?[a-c0-2@:;?=.\\[\\]%+-]{0,20}") {
+            usual_holds(&s);
+        }
     }
 
     #[test]
