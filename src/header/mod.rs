@@ -368,6 +368,10 @@ impl<'a> Cursor<'a> {
 
 /// Parses a header whose whole value is one unsigned 32-bit number.
 pub(crate) fn parse_number(value: &str) -> Result<u32, HeaderError> {
+    // Digits alone, the usual value: read at once.
+    if let Ok(n) = syntax::parse_u32(value.as_bytes()) {
+        return Ok(n);
+    }
     let mut c = Cursor::new(value);
     if c.peek().is_none() {
         return Err(c.error(HeaderErrorKind::Empty));
