@@ -395,8 +395,18 @@ impl<'a> MessageRef<'a> {
 
     /// The first field of a known header.
     pub fn get_known(&self, name: HeaderName) -> Option<HeaderRef<'a>> {
-        self.first_known(name)
-            .map(|i| self.header_ref(&self.index.headers[i]))
+        // One look through the `Cow`; the entry found is `name`'s.
+        let index: &Index = &self.index;
+        let i = match parse::hot_slot(name as u8) {
+            Some(slot) => usize::from(index.hot[slot]).checked_sub(1)?,
+            None => index.headers.iter().position(|e| e.id == name as u8)?,
+        };
+        let e = index.headers.get(i)?;
+        Some(HeaderRef {
+            name: e.name(self.buf),
+            value: e.value(self.buf),
+            known: Some(name),
+        })
     }
 
     /// Every field of a known header, in order.
