@@ -136,6 +136,32 @@ pub(crate) fn eq_fold(s: &[u8], word: &[u8]) -> bool {
     u64::from_le_bytes(a) | mask == u64::from_le_bytes(b) | mask
 }
 
+/// Whether every octet of `s` is visible ASCII, `0x21..=0x7e` (what a
+/// Request-URI on the request line may hold): eight octets at a time with
+/// the classic "has a byte less than / more than" word tests, which are
+/// exact as a yes or no.
+#[inline]
+pub(crate) fn all_visible(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x21, or a byte above 0x7e.
+        let below = w.wrapping_sub(LO * 0x21) & !w;
+        let above = w.wrapping_add(LO) | w;
+        if (below | above) & HI != 0 {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&b| (0x21..=0x7e).contains(&b))
+}
+
 /// Whether `b` is in `class`.
 #[inline(always)]
 pub(crate) fn is(b: u8, class: u16) -> bool {
@@ -544,6 +570,27 @@ pub(crate) fn write_u64(dst: &mut Vec<u8>, mut v: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_visible_is_exact() {
+        let plain = |s: &[u8]| s.iter().all(|&b| (0x21..=0x7e).contains(&b));
+        for len in [0, 1, 7, 8, 9, 16, 17, 23] {
+            let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(all_visible(&base));
+            for i in 0..len {
+                for o in 0..=255u8 {
+                    let mut s = base.clone();
+                    s[i] = o;
+                    assert_eq!(all_visible(&s), plain(&s), "{s:?}");
+                    // Two odd octets in one word.
+                    if i + 1 < len {
+                        s[i + 1] = 0xff - o;
+                        assert_eq!(all_visible(&s), plain(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn eq_fold_agrees_with_eq_ignore_ascii_case() {

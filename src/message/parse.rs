@@ -495,9 +495,9 @@ pub(crate) fn request_line(line: &[u8]) -> Result<Start, (ParseErrorKind, usize)
     if uri_end == uri_start {
         return Err((ParseErrorKind::StartLine, uri_start));
     }
-    if let Some(bad) = line[uri_start..uri_end]
-        .iter()
-        .position(|&b| b <= b' ' || b >= 0x7f)
+    let uri = &line[uri_start..uri_end];
+    if !syntax::all_visible(uri)
+        && let Some(bad) = uri.iter().position(|&b| b <= b' ' || b >= 0x7f)
     {
         return Err((ParseErrorKind::RequestUri, uri_start + bad));
     }
