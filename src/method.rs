@@ -65,6 +65,28 @@ impl<'a> Method<'a> {
         }
     }
 
+    /// A number for each known method (1–14), 0 for an extension: what a
+    /// hash of a method needs instead of its name.
+    pub(crate) fn code(&self) -> u8 {
+        match self {
+            Method::Invite => 1,
+            Method::Ack => 2,
+            Method::Bye => 3,
+            Method::Cancel => 4,
+            Method::Options => 5,
+            Method::Register => 6,
+            Method::Prack => 7,
+            Method::Subscribe => 8,
+            Method::Notify => 9,
+            Method::Publish => 10,
+            Method::Info => 11,
+            Method::Refer => 12,
+            Method::Message => 13,
+            Method::Update => 14,
+            Method::Extension(_) => 0,
+        }
+    }
+
     /// The known method spelled exactly `token`.
     #[inline]
     pub(crate) fn known(token: &[u8]) -> Option<Method<'static>> {

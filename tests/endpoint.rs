@@ -747,3 +747,46 @@ Content-Length: 0\r\n\r\n"
     assert_eq!(node.stats().misrouted_responses, 0);
     assert_eq!(node.stats().dropped_malformed, 0);
 }
+
+#[test]
+fn extension_methods_have_transactions_like_any_other() {
+    // A method the crate does not know is keyed by its name: the request is
+    // answered, its retransmission absorbed, the response matched; a known
+    // method with the same branch is another transaction.
+    let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 5);
+    let now = pair.now;
+    let foo = pair.nodes[0]
+        .send_request(now, request("FOO", "x1", "c9"), to_uas())
+        .unwrap();
+    let options = pair.nodes[0]
+        .send_request(now, request("OPTIONS", "x1", "c9"), to_uas())
+        .unwrap();
+    assert_ne!(foo, options);
+    let mut seen = Vec::new();
+    pair.run(Duration::from_secs(60), |node, now, i, e| {
+        if let (
+            1,
+            Event::Request {
+                transaction,
+                request,
+                ..
+            },
+        ) = (i, e)
+        {
+            seen.push(request.as_ref().method().unwrap().as_str().to_owned());
+            answer(node, now, *transaction, request, 200);
+        }
+    });
+    seen.sort();
+    assert_eq!(seen, ["FOO", "OPTIONS"]);
+    assert_eq!(statuses(&pair.events[0]), [200, 200]);
+    assert_eq!(pair.nodes[0].stats().stray_responses, 0);
+
+    let mut node = Endpoint::new(EndpointConfig::default());
+    let req = request("FOO", "x2", "c10");
+    feed(&mut node, req.bytes(), now);
+    assert!(matches!(node.poll_event(), Some(Event::Request { .. })));
+    feed(&mut node, req.bytes(), now);
+    assert!(node.poll_event().is_none());
+    assert_eq!(node.stats().retransmitted_requests, 1);
+}

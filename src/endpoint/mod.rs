@@ -439,9 +439,8 @@ const KEY_INLINE: usize = 56;
 impl std::hash::Hash for KeyRef<'_> {
     /// One `write` of the parts, each after its length: SipHash costs per
     /// call as well as per octet, and the lengths keep two keys that
-    /// concatenate to the same octets apart (equal keys hash alike; the
-    /// method by its name, so an extension spelled like a known method
-    /// shares its hash, never its equality).
+    /// concatenate to the same octets apart (equal keys hash alike; a
+    /// known method by its one-octet code, an extension by its name).
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let mut buf = [0u8; 128];
         let mut n = 0;
@@ -461,7 +460,10 @@ impl std::hash::Hash for KeyRef<'_> {
             }
         };
         let (shape, parts) = self.layout();
-        put(self.method.as_str().as_bytes());
+        match self.method.code() {
+            0 => put(self.method.as_str().as_bytes()),
+            code => put(&[code]),
+        }
         if let Shape::Legacy { cseq, .. } = shape {
             put(&cseq.to_le_bytes());
         }
@@ -518,6 +520,9 @@ impl<'a> KeyRef<'a> {
 
     fn to_owned(&self) -> Key {
         let (shape, parts) = self.layout();
+        // Only the parts the shape has: a copy of an empty part still
+        // costs a call.
+        let parts = &parts[..shape.parts()];
         let len: usize = parts.iter().map(|p| p.len()).sum();
         let buf = if len <= KEY_INLINE {
             let mut inline = [0u8; KEY_INLINE];
