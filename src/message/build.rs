@@ -167,12 +167,16 @@ impl Fields {
 
     /// Fields that follow `start` (a start line with its CRLF) in one
     /// buffer.
-    fn after(start: &[u8]) -> Fields {
+    /// Fields after the status line of `status` with its standard reason
+    /// phrase, written straight into the buffer.
+    fn status(status: StatusCode) -> Fields {
         let mut buf = Vec::with_capacity(256);
-        buf.extend_from_slice(start);
+        write_status_line(status, status.reason_phrase(), |part| {
+            buf.extend_from_slice(part);
+        });
         Fields {
+            base: buf.len(),
             buf,
-            base: start.len(),
             ..Fields::default()
         }
     }
@@ -322,7 +326,7 @@ impl ResponseBuilder {
         ResponseBuilder {
             status,
             reason: None,
-            fields: Fields::after(&status_line(status, status.reason_phrase())),
+            fields: Fields::status(status),
             body: Bytes::new(),
             trusted: 0,
         }
@@ -426,18 +430,31 @@ impl ResponseBuilder {
 /// `SIP/2.0 <code> <reason>` CRLF.
 fn status_line(status: StatusCode, reason: &str) -> SmallVec<[u8; 64]> {
     let mut line = SmallVec::new();
-    line.extend_from_slice(b"SIP/2.0 ");
+    write_status_line(status, reason, |part| line.extend_from_slice(part));
+    line
+}
+
+/// Writes `SIP/2.0 <code> <reason>` CRLF, part by part.
+#[inline(always)]
+fn write_status_line(status: StatusCode, reason: &str, mut put: impl FnMut(&[u8])) {
     let code = status.as_u16();
     // A status code has three digits (100–699).
-    line.extend_from_slice(&[
+    put(&[
+        b'S',
+        b'I',
+        b'P',
+        b'/',
+        b'2',
+        b'.',
+        b'0',
+        b' ',
         b'0' + (code / 100) as u8,
         b'0' + (code / 10 % 10) as u8,
         b'0' + (code % 10) as u8,
         b' ',
     ]);
-    line.extend_from_slice(reason.as_bytes());
-    line.extend_from_slice(b"\r\n");
-    line
+    put(reason.as_bytes());
+    put(b"\r\n");
 }
 
 /// What a builder wrote before the header fields.
