@@ -5,7 +5,7 @@ use thiserror::Error;
 
 use smallvec::SmallVec;
 
-use super::parse::Start;
+use super::parse::{Index, Start};
 use super::{HeaderRef, MessageRef, header_name_from_id, parse_typed};
 use crate::header::{
     self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
@@ -273,10 +273,18 @@ fn check_structure_parsed(
         head,
         base: msg.buf.as_ptr() as usize,
     };
+    let index: &Index = &msg.index;
     for &key in &typed {
         let (k, i) = ((key >> 24) as usize, (key & 0x00ff_ffff) as usize);
-        if let Some(h) = msg.header_at(i) {
-            check_field(TYPED[k].0, h, &text).map_err(ValidationError::InvalidHeader)?;
+        let name = TYPED[k].0;
+        if let Some(e) = index.headers.get(i) {
+            // The entry is `name`'s: the pass above found it by its id.
+            let h = HeaderRef {
+                name: e.name(msg.buf),
+                value: e.value(msg.buf),
+                known: Some(name),
+            };
+            check_field(name, h, &text).map_err(ValidationError::InvalidHeader)?;
         }
     }
     Ok(())
