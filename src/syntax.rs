@@ -162,6 +162,31 @@ pub(crate) fn all_visible(s: &[u8]) -> bool {
         .all(|&b| (0x21..=0x7e).contains(&b))
 }
 
+/// Whether `s` is a list of tokens in the usual form, `token *( ","
+/// [SP] token )`: every element [`ListElements`] yields from it is then a
+/// token, which is what a list of methods or option tags must hold.
+/// `false` says nothing (white space around commas, for one, is allowed
+/// and left to the element-wise check).
+pub(crate) fn is_plain_token_list(s: &[u8]) -> bool {
+    let mut p = 0;
+    loop {
+        let end = scan(s, p, TOKEN);
+        if end == p {
+            return false;
+        }
+        match s.get(end) {
+            None => return true,
+            Some(b',') => {
+                p = end + 1;
+                if s.get(p) == Some(&b' ') {
+                    p += 1;
+                }
+            }
+            Some(_) => return false,
+        }
+    }
+}
+
 /// Whether `b` is in `class`.
 #[inline(always)]
 pub(crate) fn is(b: u8, class: u16) -> bool {
@@ -570,6 +595,45 @@ pub(crate) fn write_u64(dst: &mut Vec<u8>, mut v: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_token_list_splits_into_tokens() {
+        // The claim, against the element-wise reading.
+        let holds = |s: &[u8]| {
+            let plain = is_plain_token_list(s);
+            if plain {
+                assert!(
+                    ListElements::new(s).all(|e| !e.is_empty() && e.iter().all(|&b| is(b, TOKEN))),
+                    "{s:?}"
+                );
+            }
+            plain
+        };
+        for s in ["INVITE, ACK,BYE", "100rel", "a,b, c"] {
+            assert!(holds(s.as_bytes()), "{s}");
+        }
+        for s in [
+            "", ",", "a,", "a, ", "a ,b", "a,  b", "a,\tb", "a b", "a;b", "\"a\"",
+        ] {
+            assert!(!holds(s.as_bytes()), "{s}");
+        }
+        let mut accepted = 0;
+        for base in ["INVITE, ACK,BYE", "a,b"] {
+            let b = base.as_bytes();
+            for i in 0..=b.len() {
+                for o in 0..=255u8 {
+                    let inserted = [&b[..i], &[o][..], &b[i..]].concat();
+                    accepted += usize::from(holds(&inserted));
+                    if i < b.len() {
+                        let replaced = [&b[..i], &[o][..], &b[i + 1..]].concat();
+                        accepted += usize::from(holds(&replaced));
+                        holds(&[&b[..i], &b[i + 1..]].concat());
+                    }
+                }
+            }
+        }
+        assert!(accepted > 1000, "{accepted}");
+    }
 
     #[test]
     fn all_visible_is_exact() {

@@ -209,7 +209,8 @@ pub(crate) fn parse<'a>(
 /// A whole `( name-addr / addr-spec ) *( SEMI generic-param )` value: the
 /// address (an `addr-spec` only when `allow_addr_spec`) and its parameters.
 /// Whether `value` is a `name-addr` with parameters of the usual shape,
-/// which [`parse_with_params`] accepts: an optional quoted display name,
+/// which [`parse_with_params`] accepts: an optional display name (quoted,
+/// or tokens),
 /// `<`, a URI [`SipUri::usual`] accepts, `>`, then `;name` or `;name=value`
 /// parameters without white space. The parts are read by the functions the
 /// parse uses, without building anything: a check of a From or To costs a
@@ -218,11 +219,23 @@ pub(crate) fn parse<'a>(
 pub(crate) fn usual_with_params(value: &str) -> bool {
     let b = value.as_bytes();
     let mut p = 0;
-    if b.first() == Some(&b'"') {
-        let Ok(end) = syntax::quoted_string_end(b, 0) else {
-            return false;
-        };
-        p = syntax::skip_lws(b, end);
+    match b.first() {
+        Some(b'"') => {
+            let Ok(end) = syntax::quoted_string_end(b, 0) else {
+                return false;
+            };
+            p = syntax::skip_lws(b, end);
+        }
+        Some(b'<') => {}
+        // Tokens separated by white space before `<`, as `split` reads
+        // them.
+        _ => loop {
+            let end = syntax::scan(b, p, TOKEN);
+            if end == p {
+                break;
+            }
+            p = syntax::skip_lws(b, end);
+        },
     }
     if b.get(p) != Some(&b'<') {
         return false;
@@ -376,6 +389,9 @@ mod tests {
             "<sip:[2001:db8::1]:5060>",
             "<sip:ims.example.com>",
             "<SIP:a@b.c>;TAG=[::1]",
+            "Alice <sip:a@b.c>",
+            "Alice  Smith\t<sip:+1234@b.c;user=phone>;tag=1",
+            "<sip:a@b.c;user=phone;lr>",
             "\"A\"\r\n <sip:a@b.c>",
         ] {
             assert!(usual_holds(s), "{s}");
@@ -383,8 +399,6 @@ mod tests {
         // Valid, but another shape: left to the parse.
         for s in [
             "sip:alice@example.com;tag=1",
-            "Alice <sip:a@b.c>",
-            "<sip:a@b.c;user=phone>",
             "<sip:a@b.c?subject=x>",
             "<sip:a:pw@b.c>",
             "<sip:a@b.c>; tag=1",
@@ -406,6 +420,7 @@ mod tests {
             "\"A\" <sips:b@h.example.com:5061>;tag=x;y",
             "<sip:[::1]>;a=b",
             "<sip:host.example>",
+            "Al Bo <sip:a@b;transport=udp;lr>;tag=1",
         ];
         let mut accepted = 0;
         for base in bases {
@@ -440,7 +455,7 @@ mod tests {
         #[test]
         fn usual_implies_parse(
             display in proptest::sample::select(vec![
-                "", "\"A\" ", "\"A\"", "\"\\\"\" ", "A ", "\"", " ",
+                "", "\"A\" ", "\"A\"", "\"\\\"\" ", "A ", "\"", " ", "A B\t", "A,B ", "A\r\n ",
             ]),
             scheme in proptest::sample::select(vec!["sip:", "sips:", "SIP:", "tel:", "sip", ""]),
             user in proptest::sample::select(vec![
@@ -450,7 +465,10 @@ mod tests {
                 "192.0.2.1", "example.com", "a-.b", "[::1]", "[::1", "1.2.3", "300.1.1.1",
                 "h.", ".h", "", "h_x",
             ]),
-            port in proptest::sample::select(vec!["", ":5060", ":99999", ":", ":x"]),
+            port in proptest::sample::select(vec![
+                "", ":5060", ":99999", ":", ":x", ";lr", ":5060;transport=tcp", ";user=",
+                ";ttl=999", ";maddr=1.2.3", ";x=\"q\"", ";a;b=c", "?h=v",
+            ]),
             close in proptest::sample::select(vec![">", "", ">>", "> "]),
             params in proptest::collection::vec(
                 proptest::sample::select(vec![

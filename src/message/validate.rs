@@ -367,6 +367,16 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
         }
         Ok(())
     }
+    /// Methods and option tags: a plain list of tokens is checked at once.
+    fn tokens<'a, H: TypedHeader<'a>>(
+        h: HeaderRef<'a>,
+        text: &Text<'a>,
+    ) -> Result<(), HeaderError> {
+        if crate::syntax::is_plain_token_list(h.value) {
+            return Ok(());
+        }
+        all::<H>(h, text)
+    }
     fn first<'a, H: TypedHeader<'a>>(h: HeaderRef<'a>, text: &Text<'a>) -> Result<(), HeaderError> {
         text.parse::<H>(h.first_element()).map(|_| ())
     }
@@ -396,11 +406,11 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
         HeaderName::RecordRoute => all::<RecordRoute<'_>>(h, text),
         HeaderName::ContentType => first::<ContentType<'_>>(h, text),
         HeaderName::Expires => first::<Expires>(h, text),
-        HeaderName::Require => all::<Require<'_>>(h, text),
-        HeaderName::ProxyRequire => all::<ProxyRequire<'_>>(h, text),
-        HeaderName::Supported => all::<Supported<'_>>(h, text),
-        HeaderName::Unsupported => all::<Unsupported<'_>>(h, text),
-        HeaderName::Allow => all::<Allow<'_>>(h, text),
+        HeaderName::Require => tokens::<Require<'_>>(h, text),
+        HeaderName::ProxyRequire => tokens::<ProxyRequire<'_>>(h, text),
+        HeaderName::Supported => tokens::<Supported<'_>>(h, text),
+        HeaderName::Unsupported => tokens::<Unsupported<'_>>(h, text),
+        HeaderName::Allow => tokens::<Allow<'_>>(h, text),
         _ => Ok(()),
     }
 }

@@ -123,8 +123,8 @@ impl<'a> SipUri<'a> {
 
     /// Whether `s` is a SIP or SIPS URI of the usual shape, which
     /// [`SipUri::parse`] accepts: `Some(secure)` then. The usual shape is
-    /// the scheme, a user part without password, the host and an optional
-    /// port, and nothing after; the parts are read by the functions the
+    /// the scheme, a user part without password, the host, an optional
+    /// port and parameters, and no headers; the parts are read by the functions the
     /// parse uses, without building the URI. `None` says nothing: a URI of
     /// another shape may still be valid.
     pub(crate) fn usual(s: &str) -> Option<bool> {
@@ -137,7 +137,11 @@ impl<'a> SipUri<'a> {
             _ if memchr::memchr(b'@', &b[pos..]).is_none() => pos,
             _ => return None,
         };
-        let (_, end) = HostPort::parse_at(s, host_at).ok()?;
+        let (_, mut end) = HostPort::parse_at(s, host_at).ok()?;
+        if b.get(end) == Some(&b';') {
+            // Parameters as the parse reads them (they build no list).
+            end = Params::parse_uri_at(s, end, known_param_ok).ok()?.1;
+        }
         (end == b.len()).then_some(secure)
     }
 
@@ -487,12 +491,13 @@ mod tests {
             "sip:ims.example.com",
             "sip:[2001:db8::1]:5060",
             "SIP:+1-212@h",
+            "sip:a@b;transport=tcp",
+            "sip:+1212@h;user=phone;lr;x=%41",
             "sip:%61lice@b",
         ] {
             assert!(usual_holds(s), "{s}");
         }
         for s in [
-            "sip:a@b;transport=tcp",
             "sip:a@b?x=y",
             "sip:a:pw@b",
             "tel:+1",
@@ -508,6 +513,7 @@ mod tests {
             "sip:bob@192.0.2.2:5060",
             "sips:h.example.com",
             "sip:a@[::1]",
+            "sip:a@h;lr;transport=tcp",
         ] {
             let b = base.as_bytes();
             for i in 0..=b.len() {
