@@ -672,10 +672,11 @@ struct Sent {
     /// §18.1.2).
     host: Host<'static>,
     port: u16,
-    /// Where its value is in the request (offset, length), when the first
-    /// Via field holds that value alone: a response whose top Via is the
-    /// same octets matches without a parse ([`Endpoint::echoed`]).
-    via: Option<(u32, u32)>,
+    /// Where its value is in the request (offset, length: within the
+    /// header section, so 16 bits each), when the first Via field holds
+    /// that value alone: a response whose top Via is the same octets
+    /// matches without a parse ([`Endpoint::echoed`]).
+    via: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1196,7 +1197,7 @@ impl Endpoint {
             .and_then(|e| {
                 let (at, len) = e.sent.as_ref()?.via?;
                 let request = e.machine.client_request()?;
-                request.get(at as usize..at as usize + len as usize)
+                request.get(usize::from(at)..usize::from(at) + usize::from(len))
             })
             .is_some_and(|sent| sent == value);
         match found {
@@ -1299,7 +1300,7 @@ impl Endpoint {
                 .unwrap_or_else(|| via::default_port(&top.transport)),
             via: m
                 .top_via_plain()
-                .and_then(|(at, v)| Some((u32::try_from(at).ok()?, u32::try_from(v.len()).ok()?))),
+                .and_then(|(at, v)| Some((u16::try_from(at).ok()?, u16::try_from(v.len()).ok()?))),
         };
         let reliable = target.transport.is_reliable();
         let machine = if method == Method::Invite {
