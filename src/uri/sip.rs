@@ -352,13 +352,9 @@ impl fmt::Display for SipUri<'_> {
 /// and where the rest starts.
 #[inline]
 pub(crate) fn sip_scheme(b: &[u8]) -> Option<(bool, usize)> {
-    // Four octets at once, letters folded to lower case by setting bit 5
-    // (which maps only `S` and `s` to `s`, and so on; the colon is compared
-    // as it is).
-    let word = u32::from_le_bytes(b.get(..4)?.try_into().ok()?);
-    if word | 0x0020_2020 == u32::from_le_bytes(*b"sip:") {
+    if b.get(..4).is_some_and(|p| syntax::eq_fold(p, b"sip:")) {
         Some((false, 4))
-    } else if word | 0x2020_2020 == u32::from_le_bytes(*b"sips") && b.get(4) == Some(&b':') {
+    } else if b.get(..5).is_some_and(|p| syntax::eq_fold(p, b"sips:")) {
         Some((true, 5))
     } else {
         None
