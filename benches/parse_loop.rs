@@ -20,7 +20,6 @@ use std::time::Instant;
 mod parse_work;
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 fn main() {

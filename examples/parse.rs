@@ -15,14 +15,14 @@ use imsip::header::{
     HeaderName, MaxForwards, ProxyAuthenticate, ProxyAuthorization, ProxyRequire, RecordRoute,
     Require, Route, Supported, To, TypedHeader, Unsupported, Via, WwwAuthenticate,
 };
-use imsip::{MessageRef, ParseConfig, Policy, Role, StartLine};
+use imsip::{MessageRef, ParseConfig, StartLine, ValidationPolicy};
 
 fn main() -> ExitCode {
-    let mut role = Role::UserAgent;
+    let mut proxy = false;
     let mut path = None;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
-            "--proxy" => role = Role::Proxy,
+            "--proxy" => proxy = true,
             "-h" | "--help" => {
                 eprintln!("usage: parse [--proxy] [FILE]   (reads stdin without FILE)");
                 return ExitCode::SUCCESS;
@@ -71,9 +71,10 @@ fn main() -> ExitCode {
     };
     print_message(&msg);
 
-    let policy = Policy {
-        role,
-        ..Policy::default()
+    let policy = if proxy {
+        ValidationPolicy::proxy(&[])
+    } else {
+        ValidationPolicy::user_agent(&[])
     };
     match msg.validate_with(&policy) {
         Ok(()) => {

@@ -9,7 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received};
+use bytes::BytesMut;
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
 use imsip::{Method, StatusCode, Transport};
 use tokio::net::UdpSocket;
 
@@ -18,7 +19,10 @@ use tokio::net::UdpSocket;
 pub(crate) async fn serve(socket: UdpSocket, limit: Option<usize>) -> std::io::Result<usize> {
     let local = socket.local_addr()?;
     let mut endpoint = Endpoint::new(EndpointConfig::default());
-    let mut buf = vec![0u8; 65_535];
+    // Datagrams are read into a shared buffer and handed over without a
+    // copy: each is split off and frozen into the `Bytes` the endpoint
+    // keeps.
+    let mut buf = BytesMut::new();
     let mut answered = 0;
     loop {
         // Wait for a datagram, or until the endpoint's next timer.
@@ -26,15 +30,12 @@ pub(crate) async fn serve(socket: UdpSocket, limit: Option<usize>) -> std::io::R
             .poll_timeout()
             .map(|at| at.saturating_duration_since(Instant::now()))
             .unwrap_or(Duration::from_secs(1));
-        match tokio::time::timeout(wait, socket.recv_from(&mut buf)).await {
-            Ok(Ok((n, source))) => endpoint.handle_input(
+        buf.reserve(65_535);
+        match tokio::time::timeout(wait, socket.recv_buf_from(&mut buf)).await {
+            Ok(Ok((_, remote))) => endpoint.handle_input(
                 Instant::now(),
-                Received {
-                    transport: Transport::Udp,
-                    source,
-                    local,
-                    data: &buf[..n],
-                },
+                Flow::new(Transport::Udp, local, remote),
+                buf.split().freeze(),
             ),
             Ok(Err(e)) => return Err(e),
             Err(_elapsed) => endpoint.handle_timeout(Instant::now()),
@@ -50,10 +51,8 @@ pub(crate) async fn serve(socket: UdpSocket, limit: Option<usize>) -> std::io::R
                     Some(Method::Invite) => StatusCode::BUSY_HERE,
                     _ => StatusCode::OK,
                 };
-                let response = request
-                    .as_ref()
-                    .response(status)
-                    .and_then(|b| b.to_tag("tokio-1").build());
+                // The builder adds a To tag (RFC 3261 §8.2.6.2).
+                let response = request.as_ref().response(status).and_then(|b| b.build());
                 if let Ok(r) = response
                     && endpoint.respond(Instant::now(), transaction, r).is_ok()
                 {
@@ -62,7 +61,7 @@ pub(crate) async fn serve(socket: UdpSocket, limit: Option<usize>) -> std::io::R
             }
         }
         while let Some(t) = endpoint.poll_transmit() {
-            socket.send_to(&t.payload, t.destination).await?;
+            socket.send_to(&t.payload, t.flow.remote).await?;
         }
         if limit.is_some_and(|l| answered >= l) {
             return Ok(answered);

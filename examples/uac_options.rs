@@ -12,7 +12,7 @@ use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Target};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
 use imsip::header::{CSeq, CallId, MaxForwards, NameAddr, TypedHeader, Via};
 use imsip::message::RequestBuilder;
 use imsip::random::{self, SeededRandom};
@@ -68,17 +68,14 @@ pub(crate) fn options(
         .send_request(
             Instant::now(),
             request,
-            Target {
-                transport: Transport::Udp,
-                destination: target,
-            },
+            Flow::new(Transport::Udp, local, target),
         )
         .expect("a fresh branch");
     let mut buf = vec![0u8; 65_535];
     let mut final_status = None;
     loop {
         while let Some(t) = endpoint.poll_transmit() {
-            socket.send_to(&t.payload, t.destination)?;
+            socket.send_to(&t.payload, t.flow.remote)?;
         }
         while let Some(event) = endpoint.poll_event() {
             match event {
@@ -94,7 +91,7 @@ pub(crate) fn options(
                 Event::Terminated {
                     transaction,
                     reason,
-                } if transaction == tx => {
+                } if transaction == tx.into() => {
                     eprintln!("uac: transaction {reason}");
                     return Ok(final_status);
                 }
@@ -112,14 +109,10 @@ pub(crate) fn options(
             .max(Duration::from_millis(1));
         socket.set_read_timeout(Some(wait))?;
         match socket.recv_from(&mut buf) {
-            Ok((n, source)) => endpoint.handle_input(
+            Ok((n, remote)) => endpoint.handle_input(
                 Instant::now(),
-                imsip::endpoint::Received {
-                    transport: Transport::Udp,
-                    source,
-                    local,
-                    data: &buf[..n],
-                },
+                Flow::new(Transport::Udp, local, remote),
+                bytes::Bytes::copy_from_slice(&buf[..n]),
             ),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 endpoint.handle_timeout(Instant::now())

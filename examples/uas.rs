@@ -13,7 +13,7 @@ use std::io::ErrorKind;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, TransactionId};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow, ServerId};
 use imsip::{Message, Method, StatusCode, Transport};
 
 /// Serves on `socket` until `limit` requests have been answered (forever
@@ -24,7 +24,7 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
     let mut buf = vec![0u8; 65_535];
     let mut answered = 0;
     // INVITEs waiting for their 486 (sent after ringing for a moment).
-    let mut ringing: Vec<(Instant, TransactionId, Message)> = Vec::new();
+    let mut ringing: Vec<(Instant, ServerId, Message)> = Vec::new();
     loop {
         let now = Instant::now();
         let wake = [endpoint.poll_timeout(), ringing.iter().map(|r| r.0).min()]
@@ -37,14 +37,10 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
             .clamp(Duration::from_millis(1), Duration::from_millis(200));
         socket.set_read_timeout(Some(wait))?;
         match socket.recv_from(&mut buf) {
-            Ok((n, source)) => endpoint.handle_input(
+            Ok((n, remote)) => endpoint.handle_input(
                 Instant::now(),
-                Received {
-                    transport: Transport::Udp,
-                    source,
-                    local,
-                    data: &buf[..n],
-                },
+                Flow::new(Transport::Udp, local, remote),
+                bytes::Bytes::copy_from_slice(&buf[..n]),
             ),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) => return Err(e),
@@ -60,7 +56,7 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
             }
         }
         while let Some(t) = endpoint.poll_transmit() {
-            socket.send_to(&t.payload, t.destination)?;
+            socket.send_to(&t.payload, t.flow.remote)?;
         }
         while let Some(event) = endpoint.poll_event() {
             match event {
@@ -114,7 +110,7 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
             }
         }
         while let Some(t) = endpoint.poll_transmit() {
-            socket.send_to(&t.payload, t.destination)?;
+            socket.send_to(&t.payload, t.flow.remote)?;
         }
         if limit.is_some_and(|l| answered >= l) {
             // Let the last response leave before returning.
@@ -127,7 +123,7 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
 fn respond(
     endpoint: &mut Endpoint,
     now: Instant,
-    tx: TransactionId,
+    tx: ServerId,
     request: &Message,
     status: StatusCode,
 ) -> bool {

@@ -8,7 +8,7 @@
 
 use imsip::header::{self, TypedHeader};
 use imsip::uri::Uri;
-use imsip::{FlowSide, Frame, Message, MessageRef, ParseConfig, Policy, Role};
+use imsip::{FlowSide, Frame, Message, MessageRef, ParseConfig, ValidationPolicy};
 
 /// Parses `$text` as `$ty`; when it parses, its encoding must parse to the
 /// same value.
@@ -125,10 +125,7 @@ pub(crate) fn message(data: &[u8]) {
     ] {
         let Ok(m) = result else { continue };
         let _ = m.validate();
-        let _ = m.validate_with(&Policy {
-            role: Role::Proxy,
-            ..Policy::default()
-        });
+        let _ = m.validate_with(&ValidationPolicy::proxy(&[]));
         let _ = (
             m.start_line(),
             m.request_uri(),
@@ -287,11 +284,12 @@ pub(crate) fn auth(data: &[u8]) {
 /// Nothing may panic; live transactions never exceed the configured
 /// maximum; drained outputs stay bounded.
 pub(crate) fn endpoint(data: &[u8]) {
-    use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, Target};
+    use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
     use std::time::{Duration, Instant};
 
     let mut config = EndpointConfig::default();
     config.max_transactions = 8;
+    config.seed = Some(7);
     let mut node = Endpoint::new(config);
     let t0 = Instant::now();
     let mut now = t0;
@@ -317,18 +315,15 @@ pub(crate) fn endpoint(data: &[u8]) {
                 let len = (usize::from(hi) << 8 | usize::from(lo)).min(data.len() - i);
                 let datagram = &data[i..i + len];
                 i += len;
+                let transport = if op & 0x80 == 0 {
+                    imsip::Transport::Udp
+                } else {
+                    imsip::Transport::Tcp
+                };
                 node.handle_input(
                     now,
-                    Received {
-                        transport: if op & 0x80 == 0 {
-                            imsip::Transport::Udp
-                        } else {
-                            imsip::Transport::Tcp
-                        },
-                        source: peers[usize::from(op & 0x40 != 0)],
-                        local,
-                        data: datagram,
-                    },
+                    Flow::new(transport, local, peers[usize::from(op & 0x40 != 0)]),
+                    bytes::Bytes::copy_from_slice(datagram),
                 );
             }
             1 => {
@@ -342,12 +337,20 @@ pub(crate) fn endpoint(data: &[u8]) {
                 i += 1;
                 if let Some((id, request)) = pending.pop_front() {
                     let request: Message = request;
+                    // The transaction user's checks, as a user agent or a
+                    // proxy: a failure is answered with its rejection.
+                    let policy = if c % 2 == 0 {
+                        ValidationPolicy::user_agent(&["100rel"])
+                    } else {
+                        ValidationPolicy::proxy(&[])
+                    };
+                    let m = request.as_ref();
                     let code = imsip::StatusCode::new(100 + u16::from(c) % 600).unwrap();
-                    if let Ok(r) = request
-                        .as_ref()
-                        .response(code)
-                        .and_then(|b| b.to_tag("fz").build())
-                    {
+                    let answer = match m.validate_with(&policy) {
+                        Ok(()) => m.response(code),
+                        Err(e) => policy.rejection(&m, &e),
+                    };
+                    if let Ok(r) = answer.and_then(|b| b.build()) {
                         let _ = node.respond(now, id, r);
                     }
                 }
@@ -359,14 +362,8 @@ pub(crate) fn endpoint(data: &[u8]) {
 Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f\r\nTo: <sip:b@x>\r\nCall-ID: fz{own}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
                 );
                 let msg = Message::parse(bytes::Bytes::from(text)).unwrap();
-                let _ = node.send_request(
-                    now,
-                    msg,
-                    Target {
-                        transport: imsip::Transport::Udp,
-                        destination: peers[0],
-                    },
-                );
+                let _ =
+                    node.send_request(now, msg, Flow::new(imsip::Transport::Udp, local, peers[0]));
             }
             _ => {
                 if let Some(id) = last_tx {

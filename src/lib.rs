@@ -111,12 +111,13 @@ pub mod uri;
 mod version;
 
 pub use message::{
-    FlowSide, Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig, ParseError,
-    ParseErrorKind, Policy, RequestLine, Role, StartLine, StatusLine, ValidationError, frame,
+    BuildError, Editor, FlowSide, Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig,
+    ParseError, ParseErrorKind, RequestBuilder, RequestLine, ResponseBuilder, StartLine,
+    StatusLine, ValidationError, ValidationMode, ValidationPolicy, frame,
 };
 pub use method::Method;
 pub use params::{Param, Params};
 pub use status::StatusCode;
 pub use syntax::ListElements;
-pub use transport::Transport;
+pub use transport::{Transport, TransportName};
 pub use version::Version;

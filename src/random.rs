@@ -1,19 +1,29 @@
-//! Randomness for identifiers: branches, tags and Call-IDs.
+//! Randomness for secrets and identifiers: branches, tags, Call-IDs, nonces
+//! and keys.
 //!
-//! imsip never picks a random source itself. Everything that needs one takes
-//! a [`Random`], so that a test can seed it and get the same messages every
-//! run, and production code can plug in its operating system's generator.
+//! Everything in imsip that needs randomness takes a [`Random`], so that a
+//! test can seed it and get the same messages every run. Production code
+//! uses the operating system's cryptographically secure generator,
+//! [`OsRandom`], which is also what every default of the crate uses (an
+//! [`Endpoint`](crate::endpoint::Endpoint) without a seed, the To tag a
+//! response builder adds).
 //!
 //! RFC 3261 asks for tags with at least 32 random bits (§19.3), Call-IDs that
 //! are globally unique over space and time and hard to guess (§8.1.1.4), and
-//! branches unique over space and time (§8.1.1.7). [`SeededRandom`] is
-//! reproducible but predictable: use it for tests and simulations, and a
-//! cryptographically secure source (for example one filled from `getrandom`)
-//! in production.
+//! branches unique over space and time (§8.1.1.7); a Digest nonce key or an
+//! AKA RAND must be unpredictable. [`SeededRandom`] is reproducible but
+//! predictable: use it for tests and simulations only.
 //!
 //! ```
-//! use imsip::random::{self, SeededRandom};
+//! use imsip::random::{self, OsRandom, Random, SeededRandom};
 //!
+//! // Production: the operating system's generator.
+//! let mut os = OsRandom::new();
+//! let mut key = [0u8; 32];
+//! os.fill_bytes(&mut key);
+//! assert_ne!(random::branch(&mut os), random::branch(&mut os));
+//!
+//! // Tests: a seed, the same values every run.
 //! let mut rng = SeededRandom::new(7);
 //! let branch = random::branch(&mut rng);
 //! assert!(branch.starts_with("z9hG4bK") && branch.len() == 7 + 22);
@@ -28,12 +38,162 @@ use crate::header::MAGIC_COOKIE;
 pub trait Random {
     /// The next value.
     fn next_u64(&mut self) -> u64;
+
+    /// Fills `dst` with random octets.
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let v = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+    }
 }
 
 impl<R: Random + ?Sized> Random for &mut R {
     fn next_u64(&mut self) -> u64 {
         (**self).next_u64()
     }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        (**self).fill_bytes(dst);
+    }
+}
+
+/// Octets [`OsRandom`] asks the operating system for at a time.
+const OS_BUFFER: usize = 256;
+
+/// The operating system's cryptographically secure generator (through the
+/// `getrandom` crate: `getrandom(2)` on Linux, `getentropy` or the
+/// platform's equivalent elsewhere).
+///
+/// Values are read 256 octets at a time, so a tag costs a copy,
+/// not a system call; the unread octets are wiped when the generator is
+/// dropped, and a clone starts with an empty buffer (two clones never hand
+/// out the same octets). A process that forks after creating one should
+/// create a new one in the child.
+///
+/// # Panics
+/// When the operating system cannot provide randomness (which `getrandom`
+/// reports only on a broken or very early-boot system): the crate does not
+/// go on with predictable secrets.
+pub struct OsRandom {
+    buf: [u8; OS_BUFFER],
+    /// Octets of `buf` already handed out.
+    used: usize,
+}
+
+impl OsRandom {
+    /// A generator with an empty buffer (filled on first use).
+    pub const fn new() -> Self {
+        OsRandom {
+            buf: [0; OS_BUFFER],
+            used: OS_BUFFER,
+        }
+    }
+
+    fn refill(&mut self) {
+        if let Err(e) = getrandom::fill(&mut self.buf) {
+            panic!("the operating system's random generator failed: {e}");
+        }
+        self.used = 0;
+    }
+}
+
+impl Default for OsRandom {
+    fn default() -> Self {
+        OsRandom::new()
+    }
+}
+
+impl Clone for OsRandom {
+    /// A new generator: the buffered octets are not copied.
+    fn clone(&self) -> Self {
+        OsRandom::new()
+    }
+}
+
+impl std::fmt::Debug for OsRandom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OsRandom")
+    }
+}
+
+impl Drop for OsRandom {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.buf);
+    }
+}
+
+impl Random for OsRandom {
+    fn next_u64(&mut self) -> u64 {
+        if self.used + 8 > OS_BUFFER {
+            self.refill();
+        }
+        let mut v = [0u8; 8];
+        v.copy_from_slice(&self.buf[self.used..self.used + 8]);
+        self.buf[self.used..self.used + 8].fill(0);
+        self.used += 8;
+        u64::from_le_bytes(v)
+    }
+
+    /// Keys and longer secrets come straight from the operating system.
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        if let Err(e) = getrandom::fill(dst) {
+            panic!("the operating system's random generator failed: {e}");
+        }
+    }
+}
+
+/// The generator of a stateful element: the operating system's unless a
+/// seed is given (tests, simulations).
+#[derive(Clone, Debug)]
+pub enum Generator {
+    /// [`OsRandom`] (boxed: its buffer is 256 octets).
+    Os(Box<OsRandom>),
+    /// [`SeededRandom`]: reproducible and predictable.
+    Seeded(SeededRandom),
+}
+
+impl Generator {
+    /// [`Generator::Seeded`] with `seed`, or [`Generator::Os`] for `None`.
+    pub fn from_seed(seed: Option<u64>) -> Self {
+        match seed {
+            Some(seed) => Generator::Seeded(SeededRandom::new(seed)),
+            None => Generator::Os(Box::default()),
+        }
+    }
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator::Os(Box::default())
+    }
+}
+
+impl Random for Generator {
+    fn next_u64(&mut self) -> u64 {
+        match self {
+            Generator::Os(r) => r.next_u64(),
+            Generator::Seeded(r) => r.next_u64(),
+        }
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        match self {
+            Generator::Os(r) => r.fill_bytes(dst),
+            Generator::Seeded(r) => r.fill_bytes(dst),
+        }
+    }
+}
+
+thread_local! {
+    /// The generator of the defaults that have no generator of their own
+    /// (the To tag [`crate::message::ResponseBuilder::build`] adds).
+    static THREAD: std::cell::RefCell<OsRandom> = const { std::cell::RefCell::new(OsRandom::new()) };
+}
+
+/// A new tag from this thread's [`OsRandom`].
+pub(crate) fn os_tag() -> String {
+    THREAD.with(|r| tag(&mut *r.borrow_mut()))
 }
 
 /// A seeded generator (SplitMix64): the same seed gives the same sequence.
@@ -113,6 +273,37 @@ pub fn call_id(rng: &mut impl Random, host: Option<&str>) -> String {
 mod tests {
     use super::*;
     use crate::header::{CallId, TypedHeader, Via};
+
+    #[test]
+    fn os_random_hands_out_each_octet_once() {
+        let mut os = OsRandom::new();
+        // Across several refills: no value twice (64-bit collisions are
+        // out of reach), and the buffer wiped as it is read.
+        let values: std::collections::HashSet<u64> = (0..1_000).map(|_| os.next_u64()).collect();
+        assert_eq!(values.len(), 1_000);
+        assert!(os.buf[..os.used].iter().all(|&b| b == 0));
+        let mut clone = os.clone();
+        assert_eq!(clone.used, OS_BUFFER);
+        assert_ne!(clone.next_u64(), os.next_u64());
+        let mut key = [0u8; 48];
+        os.fill_bytes(&mut key);
+        assert_ne!(key, [0u8; 48]);
+        assert_ne!(os_tag(), os_tag());
+        assert_eq!(format!("{os:?}"), "OsRandom");
+    }
+
+    #[test]
+    fn generators_by_seed() {
+        let mut a = Generator::from_seed(Some(3));
+        let mut b = Generator::Seeded(SeededRandom::new(3));
+        assert_eq!(a.next_u64(), b.next_u64());
+        let mut buf = [0u8; 11];
+        a.fill_bytes(&mut buf);
+        let mut expected = [0u8; 11];
+        b.fill_bytes(&mut expected);
+        assert_eq!(buf, expected);
+        assert!(matches!(Generator::from_seed(None), Generator::Os(_)));
+    }
 
     #[test]
     fn reproducible_and_distinct() {

@@ -51,10 +51,11 @@ fn reading_registration_headers_allocates_nothing() {
     let (n, ok) = allocations(|| {
         let msg = MessageRef::parse(common::IMS_REGISTER).unwrap();
         let mut ok = msg
-            .validate_with(&imsip::Policy {
-                supported: &["sec-agree", "path", "gruu"],
-                ..imsip::Policy::default()
-            })
+            .validate_with(&imsip::ValidationPolicy::user_agent(&[
+                "sec-agree",
+                "path",
+                "gruu",
+            ]))
             .is_ok();
         ok &= msg.header::<Expires>().unwrap().is_ok();
         ok &= msg.header::<MaxForwards>().unwrap().is_ok();

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::pair::{Network, Pair};
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, SendError, Target};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow, SendError, ServerId};
+use imsip::header::TypedHeader;
 use imsip::transaction::{State, Termination, Timer};
-use imsip::{Message, MessageRef, Method, StatusCode, Transport};
+use imsip::{Message, MessageRef, Method, StatusCode, Transport, ValidationPolicy};
 
 const UAC: &str = "127.0.0.1:5060";
 const UAS: &str = "127.0.0.2:5060";
@@ -34,20 +35,11 @@ Content-Length: 0\r\n\r\n"
     Message::parse(Bytes::from(text)).unwrap()
 }
 
-fn to_uas() -> Target {
-    Target {
-        transport: Transport::Udp,
-        destination: addr(UAS),
-    }
+fn to_uas() -> Flow {
+    Flow::new(Transport::Udp, addr(UAC), addr(UAS))
 }
 
-fn answer(
-    node: &mut Endpoint,
-    now: Instant,
-    id: imsip::endpoint::TransactionId,
-    req: &Message,
-    code: u16,
-) {
+fn answer(node: &mut Endpoint, now: Instant, id: ServerId, req: &Message, code: u16) {
     let r = req
         .as_ref()
         .response(StatusCode::new(code).unwrap())
@@ -95,7 +87,8 @@ fn options_request_and_answer() {
             },
         ) = (i, e)
         {
-            assert_eq!(origin.source, addr(UAC));
+            assert_eq!(origin.remote, addr(UAC));
+            assert_eq!(origin.local, addr(UAS));
             assert_eq!(request.as_ref().method(), Some(Method::Options));
             answer(node, now, *transaction, request, 200);
         }
@@ -230,7 +223,7 @@ fn cancel_is_answered_and_the_invite_left_to_the_user() {
     let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 4);
     let now = pair.now;
     let invite = request("INVITE", "i3", "c4");
-    pair.nodes[0]
+    let client = pair.nodes[0]
         .send_request(now, invite.clone(), to_uas())
         .unwrap();
     let mut cancelled = false;
@@ -246,7 +239,11 @@ fn cancel_is_answered_and_the_invite_left_to_the_user() {
         (0, Event::Response { response, .. })
             if response.as_ref().status() == Some(StatusCode::RINGING) =>
         {
-            let cancel = invite.as_ref().cancel().unwrap().build().unwrap();
+            // The CANCEL is built from the request the transaction sent
+            // (RFC 3261 §9.1).
+            let sent = node.request(client).unwrap();
+            assert_eq!(sent.bytes(), invite.bytes());
+            let cancel = sent.as_ref().cancel().unwrap().build().unwrap();
             node.send_request(now, cancel, to_uas()).unwrap();
         }
         (
@@ -254,9 +251,11 @@ fn cancel_is_answered_and_the_invite_left_to_the_user() {
             Event::Cancelled {
                 transaction,
                 cancel,
+                origin,
             },
         ) => {
             assert_eq!(cancel.as_ref().method(), Some(Method::Cancel));
+            assert_eq!(origin.remote, addr(UAC));
             cancelled = true;
             let invite_req = node.transaction_state(*transaction);
             assert_eq!(invite_req, Some(State::Proceeding));
@@ -279,27 +278,107 @@ fn cancel_is_answered_and_the_invite_left_to_the_user() {
 }
 
 #[test]
-fn cancel_without_invite_gets_481() {
+fn cancel_without_invite_goes_to_the_user() {
+    // A user agent answers a CANCEL that matches no INVITE 481 (RFC 3261
+    // §9.2); the endpoint leaves it to the user, as a proxy forwards it.
     let mut pair = Pair::new(EndpointConfig::default(), Network::PERFECT, 5);
     let now = pair.now;
     pair.nodes[0]
         .send_request(now, request("CANCEL", "x1", "c5"), to_uas())
         .unwrap();
-    pair.run(Duration::from_secs(60), |_, _, _, _| {});
+    pair.run(Duration::from_secs(60), |node, now, i, e| {
+        if let (
+            1,
+            Event::Request {
+                transaction,
+                request,
+                ..
+            },
+        ) = (i, e)
+        {
+            assert_eq!(request.as_ref().method(), Some(Method::Cancel));
+            answer(node, now, *transaction, request, 481);
+        }
+    });
     assert_eq!(statuses(&pair.events[0]), [481]);
-    assert_eq!(pair.nodes[1].stats().stateless_responses, 1);
+    assert_eq!(pair.nodes[1].stats().stateless_responses, 0);
+}
+
+#[test]
+fn a_proxy_forwards_an_unmatched_cancel_statelessly() {
+    // RFC 3261 §16.10: a proxy with no response context for a CANCEL
+    // forwards it statelessly; the answer comes back with the proxy's Via
+    // on top, which the proxy pops (§16.7 step 3) before answering the
+    // CANCEL's server transaction.
+    let downstream = addr("127.0.0.3:5060");
+    let mut proxy = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let cancel = request("CANCEL", "x2", "c6");
+    feed(&mut proxy, cancel.bytes(), now);
+    let Some(Event::Request {
+        transaction,
+        request,
+        origin,
+    }) = proxy.poll_event()
+    else {
+        panic!("the CANCEL goes up")
+    };
+    assert_eq!(
+        request
+            .as_ref()
+            .validate_with(&ValidationPolicy::proxy(&[])),
+        Ok(())
+    );
+    let mut edit = imsip::Editor::new(request.as_ref());
+    edit.push_via(
+        &imsip::header::Via::parse("SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bKproxy1").unwrap(),
+    );
+    assert_eq!(edit.decrement_max_forwards(), Some(69));
+    let forwarded = edit.finish().unwrap();
+    proxy.send_stateless(&forwarded, origin.to(downstream));
+    let out = proxy.poll_transmit().unwrap();
+    assert_eq!((out.flow.local, out.flow.remote), (addr(UAS), downstream));
+    assert_eq!(out.transaction, None);
+    let sent = MessageRef::parse(&out.payload).unwrap();
+    assert_eq!(sent.via().unwrap().branch(), Some("z9hG4bKproxy1"));
+    assert_eq!(sent.values(imsip::header::HeaderName::Via).count(), 2);
+    // A retransmission of the CANCEL is absorbed by its server transaction.
+    feed(&mut proxy, cancel.bytes(), now);
+    assert!(proxy.poll_event().is_none() && proxy.poll_transmit().is_none());
+
+    // Downstream answers 481: no client transaction has that branch, so the
+    // response is stray; the proxy pops its Via and answers upstream.
+    let answer_481 = sent
+        .response(StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST)
+        .unwrap()
+        .build()
+        .unwrap();
+    proxy.handle_input(
+        now,
+        Flow::new(Transport::Udp, addr(UAS), downstream),
+        answer_481.bytes().clone(),
+    );
+    let Some(Event::StrayResponse { response, .. }) = proxy.poll_event() else {
+        panic!("a stray response")
+    };
+    let mut edit = imsip::Editor::new(response.as_ref());
+    assert!(edit.pop_via().unwrap().contains("z9hG4bKproxy1"));
+    let upstream = edit.finish().unwrap();
+    proxy.respond(now, transaction, upstream).unwrap();
+    let out = proxy.poll_transmit().unwrap();
+    assert_eq!(out.flow.remote, addr(UAC));
+    let back = MessageRef::parse(&out.payload).unwrap();
+    assert_eq!(back.status().map(StatusCode::as_u16), Some(481));
+    assert_eq!(back.via().unwrap().branch(), Some("z9hG4bKx2"));
+    assert_eq!(back.values(imsip::header::HeaderName::Via).count(), 1);
 }
 
 /// Hands `data` from the UAC's address to `node`.
 fn feed(node: &mut Endpoint, data: &[u8], at: Instant) {
     node.handle_input(
         at,
-        Received {
-            transport: Transport::Udp,
-            source: addr(UAC),
-            local: addr(UAS),
-            data,
-        },
+        Flow::new(Transport::Udp, addr(UAS), addr(UAC)),
+        Bytes::copy_from_slice(data),
     )
 }
 
@@ -308,12 +387,8 @@ fn serve(config: EndpointConfig, data: &[u8]) -> (Endpoint, Vec<imsip::endpoint:
     let mut node = Endpoint::new(config);
     node.handle_input(
         Instant::now(),
-        Received {
-            transport: Transport::Udp,
-            source: addr("192.0.2.1:40000"),
-            local: addr(UAS),
-            data,
-        },
+        Flow::new(Transport::Udp, addr(UAS), addr("192.0.2.1:40000")),
+        Bytes::copy_from_slice(data),
     );
     let out = std::iter::from_fn(|| node.poll_transmit()).collect();
     (node, out)
@@ -344,7 +419,8 @@ fn bad_requests_get_stateless_answers() {
     );
     assert_eq!(out.len(), 1);
     assert_eq!(status_of(&out[0]), 400);
-    assert_eq!(out[0].destination, addr("192.0.2.1:5060"));
+    assert_eq!(out[0].flow.remote, addr("192.0.2.1:5060"));
+    assert_eq!(out[0].flow.local, addr(UAS));
     let r = MessageRef::parse(&out[0].payload).unwrap();
     assert!(r.to_tag().unwrap().is_some());
     assert_eq!(
@@ -352,16 +428,44 @@ fn bad_requests_get_stateless_answers() {
         Some("192.0.2.1".parse().unwrap())
     );
 
-    // An unknown Require: 420 with Unsupported.
-    let (_, out) = serve(
+    // An unknown Require is the transaction user's to answer (420 with
+    // Unsupported), with its policy; the response goes where the request's
+    // Via says (rport: back to the source port).
+    let (mut node, out) = serve(
         EndpointConfig::default(),
         b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nRequire: foo, bar\r\n\r\n",
     );
+    assert!(out.is_empty());
+    let Some(Event::Request {
+        transaction,
+        request,
+        ..
+    }) = node.poll_event()
+    else {
+        panic!("the request goes up")
+    };
+    let policy = ValidationPolicy::user_agent(&["bar"]);
+    let error = request.as_ref().validate_with(&policy).unwrap_err();
+    let rejection = policy
+        .rejection(&request.as_ref(), &error)
+        .unwrap()
+        .build()
+        .unwrap();
+    node.respond(Instant::now(), transaction, rejection)
+        .unwrap();
+    let out: Vec<_> = std::iter::from_fn(|| node.poll_transmit()).collect();
     assert_eq!(status_of(&out[0]), 420);
     let r = MessageRef::parse(&out[0].payload).unwrap();
-    assert_eq!(r.get("Unsupported").unwrap().value(), b"foo, bar");
-    // rport: back to the source port.
-    assert_eq!(out[0].destination, addr("192.0.2.1:40000"));
+    assert_eq!(r.get("Unsupported").unwrap().value(), b"foo");
+    assert!(r.to_tag().unwrap().is_some());
+    assert_eq!(out[0].flow.remote, addr("192.0.2.1:40000"));
+    // A proxy's policy ignores Require.
+    assert_eq!(
+        request
+            .as_ref()
+            .validate_with(&ValidationPolicy::proxy(&[])),
+        Ok(())
+    );
 
     // SIP/3.0: 505.
     let (_, out) = serve(
@@ -405,12 +509,8 @@ fn too_many_transactions_get_503_with_retry_after() {
         let req = request("OPTIONS", &format!("b{i}"), &format!("c{i}"));
         node.handle_input(
             now,
-            Received {
-                transport: Transport::Udp,
-                source: addr(UAC),
-                local: addr(UAS),
-                data: req.bytes(),
-            },
+            Flow::new(Transport::Udp, addr(UAS), addr(UAC)),
+            req.bytes().clone(),
         );
     }
     let requests = std::iter::from_fn(|| node.poll_event())
@@ -529,8 +629,8 @@ fn transport_errors_end_the_transaction() {
         .send_request(now, request("OPTIONS", "t1", "c1"), to_uas())
         .unwrap();
     let t = node.poll_transmit().unwrap();
-    assert_eq!(t.transaction, Some(id));
-    node.handle_transport_error(now, id);
+    assert_eq!(t.transaction, Some(id.into()));
+    node.handle_transport_error(now, id.into());
     assert!(matches!(
         node.poll_event(),
         Some(Event::Terminated {
@@ -565,16 +665,31 @@ fn caller_mistakes_are_errors() {
             .unwrap_err(),
         SendError::DuplicateBranch
     );
-    let id = node
-        .send_request(now, request("INFO", "d2", "c1"), to_uas())
-        .unwrap();
-    let ok = request("OPTIONS", "d1", "c1")
+    // A response on a client transaction does not compile (ServerId and
+    // ClientId are distinct types); on a server transaction that ended, it
+    // is refused.
+    let mut server = Endpoint::new(EndpointConfig::default());
+    let req = request("OPTIONS", "d3", "c3");
+    feed(&mut server, req.bytes(), now);
+    let Some(Event::Request { transaction, .. }) = server.poll_event() else {
+        panic!()
+    };
+    answer(&mut server, now, transaction, &req, 200);
+    let again = req
         .as_ref()
         .response(StatusCode::OK)
         .unwrap()
         .build()
         .unwrap();
-    assert!(node.respond(now, id, ok).is_err());
+    assert!(matches!(
+        server.respond(now, transaction, again.clone()),
+        Err(imsip::endpoint::RespondError::Transaction(_))
+    ));
+    server.handle_timeout(now + Duration::from_secs(40));
+    assert_eq!(
+        server.respond(now, transaction, again),
+        Err(imsip::endpoint::RespondError::UnknownTransaction)
+    );
 }
 
 #[test]
@@ -605,12 +720,8 @@ Content-Length: 0\r\n\r\n";
     let inbound = |node: &mut Endpoint, data: &str| {
         node.handle_input(
             now,
-            Received {
-                transport: Transport::Udp,
-                source: addr(UAS),
-                local: addr(UAC),
-                data: data.as_bytes(),
-            },
+            Flow::new(Transport::Udp, addr(UAC), addr(UAS)),
+            Bytes::copy_from_slice(data.as_bytes()),
         )
     };
     for other in [
@@ -672,12 +783,8 @@ Content-Length: 0\r\n\r\n"
         );
         node.handle_input(
             now,
-            Received {
-                transport: Transport::Udp,
-                source: addr(UAS),
-                local: addr(UAC),
-                data: text.as_bytes(),
-            },
+            Flow::new(Transport::Udp, addr(UAC), addr(UAS)),
+            Bytes::from(text),
         );
         match node.poll_event() {
             Some(Event::Response { transaction, .. }) => Some(transaction),

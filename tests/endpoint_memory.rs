@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
 use imsip::{StatusCode, Transport};
 
 struct Counting;
@@ -72,12 +72,8 @@ fn per_transaction(method: &str, status: u16) -> isize {
         let text = request(method, n);
         node.handle_input(
             now,
-            Received {
-                transport: Transport::Udp,
-                source,
-                local,
-                data: text.as_bytes(),
-            },
+            Flow::new(Transport::Udp, local, source),
+            bytes::Bytes::from(text),
         );
         while let Some(e) = node.poll_event() {
             if let Event::Request {

@@ -15,10 +15,7 @@ use proptest::prelude::*;
 /// Exercises every accessor; must never panic whatever the message.
 fn touch_everything(m: &MessageRef<'_>) {
     let _ = m.validate();
-    let _ = m.validate_with(&imsip::Policy {
-        role: imsip::Role::Proxy,
-        ..imsip::Policy::default()
-    });
+    let _ = m.validate_with(&imsip::ValidationPolicy::proxy(&[]));
     let _ = m.start_line();
     let _ = m.request_uri();
     let _ = (

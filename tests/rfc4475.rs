@@ -15,8 +15,8 @@ use imsip::header::{
 };
 use imsip::uri::{Host, Uri, UriErrorKind};
 use imsip::{
-    FlowSide, Frame, MessageRef, Method, ParseConfig, ParseErrorKind, Policy, Role, StartLine,
-    ValidationError, Version, frame,
+    FlowSide, Frame, MessageRef, Method, ParseConfig, ParseErrorKind, StartLine, ValidationError,
+    ValidationPolicy, Version, frame,
 };
 
 fn file(name: &str) -> Vec<u8> {
@@ -650,10 +650,8 @@ fn novelsc_known_but_atypical_scheme() {
         let uri = m.request_uri().unwrap().unwrap();
         assert_eq!(uri.to_string(), "soap.beep://192.0.2.103:3002");
         assert_eq!(m.validate().unwrap_err().status_code().as_u16(), 416);
-        let policy = Policy {
-            uri_schemes: &["sip", "soap.beep"],
-            ..Policy::default()
-        };
+        let mut policy = ValidationPolicy::user_agent(&[]);
+        policy.uri_schemes = &["sip", "soap.beep"];
         m.validate_with(&policy).unwrap();
     });
 }
@@ -675,7 +673,7 @@ fn unksm2_unknown_schemes_in_headers() {
 #[test]
 fn bext01_unknown_require_and_proxy_require() {
     with("bext01", |m| {
-        let ua = Policy::default();
+        let ua = ValidationPolicy::default();
         assert_eq!(
             m.validate_with(&ua).unwrap_err(),
             ValidationError::BadExtension(HeaderName::Require)
@@ -684,10 +682,7 @@ fn bext01_unknown_require_and_proxy_require() {
             ua.unsupported(&m),
             ["nothingSupportsThis", "nothingSupportsThisEither"]
         );
-        let proxy = Policy {
-            role: Role::Proxy,
-            ..Policy::default()
-        };
+        let proxy = ValidationPolicy::proxy(&[]);
         let e = m.validate_with(&proxy).unwrap_err();
         assert_eq!(e, ValidationError::BadExtension(HeaderName::ProxyRequire));
         assert_eq!(e.status_code().as_u16(), 420);
@@ -695,10 +690,8 @@ fn bext01_unknown_require_and_proxy_require() {
             proxy.unsupported(&m),
             ["noProxiesSupportThis", "norDoAnyProxiesSupportThis"]
         );
-        let tolerant = Policy {
-            supported: &["NOTHINGSUPPORTSTHIS", "nothingSupportsThisEither"],
-            ..Policy::default()
-        };
+        let tolerant =
+            ValidationPolicy::user_agent(&["NOTHINGSUPPORTSTHIS", "nothingSupportsThisEither"]);
         m.validate_with(&tolerant).unwrap();
     });
 }
@@ -775,10 +768,7 @@ fn zeromf_max_forwards_zero() {
         // An endpoint processes it; a proxy answers 483.
         m.validate().unwrap();
         assert_eq!(m.header::<MaxForwards>().unwrap().unwrap(), MaxForwards(0));
-        let proxy = Policy {
-            role: Role::Proxy,
-            ..Policy::default()
-        };
+        let proxy = ValidationPolicy::proxy(&[]);
         let e = m.validate_with(&proxy).unwrap_err();
         assert_eq!(e, ValidationError::TooManyHops);
         assert_eq!(e.status_code().as_u16(), 483);

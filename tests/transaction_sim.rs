@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::pair::{Network, Pair};
 use imsip::endpoint::Endpoint;
-use imsip::endpoint::{EndpointConfig, Event, Target, TransactionId};
+use imsip::endpoint::{EndpointConfig, Event, TransactionId};
 use imsip::transaction::{Termination, Timer};
 use imsip::{Message, MessageRef, Method, StatusCode, Transport};
 
@@ -190,10 +190,7 @@ fn simulate(seed: u64, network: Network) -> Coverage {
     let mut cov = Coverage::default();
     let mut pair = Pair::new(EndpointConfig::default(), network, seed);
     let uas: SocketAddr = "127.0.0.2:5060".parse().unwrap();
-    let target = Target {
-        transport: Transport::Udp,
-        destination: uas,
-    };
+    let target = imsip::endpoint::Flow::new(Transport::Udp, pair.addrs[0], uas);
     let mut ids: HashMap<TransactionId, String> = HashMap::new();
     let mut starts = HashMap::new();
     // Start the transactions 100 ms apart, alternating OPTIONS and INVITE.
@@ -203,9 +200,9 @@ fn simulate(seed: u64, network: Network) -> Coverage {
         pair.run(at, serve);
         pair.now = pair.t0 + at;
         let id = pair.nodes[0]
-            .send_request(pair.now, request(method, n), target.clone())
+            .send_request(pair.now, request(method, n), target)
             .unwrap();
-        ids.insert(id, format!("z9hG4bKsim{n}"));
+        ids.insert(id.into(), format!("z9hG4bKsim{n}"));
         starts.insert(format!("z9hG4bKsim{n}"), (at, method.to_owned()));
         pair.drain(0);
     }
@@ -240,7 +237,7 @@ fn simulate(seed: u64, network: Network) -> Coverage {
                     ..
                 } = e
                 {
-                    acc.entry(ids[transaction].clone())
+                    acc.entry(ids[&(*transaction).into()].clone())
                         .or_insert_with(Vec::new)
                         .push(response.as_ref().status().unwrap().as_u16());
                 }
@@ -339,7 +336,7 @@ fn simulate(seed: u64, network: Network) -> Coverage {
                 request,
                 ..
             } => Some((
-                *transaction,
+                (*transaction).into(),
                 request.as_ref().via().unwrap().branch().unwrap().to_owned(),
             )),
             _ => None,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use imsip::transaction::{
     ClientInvite, ClientNonInvite, Disposition, ServerInvite, ServerNonInvite, State, Termination,
-    Timer, TimerConfig,
+    Timer, TimerConfig, Transaction,
 };
 use imsip::{Message, MessageRef, StatusCode};
 
@@ -59,8 +59,9 @@ fn millis(sent: &[(Duration, Bytes)]) -> Vec<u128> {
 #[test]
 fn client_non_invite_over_udp_retransmits_until_timer_f() {
     let t0 = Instant::now();
-    let req = Bytes::from_static(b"OPTIONS sip:x SIP/2.0\r\n\r\n");
-    let mut tx = ClientNonInvite::new(t0, req.clone(), false, TimerConfig::default());
+    let req = common::message(common::OPTIONS);
+    let bytes = req.bytes().clone();
+    let mut tx = ClientNonInvite::new(t0, req, false, TimerConfig::default());
     let sent = run!(tx, t0, Duration::from_secs(60));
     // E: 0, 0.5, 1.5, 3.5, 7.5 then every 4 s (T2) until F at 32 s.
     assert_eq!(
@@ -69,7 +70,7 @@ fn client_non_invite_over_udp_retransmits_until_timer_f() {
             0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500
         ]
     );
-    assert!(sent.iter().all(|(_, b)| *b == req));
+    assert!(sent.iter().all(|(_, b)| *b == bytes));
     assert_eq!(tx.state(), State::Terminated);
     assert_eq!(tx.termination(), Some(Termination::Timeout(Timer::F)));
 }
@@ -77,7 +78,7 @@ fn client_non_invite_over_udp_retransmits_until_timer_f() {
 #[test]
 fn client_non_invite_in_proceeding_retransmits_every_t2() {
     let t0 = Instant::now();
-    let req = Bytes::from_static(b"OPTIONS sip:x SIP/2.0\r\n\r\n");
+    let req = common::message(common::OPTIONS);
     let mut tx = ClientNonInvite::new(t0, req, false, TimerConfig::default());
     let _ = tx.poll_transmit();
     tx.handle_timeout(t0 + MS(500));
@@ -108,7 +109,7 @@ fn client_non_invite_in_proceeding_retransmits_every_t2() {
 #[test]
 fn client_non_invite_over_tcp_has_no_e_and_no_k() {
     let t0 = Instant::now();
-    let req = Bytes::from_static(b"OPTIONS sip:x SIP/2.0\r\n\r\n");
+    let req = common::message(common::OPTIONS);
     let mut tx = ClientNonInvite::new(t0, req, true, TimerConfig::default());
     assert!(tx.poll_transmit().is_some());
     assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_secs(32)));
@@ -327,7 +328,12 @@ fn transport_errors_end_every_machine() {
     let t0 = Instant::now();
     let mut a = ClientInvite::new(t0, invite(), false, TimerConfig::default());
     a.handle_transport_error();
-    let mut b = ClientNonInvite::new(t0, Bytes::new(), false, TimerConfig::default());
+    let mut b = ClientNonInvite::new(
+        t0,
+        common::message(common::OPTIONS),
+        false,
+        TimerConfig::default(),
+    );
     b.handle_transport_error();
     let mut c = ServerInvite::new(t0, invite(), false, TimerConfig::default());
     c.handle_transport_error();
@@ -354,7 +360,7 @@ fn custom_timers_scale_the_schedule() {
         t4: MS(1000),
         trying: MS(200),
     };
-    let mut tx = ClientNonInvite::new(t0, Bytes::from_static(b"x"), false, timers);
+    let mut tx = ClientNonInvite::new(t0, common::message(common::OPTIONS), false, timers);
     let sent = run!(tx, t0, Duration::from_secs(10));
     assert_eq!(
         millis(&sent),

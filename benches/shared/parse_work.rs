@@ -1,7 +1,7 @@
 //! What `benches/parse.rs` (criterion) and `benches/parse_loop.rs` (a
 //! plain loop, for callgrind) measure, written once.
 
-use imsip::{MessageRef, Policy};
+use imsip::{MessageRef, ValidationPolicy};
 
 /// Parses the message; the number of header fields.
 pub(crate) fn parse(data: &[u8]) -> usize {
@@ -26,10 +26,7 @@ pub(crate) fn transaction_key(data: &[u8]) -> usize {
 
 /// Parses and validates as a user agent supporting the IMS option tags.
 pub(crate) fn validate(data: &[u8]) -> bool {
-    let policy = Policy {
-        supported: &["sec-agree", "path", "gruu", "100rel", "timer"],
-        ..Policy::default()
-    };
+    let policy = ValidationPolicy::user_agent(&["sec-agree", "path", "gruu", "100rel", "timer"]);
     let m = MessageRef::parse(data).unwrap();
     m.validate_with(&policy).is_ok()
 }

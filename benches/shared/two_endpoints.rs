@@ -2,22 +2,25 @@
 //! `benches/transaction_loop.rs` (a plain loop, for callgrind and paired
 //! wall-clock runs) measure: one OPTIONS through two endpoints, the
 //! client's user writing and parsing the request, the server's user
-//! building the 200 from it.
+//! checking it with its policy and building the 200 from it.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, Target};
-use imsip::{Message, StatusCode, Transport};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
+use imsip::{Message, StatusCode, Transport, ValidationPolicy};
+
+/// The server's policy: a user agent's checks.
+const POLICY: ValidationPolicy<'static> = ValidationPolicy::user_agent(&[]);
 
 pub(crate) struct Bench {
     client: Endpoint,
     server: Endpoint,
     client_addr: SocketAddr,
     server_addr: SocketAddr,
-    transport: Transport<'static>,
+    transport: Transport,
     now: Instant,
     n: u64,
     /// Virtual time per transaction, so UDP transactions expire (Timers J
@@ -26,7 +29,7 @@ pub(crate) struct Bench {
 }
 
 impl Bench {
-    pub(crate) fn new(transport: Transport<'static>, step: Duration) -> Bench {
+    pub(crate) fn new(transport: Transport, step: Duration) -> Bench {
         Bench {
             client: Endpoint::new(EndpointConfig::default()),
             server: Endpoint::new(EndpointConfig::default()),
@@ -55,20 +58,14 @@ Content-Length: 0\r\n\r\n",
             self.transport, self.n, self.n, self.n
         );
         let request = Message::parse(Bytes::from(text)).unwrap();
-        let target = Target {
-            transport: self.transport.clone(),
-            destination: self.server_addr,
-        };
-        self.client.send_request(self.now, request, target).unwrap();
+        let flow = Flow::new(self.transport, self.client_addr, self.server_addr);
+        self.client.send_request(self.now, request, flow).unwrap();
         while let Some(t) = self.client.poll_transmit() {
+            // The datagram as a socket would hand it over: a copy.
             self.server.handle_input(
                 self.now,
-                Received {
-                    transport: self.transport.clone(),
-                    source: self.client_addr,
-                    local: self.server_addr,
-                    data: &t.payload,
-                },
+                Flow::new(self.transport, self.server_addr, self.client_addr),
+                Bytes::copy_from_slice(&t.payload),
             );
         }
         while let Some(e) = self.server.poll_event() {
@@ -78,8 +75,9 @@ Content-Length: 0\r\n\r\n",
                 ..
             } = e
             {
+                let request = request.as_ref();
+                request.validate_with(&POLICY).unwrap();
                 let ok = request
-                    .as_ref()
                     .response(StatusCode::OK)
                     .unwrap()
                     .to_tag("b1")
@@ -91,12 +89,8 @@ Content-Length: 0\r\n\r\n",
         while let Some(t) = self.server.poll_transmit() {
             self.client.handle_input(
                 self.now,
-                Received {
-                    transport: self.transport.clone(),
-                    source: self.server_addr,
-                    local: self.client_addr,
-                    data: &t.payload,
-                },
+                Flow::new(self.transport, self.client_addr, self.server_addr),
+                Bytes::copy_from_slice(&t.payload),
             );
         }
         let mut got = false;

@@ -12,11 +12,6 @@ use crate::header::{Rport, Via};
 use crate::uri::Host;
 use smallvec::SmallVec;
 
-/// The port a transport uses when none is written (RFC 3261 §19.1.2).
-pub(crate) fn default_port(transport: &Transport<'_>) -> u16 {
-    if transport.is_secure() { 5061 } else { 5060 }
-}
-
 /// The value of the first `;branch=` in a Via value, read without parsing
 /// it: up to the next `;` or the end, and not empty. Only a guess to look a
 /// transaction up with; the endpoint trusts it only when the whole Via is
@@ -77,7 +72,7 @@ pub(crate) fn response_destination(
     noted: &Noted<'_>,
     stamped: bool,
     source: SocketAddr,
-    transport: &Transport<'_>,
+    transport: Transport,
 ) -> SocketAddr {
     if transport.is_reliable() {
         return source;
@@ -87,10 +82,10 @@ pub(crate) fn response_destination(
     let port = match noted.rport {
         Some(Rport::Requested) => source.port(),
         Some(Rport::Port(p)) => p,
-        None => via.sent_by.port.unwrap_or_else(|| default_port(transport)),
+        None => via.sent_by.port.unwrap_or_else(|| transport.default_port()),
     };
     if let Some(maddr) = noted.maddr().as_ref().and_then(host_ip) {
-        let port = via.sent_by.port.unwrap_or_else(|| default_port(transport));
+        let port = via.sent_by.port.unwrap_or_else(|| transport.default_port());
         return SocketAddr::new(maddr, port);
     }
     let received = if stamped {
@@ -113,7 +108,7 @@ pub(crate) fn sent_by_key(via: &Via<'_>, key: &mut SmallVec<[u8; 64]>) {
     let port = via
         .sent_by
         .port
-        .unwrap_or_else(|| default_port(&via.transport));
+        .unwrap_or_else(|| via.transport.default_port());
     key.clear();
     match &via.sent_by.host {
         Host::Domain(name) => {
@@ -194,17 +189,17 @@ mod tests {
     /// §18.2.2 and RFC 3581 read from the stamped Via itself, as the RFCs
     /// say it: what [`response_destination`] computes from the received
     /// Via and its noted parameters must be the same.
-    fn reference(via: &Via<'_>, source: SocketAddr, transport: &Transport<'_>) -> SocketAddr {
+    fn reference(via: &Via<'_>, source: SocketAddr, transport: Transport) -> SocketAddr {
         if transport.is_reliable() {
             return source;
         }
         let port = match via.rport() {
             Some(Rport::Requested) => source.port(),
             Some(Rport::Port(p)) => p,
-            None => via.sent_by.port.unwrap_or_else(|| default_port(transport)),
+            None => via.sent_by.port.unwrap_or_else(|| transport.default_port()),
         };
         if let Some(maddr) = via.maddr().as_ref().and_then(host_ip) {
-            let port = via.sent_by.port.unwrap_or_else(|| default_port(transport));
+            let port = via.sent_by.port.unwrap_or_else(|| transport.default_port());
             return SocketAddr::new(maddr, port);
         }
         let ip = via
@@ -218,7 +213,7 @@ mod tests {
     fn where_responses_go() {
         let src = addr("192.0.2.7:40000");
         let udp = Transport::Udp;
-        let dest = |s: &'static str, transport: &Transport<'_>| {
+        let dest = |s: &'static str, transport: Transport| {
             let (via, n) = noted(s);
             let st = stamp(&via, &n, src);
             let got = response_destination(&via, &n, st.is_some(), src, transport);
@@ -228,23 +223,23 @@ mod tests {
         };
         // §18.2.2: received, sent-by port.
         assert_eq!(
-            dest("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1", &udp),
+            dest("SIP/2.0/UDP pc33.example.com:5070;branch=z9hG4bK1", udp),
             addr("192.0.2.7:5070")
         );
         assert_eq!(
-            dest("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1", &udp),
+            dest("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1", udp),
             addr("192.0.2.7:5060")
         );
         // RFC 3581: the source port.
         assert_eq!(
-            dest("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1", &udp),
+            dest("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1", udp),
             src
         );
         // maddr.
         assert_eq!(
             dest(
                 "SIP/2.0/UDP pc33.example.com;maddr=239.255.255.1;ttl=1;branch=z9hG4bK1",
-                &udp
+                udp
             ),
             addr("239.255.255.1:5060")
         );
@@ -258,13 +253,13 @@ mod tests {
             "SIP/2.0/UDP 10.0.0.1 ; rport ; maddr=192.0.2.200 ; branch=z9hG4bK1",
             "SIP/2.0/UDP [2001:db8::1]:5062;received=2001:db8::9;branch=z9hG4bK1",
         ] {
-            dest(s, &udp);
+            dest(s, udp);
         }
         // Reliable: the connection it came on.
         assert_eq!(
             dest(
                 "SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1",
-                &Transport::Tcp
+                Transport::Tcp
             ),
             src
         );

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
 use crate::params::Params;
 use crate::syntax::{self, DIGIT};
-use crate::transport::Transport;
+use crate::transport::TransportName;
 use crate::uri::{Host, HostPort};
 
 /// The branch prefix of RFC 3261 §8.1.1.7 that marks a globally unique branch.
@@ -38,7 +38,7 @@ pub struct Via<'a> {
     /// Protocol version, `2.0`.
     pub version: Cow<'a, str>,
     /// Transport.
-    pub transport: Transport<'a>,
+    pub transport: TransportName<'a>,
     /// Host and port the request was sent from.
     pub sent_by: HostPort<'a>,
     /// Parameters (`branch`, `received`, `rport`, `maddr`, `ttl`, others).
@@ -56,11 +56,11 @@ pub enum Rport {
 
 impl<'a> Via<'a> {
     /// A `SIP/2.0/<transport> <sent_by>` element without parameters.
-    pub fn new(transport: Transport<'a>, sent_by: HostPort<'a>) -> Self {
+    pub fn new(transport: impl Into<TransportName<'a>>, sent_by: HostPort<'a>) -> Self {
         Via {
             protocol: Cow::Borrowed("SIP"),
             version: Cow::Borrowed("2.0"),
-            transport,
+            transport: transport.into(),
             sent_by,
             params: Params::header(),
         }
@@ -238,7 +238,7 @@ pub(crate) fn parse_noting<'a>(
     Ok(Via {
         protocol: Cow::Borrowed(protocol),
         version: Cow::Borrowed(version),
-        transport: Transport::parse(transport),
+        transport: TransportName::parse(transport),
         sent_by: HostPort { host, port },
         params,
     })
@@ -271,7 +271,7 @@ fn parse_canonical<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>>
     Some(Via {
         protocol: Cow::Borrowed("SIP"),
         version: Cow::Borrowed("2.0"),
-        transport: Transport::parse(&value[8..t_end]),
+        transport: TransportName::parse(&value[8..t_end]),
         sent_by: HostPort { host, port },
         params,
     })
@@ -326,6 +326,7 @@ impl fmt::Display for Via<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Transport;
 
     #[test]
     fn white_space_everywhere() {

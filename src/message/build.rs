@@ -11,7 +11,7 @@ use bytes::Bytes;
 use smallvec::SmallVec;
 use thiserror::Error;
 
-use super::parse::{self, Index, Start};
+use super::parse::{self, Checked, Index, Start};
 use super::validate::{self, ValidationError};
 use super::{Message, MessageRef, ParseConfig, ParseError};
 use crate::header::{ContentType, HeaderName, MediaType, TypedHeader};
@@ -317,6 +317,9 @@ pub struct ResponseBuilder {
     /// How many leading fields were copied from a request that passed the
     /// structural checks, so need not be checked again.
     trusted: usize,
+    /// Whether [`ResponseBuilder::build`] adds a To tag unless one is there
+    /// by then (a response [`MessageRef::response`] started).
+    auto_tag: bool,
 }
 
 impl ResponseBuilder {
@@ -329,6 +332,7 @@ impl ResponseBuilder {
             fields: Fields::status(status),
             body: Bytes::new(),
             trusted: 0,
+            auto_tag: false,
         }
     }
 
@@ -356,8 +360,10 @@ impl ResponseBuilder {
 
     /// Adds `;tag=<tag>` to the To header when it has no tag yet (RFC 3261
     /// §8.2.6.2: a UAS tags every response but 100 Trying). A To that has a
-    /// tag keeps it.
+    /// tag keeps it. Without this call, a response started with
+    /// [`MessageRef::response`] gets a random tag when it is built.
     pub fn to_tag(mut self, tag: &str) -> Self {
+        self.auto_tag = false;
         if !syntax::is_token(tag.as_bytes()) {
             self.fields.error = Some(BuildError::Invalid(ValidationError::InvalidHeader(
                 crate::header::HeaderError::new(crate::header::HeaderErrorKind::Token, 0)
@@ -365,7 +371,16 @@ impl ResponseBuilder {
             )));
             return self;
         }
-        let untagged = self.fields.find(HeaderName::To).and_then(|(value, end)| {
+        if let Some(end) = self.untagged_to() {
+            self.fields
+                .insert_at_value_end(end, &[b";tag=", tag.as_bytes()]);
+        }
+        self
+    }
+
+    /// Where the value of the To field ends, when it has no tag.
+    fn untagged_to(&self) -> Option<usize> {
+        self.fields.find(HeaderName::To).and_then(|(value, end)| {
             // Without a `;` there are no parameters at all.
             if memchr::memchr(b';', value).is_none() {
                 return Some(end);
@@ -376,12 +391,7 @@ impl ResponseBuilder {
                 .flatten()
                 .is_none()
                 .then_some(end)
-        });
-        if let Some(end) = untagged {
-            self.fields
-                .insert_at_value_end(end, &[b";tag=", tag.as_bytes()]);
-        }
-        self
+        })
     }
 
     /// Sets the body and its Content-Type.
@@ -391,23 +401,32 @@ impl ResponseBuilder {
         self
     }
 
-    /// Writes, indexes and checks the response.
+    /// Writes, indexes and checks the response. A response started with
+    /// [`MessageRef::response`] whose To has no tag by now gets one from
+    /// the operating system's generator (RFC 3261 §8.2.6.2; not for 100
+    /// Trying), unless [`ResponseBuilder::to_tag`] was called.
     ///
     /// # Errors
     /// A [`BuildError`] when a header is missing or malformed.
-    pub fn build(self) -> Result<Message, BuildError> {
+    pub fn build(mut self) -> Result<Message, BuildError> {
         if let Some(e) = self.fields.error {
             return Err(e);
         }
+        if self.auto_tag
+            && let Some(end) = self.untagged_to()
+        {
+            let tag = crate::random::os_tag();
+            self.fields
+                .insert_at_value_end(end, &[b";tag=", tag.as_bytes()]);
+        }
         // The status line is in front of the fields: their buffer becomes
         // the message.
-        let mut this = self;
-        let fields_at = this.fields.base;
-        let out = std::mem::take(&mut this.fields.buf);
+        let fields_at = self.fields.base;
+        let out = std::mem::take(&mut self.fields.buf);
         // A standard reason phrase and a code the parser accepts: the
         // status line is known, not read back.
-        let code = this.status.as_u16();
-        let start = match (&this.reason, code) {
+        let code = self.status.as_u16();
+        let start = match (&self.reason, code) {
             (None, 100..=699) => Written::Response(Some(Start::Response {
                 version: Version::SIP_2_0,
                 code,
@@ -418,11 +437,11 @@ impl ResponseBuilder {
         };
         finish(
             out,
-            &this.fields,
+            &self.fields,
             fields_at,
-            &this.body,
+            &self.body,
             start,
-            this.trusted,
+            self.trusted,
         )
     }
 }
@@ -523,7 +542,11 @@ fn finish(
             validate::check_request_line(&m).map_err(BuildError::Invalid)?;
         }
     }
-    msg.set_structure_checked();
+    msg.index.checked.set(if request {
+        Checked::REQUEST_LINE
+    } else {
+        Checked::STRUCTURE
+    });
     Ok(msg)
 }
 
@@ -614,8 +637,10 @@ fn top_via<'a>(msg: &MessageRef<'a>) -> Result<&'a str, BuildError> {
 impl<'a> MessageRef<'a> {
     /// Starts the response to this request with `status` (RFC 3261 §8.2.6):
     /// every Via field in order, From, To, Call-ID and CSeq are copied as
-    /// received, and a 100 Trying copies Timestamp (§8.2.6.1). Add the To
-    /// tag with [`ResponseBuilder::to_tag`].
+    /// received, and a 100 Trying copies Timestamp (§8.2.6.1). A To without
+    /// a tag gets one (§8.2.6.2): the one given to
+    /// [`ResponseBuilder::to_tag`] (a dialog's), or else a random one when
+    /// the response is built; 100 Trying gets none.
     ///
     /// # Errors
     /// [`BuildError::Unsuitable`] for a response, or
@@ -631,7 +656,7 @@ impl<'a> MessageRef<'a> {
             HeaderName::CallId,
             HeaderName::CSeq,
         ];
-        if self.index.structure_checked.get() {
+        if self.index.checked.get() >= Checked::STRUCTURE {
             // Checked fields are copied as they are.
             for via in self.get_all_known(HeaderName::Via) {
                 b.fields.push_checked(HeaderName::Via, via.value());
@@ -655,9 +680,10 @@ impl<'a> MessageRef<'a> {
         {
             b.fields.push_raw("Timestamp", ts);
         }
-        if self.index.structure_checked.get() && b.fields.error.is_none() {
+        if self.index.checked.get() >= Checked::STRUCTURE && b.fields.error.is_none() {
             b.trusted = b.fields.lines.len();
         }
+        b.auto_tag = status != StatusCode::TRYING;
         Ok(b)
     }
 
@@ -840,7 +866,7 @@ Content-Length: 0\r\n\r\n";
         let plain = req.as_ref().response(StatusCode::OK).unwrap().to_tag("x1");
         // Validating through a view records the result in the message.
         req.as_ref().validate().unwrap();
-        assert!(req.index.structure_checked.get());
+        assert!(req.index.checked.get() >= Checked::STRUCTURE);
         let trusted = req.as_ref().response(StatusCode::OK).unwrap().to_tag("x1");
         // The same bytes either way, and both marked as checked.
         let (a, b) = (
@@ -848,7 +874,10 @@ Content-Length: 0\r\n\r\n";
             trusted.clone().build().unwrap(),
         );
         assert_eq!(a.bytes(), b.bytes());
-        assert!(a.index.structure_checked.get() && b.index.structure_checked.get());
+        assert!(
+            a.index.checked.get() >= Checked::STRUCTURE
+                && b.index.checked.get() >= Checked::STRUCTURE
+        );
         assert!(b.as_ref().validate().is_ok());
         // Fields the user adds are checked as before.
         for builder in [plain, trusted] {

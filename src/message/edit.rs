@@ -229,11 +229,23 @@ impl<'m> Editor<'m> {
         self.push_via(via);
     }
 
+    /// Removes the top Via value, the first value of the first Via field (a
+    /// proxy forwarding a response, RFC 3261 §16.7 step 3), and returns
+    /// it; a field holding several values keeps the others, as written.
+    pub fn pop_via(&mut self) -> Option<String> {
+        self.pop_first("Via")
+    }
+
     /// Removes the first Route value (RFC 3261 §16.4 and §16.12 for loose
     /// routing) and returns it; a field holding several values keeps the
     /// others, as written.
     pub fn pop_route(&mut self) -> Option<String> {
-        for i in self.positions("Route") {
+        self.pop_first("Route")
+    }
+
+    /// Removes the first value of the list header `name` and returns it.
+    fn pop_first(&mut self, name: &str) -> Option<String> {
+        for i in self.positions(name) {
             let Some(value) = self.value(i) else {
                 continue;
             };
@@ -465,6 +477,45 @@ Content-Length: 5\r\n\r\nhello";
         let out = e.finish().unwrap();
         assert!(out.as_ref().get("Route").is_none());
         assert!(text(&out).contains("X-Odd  :  spacing ;unknown=param\r\n"));
+    }
+
+    #[test]
+    fn vias_pop_one_value_at_a_time() {
+        let mut e = edit();
+        e.push_via(&Via::parse("SIP/2.0/TCP p1.example.com;branch=z9hG4bKp1").unwrap());
+        // A Via pushed in this edit is not an original field: the first
+        // original value goes.
+        assert_eq!(
+            e.pop_via().as_deref(),
+            Some("SIP/2.0/UDP a.example.com;branch=z9hG4bK1")
+        );
+        let out = e.clone().finish().unwrap();
+        let vias: Vec<&[u8]> = out.as_ref().values(HeaderName::Via).collect();
+        assert_eq!(
+            vias,
+            [
+                &b"SIP/2.0/TCP p1.example.com;branch=z9hG4bKp1"[..],
+                b"SIP/2.0/UDP b.example.com;branch=z9hG4bK2"
+            ]
+        );
+        // The compact `v:` field as written.
+        assert!(text(&out).contains("v:  SIP/2.0/UDP b.example.com;branch=z9hG4bK2\r\n"));
+        assert!(e.pop_via().is_some());
+        assert_eq!(e.pop_via(), None);
+
+        // Two values in one field: the second stays, as written.
+        let two = b"SIP/2.0 200 OK\r\n\
+Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1 ,SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n\
+From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\
+Content-Length: 0\r\n\r\n";
+        let mut e = Editor::new(MessageRef::parse(two).unwrap());
+        assert_eq!(
+            e.pop_via().as_deref(),
+            Some("SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1")
+        );
+        let out = e.finish().unwrap();
+        assert!(text(&out).contains("Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"));
+        assert_eq!(out.as_ref().via().unwrap().branch(), Some("z9hG4bK1"));
     }
 
     #[test]

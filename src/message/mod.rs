@@ -21,7 +21,7 @@ pub use config::ParseConfig;
 pub use edit::Editor;
 pub use error::{ParseError, ParseErrorKind};
 pub use framing::{FlowSide, Frame, frame};
-pub use validate::{Policy, Role, ValidationError};
+pub use validate::{ValidationError, ValidationMode, ValidationPolicy};
 
 use crate::header::{
     self, CSeq, CallId, HeaderError, HeaderErrorKind, HeaderName, To, TypedHeader, Via, via,
@@ -506,6 +506,16 @@ impl<'a> MessageRef<'a> {
         Ok((top, noted))
     }
 
+    /// The checks of [`MessageRef::validate_with`] that do not depend on a
+    /// policy (structure, and a request's start line), for the endpoint,
+    /// which answers their failures for every transaction user alike; with
+    /// `top_via_parsed` the caller parsed the top Via without error and it
+    /// is not parsed again. What passed is recorded, so the transaction
+    /// user's [`MessageRef::validate_with`] runs only its policy's checks.
+    pub(crate) fn check_common(&self, top_via_parsed: bool) -> Result<(), ValidationError> {
+        validate::check_common(self, top_via_parsed)
+    }
+
     /// The From header.
     ///
     /// # Errors
@@ -605,37 +615,36 @@ impl<'a> MessageRef<'a> {
         dst.extend_from_slice(self.buf);
     }
 
-    /// Checks the message against RFC 3261 §8.2 and §16.3 with the default
-    /// [`Policy`] (see [`MessageRef::validate_with`]).
+    /// Checks the message against RFC 3261 §8.2 with the default
+    /// [`ValidationPolicy`]: a user agent that supports no extension (see
+    /// [`MessageRef::validate_with`]).
     ///
     /// # Errors
     /// The first [`ValidationError`] found; it knows the status code to answer
     /// a request with.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        validate::validate(self, &Policy::default())
+        validate::validate(self, &ValidationPolicy::default())
     }
 
     /// Checks the message with `policy`: version, Request-URI, mandatory and
     /// single-valued headers, the typed core headers, CSeq method, and the
-    /// role's extension and hop checks.
+    /// policy's extension and hop checks (RFC 3261 §8.2 for a user agent,
+    /// §16.3 for a proxy).
     ///
-    /// The message remembers that its structure (everything but the
-    /// Request-URI, CSeq method and policy checks) passed, in the index
-    /// shared with the [`Message`] this view borrows from: validating again
-    /// skips that part, and a response built from the request with
-    /// [`MessageRef::response`] does not re-check the fields it copies.
+    /// The message remembers which of the checks that do not depend on the
+    /// policy passed, in the index shared with the [`Message`] this view
+    /// borrows from: validating again, with any policy, runs only the
+    /// policy's checks, and a response built from the request with
+    /// [`MessageRef::response`] does not re-check the fields it copies. A
+    /// request handed up by the [`Endpoint`](crate::endpoint::Endpoint) has
+    /// passed them already, so its transaction user pays only for its
+    /// policy.
     ///
     /// # Errors
-    /// The first [`ValidationError`] found.
-    pub fn validate_with(&self, policy: &Policy<'_>) -> Result<(), ValidationError> {
+    /// The first [`ValidationError`] found; answer a request with
+    /// [`ValidationPolicy::rejection`].
+    pub fn validate_with(&self, policy: &ValidationPolicy<'_>) -> Result<(), ValidationError> {
         validate::validate(self, policy)
-    }
-
-    /// [`MessageRef::validate_with`] for a caller that parsed the topmost
-    /// Via value without error ([`MessageRef::via`]): it is not parsed
-    /// again.
-    pub(crate) fn validate_with_top_via(&self, policy: &Policy<'_>) -> Result<(), ValidationError> {
-        validate::validate_parsed(self, policy, true)
     }
 
     /// Copies the message into an owned [`Message`] (one allocation for the
@@ -730,19 +739,30 @@ impl Message {
     /// # Errors
     /// As [`MessageRef::parse`].
     pub fn parse_with(bytes: Bytes, config: &ParseConfig) -> Result<Message, ParseError> {
+        Message::parse_keeping(bytes, config).map_err(|(e, _)| e)
+    }
+
+    /// [`Message::parse_with`], handing the octets back with the error (the
+    /// endpoint answers a request whose head it can still read).
+    pub(crate) fn parse_keeping(
+        bytes: Bytes,
+        config: &ParseConfig,
+    ) -> Result<Message, (ParseError, Bytes)> {
         let skip = parse::leading_line_breaks(&bytes);
         // Built in place: the index is not moved after parsing.
         let mut msg = Message {
             bytes,
             index: Box::new(Index::new()),
         };
-        parse::parse(
+        if let Err(e) = parse::parse(
             &msg.bytes[skip..],
             skip,
             config,
             Mode::Datagram,
             &mut msg.index,
-        )?;
+        ) {
+            return Err((e, msg.bytes));
+        }
         let end = skip + msg.index.len as usize;
         // Usually the datagram is the message: slicing would clone, and
         // cloning a `Bytes` made from a `Vec` allocates its shared header.
@@ -761,11 +781,18 @@ impl Message {
         }
     }
 
-    /// Records that the structural checks passed (the crate's own
-    /// validation and builders only), so [`MessageRef::validate`] and a
-    /// response built from this request need not repeat them.
-    pub(crate) fn set_structure_checked(&self) {
-        self.index.structure_checked.set();
+    /// Records that the policy-free checks passed up to `level` (see
+    /// [`validate::check_common`]; for the crate's own validation and
+    /// builders only, on a message made from one that passed them), so
+    /// [`MessageRef::validate_with`] and a response built from this request
+    /// need not repeat them.
+    pub(crate) fn mark_checked(&self, level: u8) {
+        self.index.checked.set(level);
+    }
+
+    /// How far the policy-free checks got ([`Message::mark_checked`]).
+    pub(crate) fn checked(&self) -> u8 {
+        self.index.checked.get()
     }
 
     /// The message octets.

@@ -7,7 +7,7 @@
 //! Content-Length is read because framing needs it. Everything else waits until
 //! someone asks.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use memchr::memchr;
 use smallvec::SmallVec;
@@ -154,31 +154,38 @@ pub(crate) struct Index {
     /// Whether the first Via field holds no comma, so that its value is the
     /// top Via value (read without a search for the comma).
     pub(crate) top_via_plain: bool,
-    /// Whether the structural checks ([`super::validate::check_structure`])
-    /// passed on this message: set by validation (through any view of the
-    /// message) and by the builders.
-    pub(crate) structure_checked: Checked,
+    /// Which of the policy-free checks
+    /// ([`super::validate::check_common`]) passed on this message: set by
+    /// validation (through any view of the message) and by the builders.
+    pub(crate) checked: Checked,
 }
 
-/// A flag that views sharing an [`Index`] can set: the index is otherwise
-/// immutable, and the flag only ever goes from `false` to `true` for the
-/// same octets.
+/// How far the policy-free checks got on a message, a level that views
+/// sharing an [`Index`] can raise: the index is otherwise immutable, and the
+/// level only ever goes up for the same octets.
 #[derive(Debug, Default)]
-pub(crate) struct Checked(AtomicBool);
+pub(crate) struct Checked(AtomicU8);
 
 impl Checked {
-    pub(crate) fn get(&self) -> bool {
+    /// The structural checks passed ([`super::validate::check_structure`]).
+    pub(crate) const STRUCTURE: u8 = 1;
+    /// ... and those of a request's start line
+    /// ([`super::validate::check_request_line`]).
+    pub(crate) const REQUEST_LINE: u8 = 2;
+
+    pub(crate) fn get(&self) -> u8 {
         self.0.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn set(&self) {
-        self.0.store(true, Ordering::Relaxed);
+    /// Raises the level to `level` (never lowers it).
+    pub(crate) fn set(&self, level: u8) {
+        self.0.fetch_max(level, Ordering::Relaxed);
     }
 }
 
 impl Clone for Checked {
     fn clone(&self) -> Self {
-        Checked(AtomicBool::new(self.get()))
+        Checked(AtomicU8::new(self.get()))
     }
 }
 
@@ -264,7 +271,7 @@ impl Index {
             len: 0,
             content_length: None,
             top_via_plain: false,
-            structure_checked: Checked::default(),
+            checked: Checked::default(),
         }
     }
 }

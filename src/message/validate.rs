@@ -5,7 +5,8 @@ use thiserror::Error;
 
 use smallvec::SmallVec;
 
-use super::parse::{Index, Start};
+use super::build::{BuildError, ResponseBuilder};
+use super::parse::{Checked, Index, Start};
 use super::{HeaderRef, MessageRef, header_name_from_id, parse_typed};
 use crate::header::{
     self, Allow, CSeq, CallId, Contact, ContentType, Expires, HeaderError, HeaderName, MaxForwards,
@@ -16,11 +17,13 @@ use crate::status::StatusCode;
 use crate::uri::{SipUri, Uri, UriError};
 use crate::version::Version;
 
-/// The role of the element validating a request, which decides the extension
-/// and hop checks.
+/// Which of RFC 3261's request checks an element runs besides the common
+/// ones: a user agent's (§8.2) or a proxy's (§16.3). One element can run
+/// both, per request (an S-CSCF is a registrar for REGISTER and a proxy for
+/// INVITE).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub enum Role {
+pub enum ValidationMode {
     /// A user agent server, registrar or B2BUA: Require is checked
     /// (RFC 3261 §8.2.2.3).
     #[default]
@@ -29,22 +32,21 @@ pub enum Role {
     Proxy,
 }
 
-/// What the validating element supports.
+/// What the validating element supports, for one request: the mode, the
+/// option tags it understands and the Request-URI schemes it takes.
 ///
 /// ```
-/// use imsip::{MessageRef, Policy, Role};
+/// use imsip::{MessageRef, ValidationPolicy};
 ///
 /// let msg = MessageRef::parse(b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nRequire: 100rel\r\n\r\n").unwrap();
 /// assert_eq!(msg.validate().unwrap_err().status_code().as_u16(), 420);
-/// let policy = Policy { supported: &["100rel"], ..Policy::default() };
-/// assert!(msg.validate_with(&policy).is_ok());
-/// let proxy = Policy { role: Role::Proxy, ..Policy::default() };
-/// assert!(msg.validate_with(&proxy).is_ok()); // proxies ignore Require
+/// assert!(msg.validate_with(&ValidationPolicy::user_agent(&["100rel"])).is_ok());
+/// assert!(msg.validate_with(&ValidationPolicy::proxy(&[])).is_ok()); // proxies ignore Require
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Policy<'p> {
-    /// The role.
-    pub role: Role,
+pub struct ValidationPolicy<'p> {
+    /// The checks of a user agent or of a proxy.
+    pub mode: ValidationMode,
     /// Option tags understood (compared case-insensitively): a Require (user
     /// agent) or Proxy-Require (proxy) tag outside this list gets 420.
     pub supported: &'p [&'p str],
@@ -52,29 +54,84 @@ pub struct Policy<'p> {
     pub uri_schemes: &'p [&'p str],
 }
 
-impl Default for Policy<'_> {
+impl Default for ValidationPolicy<'_> {
     fn default() -> Self {
-        Policy {
-            role: Role::UserAgent,
-            supported: &[],
-            uri_schemes: &["sip", "sips", "tel"],
-        }
+        ValidationPolicy::user_agent(&[])
     }
 }
 
-impl Policy<'_> {
+impl<'p> ValidationPolicy<'p> {
+    /// A user agent's checks, with the option tags it `supported` and the
+    /// `sip`, `sips` and `tel` schemes.
+    pub const fn user_agent(supported: &'p [&'p str]) -> Self {
+        ValidationPolicy {
+            mode: ValidationMode::UserAgent,
+            supported,
+            uri_schemes: &["sip", "sips", "tel"],
+        }
+    }
+
+    /// A proxy's checks, with the option tags it `supported` and the
+    /// `sip`, `sips` and `tel` schemes.
+    pub const fn proxy(supported: &'p [&'p str]) -> Self {
+        ValidationPolicy {
+            mode: ValidationMode::Proxy,
+            supported,
+            uri_schemes: &["sip", "sips", "tel"],
+        }
+    }
+
     /// The option tags of `msg` that this policy does not support, from
     /// Require for a user agent or Proxy-Require for a proxy: what to list
     /// in the Unsupported header of a 420 response.
     pub fn unsupported<'m>(&self, msg: &MessageRef<'m>) -> Vec<&'m str> {
-        let name = match self.role {
-            Role::UserAgent => HeaderName::Require,
-            Role::Proxy => HeaderName::ProxyRequire,
-        };
-        msg.values(name)
+        msg.values(self.extension_header())
             .filter_map(|v| std::str::from_utf8(v).ok())
             .filter(|tag| !self.supports(tag))
             .collect()
+    }
+
+    /// The response that answers `request` for `error` (from
+    /// [`MessageRef::validate_with`] with this policy): the status code of
+    /// the error, and for a 420 the Unsupported header listing what this
+    /// policy does not support (RFC 3261 §8.2.2.3). Add headers if you
+    /// like, then build it.
+    ///
+    /// ```
+    /// use imsip::{MessageRef, StatusCode, ValidationPolicy};
+    ///
+    /// let msg = MessageRef::parse(b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nRequire: 100rel, foo\r\n\r\n").unwrap();
+    /// let policy = ValidationPolicy::user_agent(&["100rel"]);
+    /// let error = msg.validate_with(&policy).unwrap_err();
+    /// let response = policy.rejection(&msg, &error)?.build()?;
+    /// assert_eq!(response.as_ref().status(), Some(StatusCode::BAD_EXTENSION));
+    /// assert_eq!(response.as_ref().get("Unsupported").unwrap().value(), b"foo");
+    /// # Ok::<(), imsip::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MessageRef::response`].
+    pub fn rejection(
+        &self,
+        request: &MessageRef<'_>,
+        error: &ValidationError,
+    ) -> Result<ResponseBuilder, BuildError> {
+        let mut builder = request.response(error.status_code())?;
+        if let ValidationError::BadExtension(_) = error {
+            let unsupported = self.unsupported(request);
+            if !unsupported.is_empty() {
+                builder = builder.raw_header("Unsupported", &unsupported.join(", "));
+            }
+        }
+        Ok(builder)
+    }
+
+    /// Require for a user agent, Proxy-Require for a proxy.
+    fn extension_header(&self) -> HeaderName {
+        match self.mode {
+            ValidationMode::UserAgent => HeaderName::Require,
+            ValidationMode::Proxy => HeaderName::ProxyRequire,
+        }
     }
 
     fn any_unsupported(&self, msg: &MessageRef<'_>, name: HeaderName) -> bool {
@@ -160,34 +217,70 @@ fn check_first<'a, H: TypedHeader<'a>>(msg: &MessageRef<'a>) -> Result<Option<H>
         .map_err(ValidationError::InvalidHeader)
 }
 
-pub(super) fn validate(msg: &MessageRef<'_>, policy: &Policy<'_>) -> Result<(), ValidationError> {
-    validate_parsed(msg, policy, false)
+/// [`MessageRef::validate_with`]: the checks every message gets (those
+/// recorded as passed are skipped), then for a request the policy's.
+pub(super) fn validate(
+    msg: &MessageRef<'_>,
+    policy: &ValidationPolicy<'_>,
+) -> Result<(), ValidationError> {
+    check_common(msg, false)?;
+    if msg.is_request() {
+        check_policy(msg, policy)?;
+    }
+    Ok(())
 }
 
-/// [`validate`] for a caller that has already parsed the topmost Via value
-/// without error (`top_via_parsed`), so that it is not parsed again.
-pub(crate) fn validate_parsed(
+/// The checks of RFC 3261 §8.2 and §16.3 that do not depend on a policy:
+/// [`check_structure`] for every message, and for a request
+/// [`check_request_line`]. What passed is recorded in the message's index
+/// (shared by every view of it) and skipped next time. With
+/// `top_via_parsed`, the caller parsed the top Via value without error, so
+/// it is not parsed again.
+///
+/// The endpoint runs these on every request it receives (their failures are
+/// answered the same way by every element); the transaction user runs
+/// [`check_policy`] with its own policy through
+/// [`MessageRef::validate_with`], which then costs only the policy's
+/// checks.
+pub(crate) fn check_common(
     msg: &MessageRef<'_>,
-    policy: &Policy<'_>,
     top_via_parsed: bool,
 ) -> Result<(), ValidationError> {
-    if !msg.index.structure_checked.get() {
+    let checked = &msg.index.checked;
+    if checked.get() < Checked::STRUCTURE {
         check_structure_parsed(msg, 0, top_via_parsed)?;
-        msg.index.structure_checked.set();
+        checked.set(Checked::STRUCTURE);
     }
+    if msg.is_request() && checked.get() < Checked::REQUEST_LINE {
+        check_request_line(msg)?;
+        checked.set(Checked::REQUEST_LINE);
+    }
+    Ok(())
+}
+
+/// The checks that depend on the element's policy, for a request that
+/// passed [`check_common`]: the Request-URI scheme (416), and Require (420)
+/// for a user agent, or Max-Forwards (483) and Proxy-Require (420) for a
+/// proxy.
+fn check_policy(
+    msg: &MessageRef<'_>,
+    policy: &ValidationPolicy<'_>,
+) -> Result<(), ValidationError> {
     let Some(method) = msg.method() else {
         return Ok(());
     };
-    let uri = check_request_line(msg)?;
+    // The Request-URI parsed: its scheme is what precedes the first `:`.
+    let uri = msg.request_uri_str().unwrap_or_default();
+    let scheme = uri.split_once(':').map_or(uri, |(scheme, _)| scheme);
     if !policy
         .uri_schemes
         .iter()
-        .any(|s| s.eq_ignore_ascii_case(uri.scheme()))
+        .any(|s| s.eq_ignore_ascii_case(scheme))
     {
         return Err(ValidationError::UnsupportedUriScheme);
     }
-    match policy.role {
-        Role::Proxy => {
+    match policy.mode {
+        ValidationMode::Proxy => {
             if check_first::<MaxForwards>(msg)? == Some(MaxForwards(0)) {
                 return Err(ValidationError::TooManyHops);
             }
@@ -195,7 +288,7 @@ pub(crate) fn validate_parsed(
                 return Err(ValidationError::BadExtension(HeaderName::ProxyRequire));
             }
         }
-        Role::UserAgent => {
+        ValidationMode::UserAgent => {
             // Require is ignored in CANCEL and in ACK (RFC 3261 §8.2.2.3).
             let ignores_require = matches!(method, Method::Ack | Method::Cancel);
             if !ignores_require && policy.any_unsupported(msg, HeaderName::Require) {
@@ -415,47 +508,23 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
     }
 }
 
-/// A Request-URI that passed [`check_request_line`].
-pub(crate) enum RequestUri<'a> {
-    /// A SIP or SIPS URI of the usual shape ([`SipUri::usual`]), not parsed.
-    Sip { secure: bool },
-    /// Any other URI, parsed.
-    Parsed(Uri<'a>),
-}
-
-impl RequestUri<'_> {
-    fn scheme(&self) -> &str {
-        match self {
-            RequestUri::Sip { secure: true } => "sips",
-            RequestUri::Sip { secure: false } => "sip",
-            RequestUri::Parsed(uri) => uri.scheme(),
-        }
-    }
-}
-
 /// The checks of a request's start line: a Request-URI that parses and has
-/// no headers, and a CSeq method equal to the request method. Returns the
-/// Request-URI. Runs after [`check_structure`] (the CSeq is known to parse).
-pub(crate) fn check_request_line<'a>(
-    msg: &MessageRef<'a>,
-) -> Result<RequestUri<'a>, ValidationError> {
+/// no headers, and a CSeq method equal to the request method. Runs after
+/// [`check_structure`] (the CSeq is known to parse).
+pub(crate) fn check_request_line(msg: &MessageRef<'_>) -> Result<(), ValidationError> {
     // The usual SIP URI (no parameters, no headers) is checked without a
     // parse.
-    let uri = match msg.request_uri_str().and_then(SipUri::usual) {
-        Some(secure) => RequestUri::Sip { secure },
-        None => {
-            let uri = msg
-                .request_uri()
-                .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
-                .map_err(ValidationError::InvalidRequestUri)?;
-            if let Uri::Sip(sip) = &uri
-                && sip.headers().is_some()
-            {
-                return Err(ValidationError::RequestUriHeaders);
-            }
-            RequestUri::Parsed(uri)
+    if msg.request_uri_str().and_then(SipUri::usual).is_none() {
+        let uri = msg
+            .request_uri()
+            .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
+            .map_err(ValidationError::InvalidRequestUri)?;
+        if let Uri::Sip(sip) = &uri
+            && sip.headers().is_some()
+        {
+            return Err(ValidationError::RequestUriHeaders);
         }
-    };
+    }
     // The CSeq passed the structural checks before this (or was copied from
     // a message whose did): its method is the token after the number, and
     // methods compare as written (they are case-sensitive).
@@ -471,7 +540,7 @@ pub(crate) fn check_request_line<'a>(
             return Err(ValidationError::CSeqMethodMismatch);
         }
     }
-    Ok(uri)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -518,11 +587,7 @@ mod tests {
             assert_eq!(top.sent_by.host.to_string(), "a", "{vias}");
             assert_eq!(noted.branch, Some("z9hG4bK1"));
             // With the top Via already parsed, as the endpoint validates.
-            assert_eq!(
-                validate_parsed(&m, &Policy::default(), true).map_err(|_| ()),
-                valid,
-                "{vias}"
-            );
+            assert_eq!(check_common(&m, true).map_err(|_| ()), valid, "{vias}");
         }
     }
 

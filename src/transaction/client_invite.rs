@@ -56,15 +56,13 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-use super::{
-    Backoff, Disposition, Outbox, State, Termination, Timer, TimerConfig, after, earliest,
-};
+use super::{Backoff, Core, Disposition, State, Termination, Timer, TimerConfig, after, earliest};
 use crate::{Message, MessageRef};
 
 /// An INVITE client transaction.
 #[derive(Clone, Debug)]
 pub struct ClientInvite {
-    state: State,
+    core: Core,
     request: Message,
     reliable: bool,
     timers: TimerConfig,
@@ -76,8 +74,6 @@ pub struct ClientInvite {
     linger: Option<(Instant, Timer)>,
     /// The ACK for the non-2xx final response.
     ack: Option<Bytes>,
-    termination: Option<Termination>,
-    outbox: Outbox,
 }
 
 impl ClientInvite {
@@ -85,10 +81,10 @@ impl ClientInvite {
     /// Via has a unique branch): the INVITE is queued for sending, Timer B
     /// starts, and Timer A too over an unreliable transport.
     pub fn new(now: Instant, request: Message, reliable: bool, timers: TimerConfig) -> Self {
-        let mut outbox = Outbox::default();
-        outbox.push(request.bytes().clone());
+        let mut core = Core::new(State::Calling);
+        core.outbox.push(request.bytes().clone());
         ClientInvite {
-            state: State::Calling,
+            core,
             request,
             reliable,
             timers,
@@ -96,19 +92,7 @@ impl ClientInvite {
             timeout: Some(now + timers.t1x64()),
             linger: None,
             ack: None,
-            termination: None,
-            outbox,
         }
-    }
-
-    /// The state.
-    pub fn state(&self) -> State {
-        self.state
-    }
-
-    /// Why the transaction ended, once [`State::Terminated`].
-    pub fn termination(&self) -> Option<Termination> {
-        self.termination
     }
 
     /// The INVITE.
@@ -131,20 +115,20 @@ impl ClientInvite {
         let Some(status) = response.status() else {
             return Disposition::Absorbed;
         };
-        match self.state {
+        match self.core.state {
             State::Calling | State::Proceeding => {
                 self.retransmit = None;
                 if status.is_provisional() {
                     // Timer B guards Calling only (Figure 5).
                     self.timeout = None;
-                    self.state = State::Proceeding;
+                    self.core.state = State::Proceeding;
                 } else if status.is_success() {
                     self.timeout = None;
-                    self.state = State::Accepted;
+                    self.core.state = State::Accepted;
                     self.linger = Some((now + self.timers.t1x64(), Timer::M));
                 } else {
                     self.timeout = None;
-                    self.state = State::Completed;
+                    self.core.state = State::Completed;
                     self.ack = self
                         .request
                         .as_ref()
@@ -153,7 +137,7 @@ impl ClientInvite {
                         .ok()
                         .map(|m| m.bytes().clone());
                     if let Some(ack) = &self.ack {
-                        self.outbox.push(ack.clone());
+                        self.core.outbox.push(ack.clone());
                     }
                     let d = if self.reliable {
                         Default::default()
@@ -162,7 +146,7 @@ impl ClientInvite {
                     };
                     match after(now, d) {
                         Some(at) => self.linger = Some((at, Timer::D)),
-                        None => self.terminate(Termination::Completed),
+                        None => self.core.terminate(Termination::Completed),
                     }
                 }
                 Disposition::PassUp
@@ -170,52 +154,25 @@ impl ClientInvite {
             State::Accepted if status.is_success() => Disposition::PassUp,
             State::Completed if status.is_final() && !status.is_success() => {
                 if let Some(ack) = &self.ack {
-                    self.outbox.push(ack.clone());
+                    self.core.outbox.push(ack.clone());
                 }
                 Disposition::Absorbed
             }
             _ => Disposition::Absorbed,
         }
     }
+}
 
-    /// Acts on the timers due at `now`; early or repeated calls do nothing.
-    pub fn handle_timeout(&mut self, now: Instant) {
-        if self.timeout.is_some_and(|b| b <= now) {
-            self.terminate(Termination::Timeout(Timer::B));
-        }
-        if self.linger.is_some_and(|(at, _)| at <= now) {
-            self.terminate(Termination::Completed);
-        }
-        if self.state == State::Terminated {
-            return;
-        }
-        if let Some(r) = &mut self.retransmit
-            && r.at <= now
-            && self.state == State::Calling
-        {
-            while r.at <= now {
-                r.advance();
-            }
-            self.outbox.push(self.request.bytes().clone());
-        }
+impl super::sealed::Machine for ClientInvite {
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    /// The transport could not send a message (RFC 3261 §17.1.4).
-    pub fn handle_transport_error(&mut self) {
-        if self.state != State::Terminated {
-            self.terminate(Termination::TransportError);
-        }
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
     }
 
-    /// The next message to send.
-    #[must_use]
-    pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.outbox.pop()
-    }
-
-    /// When to call [`ClientInvite::handle_timeout`] next.
-    #[must_use]
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    fn next_timer(&self) -> Option<Instant> {
         earliest([
             self.retransmit.map(|r| r.at),
             self.timeout,
@@ -223,11 +180,24 @@ impl ClientInvite {
         ])
     }
 
-    fn terminate(&mut self, why: Termination) {
-        self.state = State::Terminated;
-        self.termination = Some(why);
-        self.retransmit = None;
-        self.timeout = None;
-        self.linger = None;
+    fn on_timeout(&mut self, now: Instant) {
+        if self.timeout.is_some_and(|b| b <= now) {
+            self.core.terminate(Termination::Timeout(Timer::B));
+        }
+        if self.linger.is_some_and(|(at, _)| at <= now) {
+            self.core.terminate(Termination::Completed);
+        }
+        if self.core.state == State::Terminated {
+            return;
+        }
+        if let Some(r) = &mut self.retransmit
+            && r.at <= now
+            && self.core.state == State::Calling
+        {
+            while r.at <= now {
+                r.advance();
+            }
+            self.core.outbox.push(self.request.bytes().clone());
+        }
     }
 }

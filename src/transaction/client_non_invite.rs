@@ -50,18 +50,14 @@
 
 use std::time::Instant;
 
-use bytes::Bytes;
-
-use super::{
-    Backoff, Disposition, Outbox, State, Termination, Timer, TimerConfig, after, earliest,
-};
-use crate::StatusCode;
+use super::{Backoff, Core, Disposition, State, Termination, Timer, TimerConfig, after, earliest};
+use crate::{Message, StatusCode};
 
 /// A non-INVITE client transaction.
 #[derive(Clone, Debug)]
 pub struct ClientNonInvite {
-    state: State,
-    request: Bytes,
+    core: Core,
+    request: Message,
     reliable: bool,
     timers: TimerConfig,
     /// Timer E; `None` over reliable transports and once completed.
@@ -70,42 +66,28 @@ pub struct ClientNonInvite {
     timeout: Option<Instant>,
     /// Timer K.
     linger: Option<Instant>,
-    termination: Option<Termination>,
-    outbox: Outbox,
 }
 
 impl ClientNonInvite {
-    /// Starts the transaction at `now`: `request` (encoded, top Via with a
-    /// unique branch) is queued for sending, and over an unreliable
-    /// transport (`reliable == false`) Timer E is started.
-    pub fn new(now: Instant, request: Bytes, reliable: bool, timers: TimerConfig) -> Self {
-        let mut outbox = Outbox::default();
-        outbox.push(request.clone());
+    /// Starts the transaction at `now`: `request` (top Via with a unique
+    /// branch) is queued for sending, and over an unreliable transport
+    /// (`reliable == false`) Timer E is started.
+    pub fn new(now: Instant, request: Message, reliable: bool, timers: TimerConfig) -> Self {
+        let mut core = Core::new(State::Trying);
+        core.outbox.push(request.bytes().clone());
         ClientNonInvite {
-            state: State::Trying,
+            core,
             request,
             reliable,
             timers,
             retransmit: (!reliable).then(|| Backoff::new(now, timers.t1, Some(timers.t2))),
             timeout: Some(now + timers.t1x64()),
             linger: None,
-            termination: None,
-            outbox,
         }
     }
 
-    /// The state.
-    pub fn state(&self) -> State {
-        self.state
-    }
-
-    /// Why the transaction ended, once [`State::Terminated`].
-    pub fn termination(&self) -> Option<Termination> {
-        self.termination
-    }
-
-    /// The encoded request.
-    pub fn request(&self) -> &Bytes {
+    /// The request.
+    pub fn request(&self) -> &Message {
         &self.request
     }
 
@@ -113,9 +95,9 @@ impl ClientNonInvite {
     /// §17.1.3). Provisional and the first final response go up; a final
     /// response retransmitted in Completed is absorbed.
     pub fn handle_response(&mut self, now: Instant, status: StatusCode) -> Disposition {
-        match self.state {
+        match self.core.state {
             State::Trying | State::Proceeding if status.is_provisional() => {
-                self.state = State::Proceeding;
+                self.core.state = State::Proceeding;
                 // §17.1.2.2: in Proceeding, Timer E fires every T2.
                 if let Some(r) = &mut self.retransmit {
                     r.interval = self.timers.t2;
@@ -124,7 +106,7 @@ impl ClientNonInvite {
                 Disposition::PassUp
             }
             State::Trying | State::Proceeding => {
-                self.state = State::Completed;
+                self.core.state = State::Completed;
                 self.retransmit = None;
                 self.timeout = None;
                 let k = if self.reliable {
@@ -134,60 +116,45 @@ impl ClientNonInvite {
                 };
                 match after(now, k) {
                     Some(k) => self.linger = Some(k),
-                    None => self.terminate(Termination::Completed),
+                    None => self.core.terminate(Termination::Completed),
                 }
                 Disposition::PassUp
             }
             _ => Disposition::Absorbed,
         }
     }
+}
 
-    /// Acts on the timers due at `now`; early or repeated calls do nothing.
-    pub fn handle_timeout(&mut self, now: Instant) {
+impl super::sealed::Machine for ClientNonInvite {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    fn next_timer(&self) -> Option<Instant> {
+        earliest([self.retransmit.map(|r| r.at), self.timeout, self.linger])
+    }
+
+    fn on_timeout(&mut self, now: Instant) {
         if self.timeout.is_some_and(|f| f <= now) {
-            self.terminate(Termination::Timeout(Timer::F));
+            self.core.terminate(Termination::Timeout(Timer::F));
         }
         if self.linger.is_some_and(|k| k <= now) {
-            self.terminate(Termination::Completed);
+            self.core.terminate(Termination::Completed);
         }
-        if self.state == State::Terminated {
+        if self.core.state == State::Terminated {
             return;
         }
         if let Some(r) = &mut self.retransmit
             && r.at <= now
-            && matches!(self.state, State::Trying | State::Proceeding)
         {
             while r.at <= now {
                 r.advance();
             }
-            self.outbox.push(self.request.clone());
+            self.core.outbox.push(self.request.bytes().clone());
         }
-    }
-
-    /// The transport could not send the request (RFC 3261 §17.1.4).
-    pub fn handle_transport_error(&mut self) {
-        if self.state != State::Terminated {
-            self.terminate(Termination::TransportError);
-        }
-    }
-
-    /// The next message to send.
-    #[must_use]
-    pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.outbox.pop()
-    }
-
-    /// When to call [`ClientNonInvite::handle_timeout`] next.
-    #[must_use]
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        earliest([self.retransmit.map(|r| r.at), self.timeout, self.linger])
-    }
-
-    fn terminate(&mut self, why: Termination) {
-        self.state = State::Terminated;
-        self.termination = Some(why);
-        self.retransmit = None;
-        self.timeout = None;
-        self.linger = None;
     }
 }

@@ -14,32 +14,41 @@
 //! Each machine is sans-IO like the rest of the crate: it owns the encoded
 //! messages it may have to send again (as [`bytes::Bytes`], so a
 //! retransmission is a reference-count bump), takes the time as an argument,
-//! and is drained with the same verbs as every stateful layer:
-//! `handle_*` for inputs, `poll_transmit` for what to send, `poll_timeout`
-//! for when to call `handle_timeout` next, and `state` / `termination` to
-//! see where it stands. The endpoint (next) matches messages
-//! to machines and drives them; a vendor with its own transport layer can
-//! drive them directly.
+//! and is drained with the same verbs as every stateful layer, those of
+//! the [`Transaction`] trait the four share: `handle_timeout` and
+//! `handle_transport_error` for inputs, `poll_transmit` for what to send,
+//! `poll_timeout` for when to call `handle_timeout` next, and `state` /
+//! `termination` to see where it stands; each adds the inputs of its kind
+//! (`handle_response`, `send_response`, ...). The
+//! [`endpoint`](crate::endpoint) matches messages to machines and drives
+//! them; a vendor with its own transport layer can drive them directly.
 //!
 //! ```
 //! use std::time::{Duration, Instant};
 //! use bytes::Bytes;
-//! use imsip::transaction::{ClientNonInvite, State, Termination, Timer, TimerConfig};
+//! use imsip::Message;
+//! use imsip::transaction::{ClientNonInvite, State, Termination, Timer, TimerConfig, Transaction};
 //!
 //! let t0 = Instant::now();
-//! let request = Bytes::from_static(b"OPTIONS sip:b@example.com SIP/2.0\r\n...");
+//! let request = Message::parse(Bytes::from_static(b"OPTIONS sip:b@example.com SIP/2.0\r\n\
+//!     Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\nMax-Forwards: 70\r\n\
+//!     From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c1\r\n\
+//!     CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"))?;
+//! let sent = request.bytes().clone();
 //! // Over UDP: sent now, again after T1, 2·T1, 4·T1, ... capped at T2.
-//! let mut tx = ClientNonInvite::new(t0, request.clone(), false, TimerConfig::default());
-//! assert_eq!(tx.poll_transmit(), Some(request.clone()));
+//! let mut tx = ClientNonInvite::new(t0, request, false, TimerConfig::default());
+//! assert_eq!(tx.poll_transmit(), Some(sent.clone()));
 //! assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(500)));
 //! tx.handle_timeout(t0 + Duration::from_millis(500));
-//! assert_eq!(tx.poll_transmit(), Some(request));
+//! assert_eq!(tx.poll_transmit(), Some(sent));
 //! assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(1500)));
 //!
 //! // No answer for 64·T1: Timer F.
 //! tx.handle_timeout(t0 + Duration::from_secs(32));
 //! assert_eq!(tx.state(), State::Terminated);
 //! assert_eq!(tx.termination(), Some(Termination::Timeout(Timer::F)));
+//! assert_eq!(tx.poll_timeout(), None);
+//! # Ok::<(), imsip::ParseError>(())
 //! ```
 
 mod client_invite;
@@ -52,6 +61,8 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+
+use sealed::Core;
 
 pub use client_invite::ClientInvite;
 pub use client_non_invite::ClientNonInvite;
@@ -261,6 +272,105 @@ impl Outbox {
             self.first = self.rest.pop_front();
         }
         out
+    }
+}
+
+/// The verbs every transaction machine speaks, the same for the four of
+/// them: where it stands, what it has to send, when it wants to be woken,
+/// and the inputs that do not depend on its kind (timers and transport
+/// errors). Each machine adds its own inputs (`handle_response`,
+/// `handle_request`, `handle_ack`, `send_response`).
+///
+/// The trait is sealed: the four machines of this module are its only
+/// implementations.
+pub trait Transaction: sealed::Machine {
+    /// The state.
+    fn state(&self) -> State {
+        self.core().state
+    }
+
+    /// Why the transaction ended, once [`State::Terminated`].
+    fn termination(&self) -> Option<Termination> {
+        self.core().termination
+    }
+
+    /// Acts on the timers due at `now`; early, repeated or late calls (after
+    /// the transaction ended) do nothing.
+    fn handle_timeout(&mut self, now: Instant) {
+        if self.core().state != State::Terminated {
+            self.on_timeout(now);
+        }
+    }
+
+    /// The transport could not send a message of this transaction (RFC 3261
+    /// §17.1.4, §17.2.4): it ends with [`Termination::TransportError`].
+    fn handle_transport_error(&mut self) {
+        self.core_mut().terminate(Termination::TransportError);
+    }
+
+    /// The next message to send.
+    #[must_use]
+    fn poll_transmit(&mut self) -> Option<Bytes> {
+        self.core_mut().outbox.pop()
+    }
+
+    /// When to call [`Transaction::handle_timeout`] next; `None` once
+    /// terminated.
+    #[must_use]
+    fn poll_timeout(&self) -> Option<Instant> {
+        if self.core().state == State::Terminated {
+            None
+        } else {
+            self.next_timer()
+        }
+    }
+}
+
+impl<M: sealed::Machine> Transaction for M {}
+
+mod sealed {
+    use std::time::Instant;
+
+    use super::{Outbox, State, Termination};
+
+    /// What every machine keeps besides its timers.
+    #[derive(Clone, Debug)]
+    pub struct Core {
+        pub(super) state: State,
+        pub(super) termination: Option<Termination>,
+        pub(super) outbox: Outbox,
+    }
+
+    impl Core {
+        pub(super) fn new(state: State) -> Core {
+            Core {
+                state,
+                termination: None,
+                outbox: Outbox::default(),
+            }
+        }
+
+        /// Ends the transaction for `why`; the first reason stays.
+        pub(super) fn terminate(&mut self, why: Termination) {
+            if self.state != State::Terminated {
+                self.state = State::Terminated;
+                self.termination = Some(why);
+            }
+        }
+    }
+
+    /// What each machine writes for [`super::Transaction`].
+    pub trait Machine {
+        /// Its state, termination and outbox.
+        fn core(&self) -> &Core;
+        /// The same, to change.
+        fn core_mut(&mut self) -> &mut Core;
+        /// The earliest of its running timers (asked only before it
+        /// terminated).
+        fn next_timer(&self) -> Option<Instant>;
+        /// Fires the timers due at `now` (called only before it
+        /// terminated).
+        fn on_timeout(&mut self, now: Instant);
     }
 }
 

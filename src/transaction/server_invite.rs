@@ -59,7 +59,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::{
-    Backoff, Disposition, Outbox, ResponseError, State, Termination, Timer, TimerConfig, after,
+    Backoff, Core, Disposition, ResponseError, State, Termination, Timer, TimerConfig, after,
     earliest,
 };
 use crate::{Message, StatusCode};
@@ -67,7 +67,7 @@ use crate::{Message, StatusCode};
 /// An INVITE server transaction.
 #[derive(Clone, Debug)]
 pub struct ServerInvite {
-    state: State,
+    core: Core,
     request: Message,
     reliable: bool,
     timers: TimerConfig,
@@ -80,8 +80,6 @@ pub struct ServerInvite {
     timeout: Option<Instant>,
     /// Timer I or L.
     linger: Option<(Instant, Timer)>,
-    termination: Option<Termination>,
-    outbox: Outbox,
 }
 
 impl ServerInvite {
@@ -89,7 +87,7 @@ impl ServerInvite {
     /// the user, and the 200 ms 100 Trying timer starts.
     pub fn new(now: Instant, request: Message, reliable: bool, timers: TimerConfig) -> Self {
         ServerInvite {
-            state: State::Proceeding,
+            core: Core::new(State::Proceeding),
             request,
             reliable,
             timers,
@@ -98,19 +96,7 @@ impl ServerInvite {
             retransmit: None,
             timeout: None,
             linger: None,
-            termination: None,
-            outbox: Outbox::default(),
         }
-    }
-
-    /// The state.
-    pub fn state(&self) -> State {
-        self.state
-    }
-
-    /// Why the transaction ended, once [`State::Terminated`].
-    pub fn termination(&self) -> Option<Termination> {
-        self.termination
     }
 
     /// The INVITE.
@@ -126,10 +112,10 @@ impl ServerInvite {
     /// The INVITE was received again: answered with the last response in
     /// Proceeding and Completed, absorbed in any case.
     pub fn handle_request(&mut self, _now: Instant) -> Disposition {
-        if matches!(self.state, State::Proceeding | State::Completed)
+        if matches!(self.core.state, State::Proceeding | State::Completed)
             && let Some(r) = &self.last_response
         {
-            self.outbox.push(r.clone());
+            self.core.outbox.push(r.clone());
         }
         Disposition::Absorbed
     }
@@ -138,11 +124,11 @@ impl ServerInvite {
     /// retransmissions (to Confirmed) and is absorbed; in Accepted it is the
     /// ACK for the 2xx and goes up (RFC 6026 §8.5).
     pub fn handle_ack(&mut self, now: Instant) -> Disposition {
-        match self.state {
+        match self.core.state {
             State::Completed => {
                 self.retransmit = None;
                 self.timeout = None;
-                self.state = State::Confirmed;
+                self.core.state = State::Confirmed;
                 let i = if self.reliable {
                     Default::default()
                 } else {
@@ -150,7 +136,7 @@ impl ServerInvite {
                 };
                 match after(now, i) {
                     Some(at) => self.linger = Some((at, Timer::I)),
-                    None => self.terminate(Termination::Completed),
+                    None => self.core.terminate(Termination::Completed),
                 }
                 Disposition::Absorbed
             }
@@ -170,22 +156,22 @@ impl ServerInvite {
             .as_ref()
             .status()
             .ok_or(ResponseError::NotAResponse)?;
-        match self.state {
+        match self.core.state {
             State::Proceeding => {}
             State::Accepted if status.is_success() => {}
             s => return Err(ResponseError::InvalidState(s)),
         }
         let bytes = response.bytes().clone();
-        self.outbox.push(bytes.clone());
+        self.core.outbox.push(bytes.clone());
         self.last_response = Some(bytes);
         self.trying = None;
         if status.is_success() {
-            if self.state == State::Proceeding {
-                self.state = State::Accepted;
+            if self.core.state == State::Proceeding {
+                self.core.state = State::Accepted;
                 self.linger = Some((now + self.timers.t1x64(), Timer::L));
             }
         } else if status.is_final() {
-            self.state = State::Completed;
+            self.core.state = State::Completed;
             if !self.reliable {
                 self.retransmit = Some(Backoff::new(now, self.timers.t1, Some(self.timers.t2)));
             }
@@ -193,30 +179,48 @@ impl ServerInvite {
         }
         Ok(())
     }
+}
 
-    /// Acts on the timers due at `now`; early or repeated calls do nothing.
-    pub fn handle_timeout(&mut self, now: Instant) {
+impl super::sealed::Machine for ServerInvite {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    fn next_timer(&self) -> Option<Instant> {
+        earliest([
+            self.trying,
+            self.retransmit.map(|r| r.at),
+            self.timeout,
+            self.linger.map(|(at, _)| at),
+        ])
+    }
+
+    fn on_timeout(&mut self, now: Instant) {
         if self.trying.is_some_and(|t| t <= now) {
             self.trying = None;
-            if self.state == State::Proceeding && self.last_response.is_none() {
+            if self.core.state == State::Proceeding && self.last_response.is_none() {
                 let trying = self
                     .request
                     .as_ref()
                     .response(StatusCode::TRYING)
                     .and_then(|b| b.build());
                 if let Ok(t) = trying {
-                    self.outbox.push(t.bytes().clone());
+                    self.core.outbox.push(t.bytes().clone());
                     self.last_response = Some(t.bytes().clone());
                 }
             }
         }
         if self.timeout.is_some_and(|h| h <= now) {
-            self.terminate(Termination::Timeout(Timer::H));
+            self.core.terminate(Termination::Timeout(Timer::H));
         }
         if self.linger.is_some_and(|(at, _)| at <= now) {
-            self.terminate(Termination::Completed);
+            self.core.terminate(Termination::Completed);
         }
-        if self.state == State::Terminated {
+        if self.core.state == State::Terminated {
             return;
         }
         if let Some(r) = &mut self.retransmit
@@ -226,41 +230,8 @@ impl ServerInvite {
                 r.advance();
             }
             if let Some(last) = &self.last_response {
-                self.outbox.push(last.clone());
+                self.core.outbox.push(last.clone());
             }
         }
-    }
-
-    /// The transport could not send a response (RFC 3261 §17.2.4).
-    pub fn handle_transport_error(&mut self) {
-        if self.state != State::Terminated {
-            self.terminate(Termination::TransportError);
-        }
-    }
-
-    /// The next message to send.
-    #[must_use]
-    pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.outbox.pop()
-    }
-
-    /// When to call [`ServerInvite::handle_timeout`] next.
-    #[must_use]
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        earliest([
-            self.trying,
-            self.retransmit.map(|r| r.at),
-            self.timeout,
-            self.linger.map(|(at, _)| at),
-        ])
-    }
-
-    fn terminate(&mut self, why: Termination) {
-        self.state = State::Terminated;
-        self.termination = Some(why);
-        self.trying = None;
-        self.retransmit = None;
-        self.timeout = None;
-        self.linger = None;
     }
 }

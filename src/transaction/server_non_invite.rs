@@ -51,20 +51,18 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-use super::{Disposition, Outbox, ResponseError, State, Termination, TimerConfig, after};
+use super::{Core, Disposition, ResponseError, State, Termination, TimerConfig, after};
 use crate::Message;
 
 /// A non-INVITE server transaction.
 #[derive(Clone, Debug)]
 pub struct ServerNonInvite {
-    state: State,
+    core: Core,
     reliable: bool,
     timers: TimerConfig,
     last_response: Option<Bytes>,
     /// Timer J.
     linger: Option<Instant>,
-    termination: Option<Termination>,
-    outbox: Outbox,
 }
 
 impl ServerNonInvite {
@@ -72,33 +70,21 @@ impl ServerNonInvite {
     /// user; the transaction waits in Trying for its response).
     pub fn new(reliable: bool, timers: TimerConfig) -> Self {
         ServerNonInvite {
-            state: State::Trying,
+            core: Core::new(State::Trying),
             reliable,
             timers,
             last_response: None,
             linger: None,
-            termination: None,
-            outbox: Outbox::default(),
         }
-    }
-
-    /// The state.
-    pub fn state(&self) -> State {
-        self.state
-    }
-
-    /// Why the transaction ended, once [`State::Terminated`].
-    pub fn termination(&self) -> Option<Termination> {
-        self.termination
     }
 
     /// The request was received again: answered with the last response, if
     /// there is one, and absorbed.
     pub fn handle_request(&mut self, _now: Instant) -> Disposition {
-        if matches!(self.state, State::Proceeding | State::Completed)
+        if matches!(self.core.state, State::Proceeding | State::Completed)
             && let Some(r) = &self.last_response
         {
-            self.outbox.push(r.clone());
+            self.core.outbox.push(r.clone());
         }
         Disposition::Absorbed
     }
@@ -113,16 +99,16 @@ impl ServerNonInvite {
             .as_ref()
             .status()
             .ok_or(ResponseError::NotAResponse)?;
-        if !matches!(self.state, State::Trying | State::Proceeding) {
-            return Err(ResponseError::InvalidState(self.state));
+        if !matches!(self.core.state, State::Trying | State::Proceeding) {
+            return Err(ResponseError::InvalidState(self.core.state));
         }
         let bytes = response.bytes().clone();
-        self.outbox.push(bytes.clone());
+        self.core.outbox.push(bytes.clone());
         self.last_response = Some(bytes);
         if status.is_provisional() {
-            self.state = State::Proceeding;
+            self.core.state = State::Proceeding;
         } else {
-            self.state = State::Completed;
+            self.core.state = State::Completed;
             let j = if self.reliable {
                 Default::default()
             } else {
@@ -130,41 +116,29 @@ impl ServerNonInvite {
             };
             match after(now, j) {
                 Some(at) => self.linger = Some(at),
-                None => self.terminate(Termination::Completed),
+                None => self.core.terminate(Termination::Completed),
             }
         }
         Ok(())
     }
+}
 
-    /// Acts on the timers due at `now`; early or repeated calls do nothing.
-    pub fn handle_timeout(&mut self, now: Instant) {
-        if self.linger.is_some_and(|j| j <= now) {
-            self.terminate(Termination::Completed);
-        }
+impl super::sealed::Machine for ServerNonInvite {
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    /// The transport could not send a response (RFC 3261 §17.2.4).
-    pub fn handle_transport_error(&mut self) {
-        if self.state != State::Terminated {
-            self.terminate(Termination::TransportError);
-        }
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
     }
 
-    /// The next message to send.
-    #[must_use]
-    pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.outbox.pop()
-    }
-
-    /// When to call [`ServerNonInvite::handle_timeout`] next.
-    #[must_use]
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    fn next_timer(&self) -> Option<Instant> {
         self.linger
     }
 
-    fn terminate(&mut self, why: Termination) {
-        self.state = State::Terminated;
-        self.termination = Some(why);
-        self.linger = None;
+    fn on_timeout(&mut self, now: Instant) {
+        if self.linger.is_some_and(|j| j <= now) {
+            self.core.terminate(Termination::Completed);
+        }
     }
 }

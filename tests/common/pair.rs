@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use imsip::Transport;
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Received, Transmit};
+use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow, Transmit};
 use imsip::random::{Random, SeededRandom};
 
 /// How the network misbehaves.
@@ -70,6 +70,9 @@ pub(crate) struct Pair {
 impl Pair {
     pub(crate) fn new(config: EndpointConfig, network: Network, seed: u64) -> Pair {
         let t0 = Instant::now();
+        // Reproducible stateless answers unless the test chose a seed.
+        let mut config = config;
+        config.seed = config.seed.or(Some(seed));
         Pair {
             t0,
             now: t0,
@@ -112,7 +115,7 @@ impl Pair {
         let to = self
             .addrs
             .iter()
-            .position(|a| *a == t.destination)
+            .position(|a| *a == t.flow.remote)
             .expect("sent to a node of the pair");
         self.sent[i].push(Sent {
             at: self.elapsed(),
@@ -188,12 +191,8 @@ impl Pair {
                 });
                 self.nodes[f.to].handle_input(
                     self.now,
-                    Received {
-                        transport: Transport::Udp,
-                        source: f.from,
-                        local,
-                        data: &f.payload,
-                    },
+                    Flow::new(Transport::Udp, local, f.from),
+                    f.payload.clone(),
                 );
                 self.answer(f.to, &mut on_event);
             }
