@@ -73,7 +73,7 @@ fn per_transaction(method: &str, status: u16) -> isize {
         node.handle_input(
             now,
             Flow::new(Transport::Udp, local, source),
-            bytes::Bytes::from(text),
+            bytes::Bytes::copy_from_slice(text.as_bytes()),
         );
         while let Some(e) = node.poll_event() {
             if let Event::Request {
