@@ -105,7 +105,7 @@ fn print_message(msg: &MessageRef<'_>) {
         StartLine::Response(s) => println!(
             "response  {} {} {:?}",
             s.version,
-            s.code,
+            s.code.as_u16(),
             String::from_utf8_lossy(s.reason)
         ),
     }

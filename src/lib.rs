@@ -110,6 +110,9 @@ mod transport;
 pub mod uri;
 mod version;
 
+pub use endpoint::{
+    ClientId, Endpoint, EndpointConfig, Event, Flow, ServerId, TransactionId, Transmit,
+};
 pub use message::{
     BuildError, Editor, FlowSide, Frame, HeaderRef, ListOrSingle, Message, MessageRef, ParseConfig,
     ParseError, ParseErrorKind, RequestBuilder, RequestLine, ResponseBuilder, StartLine,

@@ -32,7 +32,9 @@
 //! assert!(call_id.ends_with("@pcscf.ims.example.net"));
 //! ```
 
-use crate::header::MAGIC_COOKIE;
+/// The branch prefix of RFC 3261 §8.1.1.7 that marks a globally unique
+/// branch (re-exported as `header::MAGIC_COOKIE`).
+pub const MAGIC_COOKIE: &str = "z9hG4bK";
 
 /// A source of random 64-bit values.
 pub trait Random {

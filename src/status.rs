@@ -11,6 +11,7 @@ use std::fmt;
 /// assert_eq!(code, StatusCode::BUSY_HERE);
 /// assert!(code.is_final() && !code.is_success());
 /// assert_eq!(code.reason_phrase(), "Busy Here");
+/// assert_eq!(code.to_string(), "486 Busy Here");
 /// assert!(StatusCode::new(700).is_none());
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -155,9 +156,11 @@ impl StatusCode {
     }
 }
 
+/// The code and its standard reason phrase: `486 Busy Here` (the number
+/// alone is [`StatusCode::as_u16`]).
 impl fmt::Display for StatusCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "{} {}", self.0, self.reason_phrase())
     }
 }
 

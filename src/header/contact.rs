@@ -60,6 +60,35 @@ impl<'a> ContactAddress<'a> {
             .and_then(|v| syntax::parse_u32(v.as_bytes()).ok())
     }
 
+    /// Sets the `expires` parameter (replacing any there was).
+    ///
+    /// ```
+    /// use imsip::header::{Contact, ContactAddress, NameAddr, QValue, TypedHeader};
+    /// use imsip::uri::Uri;
+    ///
+    /// let mut c = ContactAddress::new(NameAddr::new(Uri::parse("sip:alice@192.0.2.4").unwrap()))
+    ///     .with_expires(600);
+    /// c.set_q(QValue::from_thousandths(500).unwrap());
+    /// assert_eq!(Contact::Address(c).to_string(), "<sip:alice@192.0.2.4>;expires=600;q=0.5");
+    /// ```
+    pub fn set_expires(&mut self, seconds: u32) {
+        // A number is a valid parameter value.
+        let _ = self.params.set("expires", Some(&seconds.to_string()));
+    }
+
+    /// The same address with `expires` set ([`ContactAddress::set_expires`]).
+    #[must_use]
+    pub fn with_expires(mut self, seconds: u32) -> Self {
+        self.set_expires(seconds);
+        self
+    }
+
+    /// Sets the `q` parameter (replacing any there was).
+    pub fn set_q(&mut self, q: QValue) {
+        // A q-value prints as a valid parameter value.
+        let _ = self.params.set("q", Some(&q.to_string()));
+    }
+
     /// Copies borrowed text so the value outlives the input.
     pub fn into_owned(self) -> ContactAddress<'static> {
         ContactAddress {

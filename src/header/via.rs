@@ -6,13 +6,13 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
-use crate::params::Params;
+use crate::params::{InvalidParam, Params};
+use crate::random::Random;
 use crate::syntax::{self, DIGIT};
 use crate::transport::TransportName;
 use crate::uri::{Host, HostPort};
 
-/// The branch prefix of RFC 3261 §8.1.1.7 that marks a globally unique branch.
-pub const MAGIC_COOKIE: &str = "z9hG4bK";
+pub use crate::random::MAGIC_COOKIE;
 
 /// One element of a Via header:
 /// `SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport`.
@@ -69,6 +69,60 @@ impl<'a> Via<'a> {
     /// The `branch` parameter.
     pub fn branch(&self) -> Option<&str> {
         self.params.value("branch")
+    }
+
+    /// Sets the `branch` parameter (replacing any there was).
+    ///
+    /// ```
+    /// use imsip::header::Via;
+    /// use imsip::random::{self, SeededRandom};
+    /// use imsip::Transport;
+    ///
+    /// let local: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    /// let via = Via::new(Transport::Udp, local.into())
+    ///     .with_branch(&mut SeededRandom::new(1))
+    ///     .with_rport();
+    /// assert!(via.has_magic_cookie());
+    /// assert!(via.to_string().starts_with("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK"));
+    /// assert!(via.to_string().ends_with(";rport"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidParam`] when `branch` is not a token; the Via is then
+    /// unchanged.
+    pub fn set_branch(&mut self, branch: &str) -> Result<(), InvalidParam> {
+        if !syntax::is_token(branch.as_bytes()) {
+            return Err(InvalidParam);
+        }
+        self.params.set("branch", Some(branch))
+    }
+
+    /// The same Via with a new RFC 3261 branch (the magic cookie and 22
+    /// random characters, [`crate::random::branch`]) from `rng`.
+    #[must_use]
+    pub fn with_branch(mut self, rng: &mut impl Random) -> Self {
+        // A branch from `random::branch` is a token.
+        let _ = self.params.set("branch", Some(&crate::random::branch(rng)));
+        self
+    }
+
+    /// The same Via asking for `rport` (RFC 3581 §3): the server fills in
+    /// the source port it saw.
+    #[must_use]
+    pub fn with_rport(mut self) -> Self {
+        self.set_rport(Rport::Requested);
+        self
+    }
+
+    /// Sets the `rport` parameter: [`Rport::Requested`] (a client asking
+    /// for it) or [`Rport::Port`] (a server filling it in).
+    pub fn set_rport(&mut self, rport: Rport) {
+        let value = match rport {
+            Rport::Requested => None,
+            Rport::Port(p) => Some(p.to_string()),
+        };
+        // `rport` and a number are valid parameters.
+        let _ = self.params.set("rport", value.as_deref());
     }
 
     /// Whether the branch starts with the RFC 3261 magic cookie and has

@@ -686,7 +686,7 @@ impl fmt::Debug for MessageRef<'_> {
             StartLine::Response(s) => format!(
                 "{} {} {}",
                 s.version,
-                s.code,
+                s.code.as_u16(),
                 String::from_utf8_lossy(s.reason)
             ),
         };
@@ -695,6 +695,52 @@ impl fmt::Debug for MessageRef<'_> {
             .field("headers", &self.headers().collect::<Vec<_>>())
             .field("body_len", &self.body().len())
             .finish()
+    }
+}
+
+/// The message as text for people and logs: the start line, each header
+/// field as `Name: value` with the name and value as received, the empty
+/// line and the body (a body that is not UTF-8 as `<n octets>`). The
+/// values of the credential headers (Authorization, Proxy-Authorization,
+/// WWW-Authenticate, Proxy-Authenticate, Authentication-Info) are shown as
+/// `<redacted>`: an IMS 401 carries CK and IK in WWW-Authenticate. The
+/// exact octets are [`MessageRef::as_bytes`].
+///
+/// ```
+/// use imsip::MessageRef;
+///
+/// let m = MessageRef::parse(b"SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\", ck=\"00\"\r\nContent-Length: 0\r\n\r\n").unwrap();
+/// assert_eq!(m.to_string(), "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: <redacted>\r\nContent-Length: 0\r\n\r\n");
+/// ```
+impl fmt::Display for MessageRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first = self
+            .index
+            .headers
+            .first()
+            .map_or(self.index.head_end as usize, |e| e.name_start as usize);
+        let line = &self.buf[..first];
+        f.write_str(String::from_utf8_lossy(line).trim_end())?;
+        f.write_str("\r\n")?;
+        for h in self.headers() {
+            if is_sensitive(h.known) {
+                write!(f, "{}: <redacted>\r\n", h.name())?;
+            } else {
+                write!(f, "{}: {}\r\n", h.name(), String::from_utf8_lossy(h.value))?;
+            }
+        }
+        f.write_str("\r\n")?;
+        match std::str::from_utf8(self.body()) {
+            Ok(text) => f.write_str(text),
+            Err(_) => write!(f, "<{} octets>", self.body().len()),
+        }
+    }
+}
+
+/// As [`MessageRef`]'s: the text with credentials redacted.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.as_ref(), f)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use super::error::{UriError, UriErrorKind};
 use crate::syntax::{self, ALPHA, DIGIT};
@@ -166,6 +166,17 @@ pub struct HostPort<'a> {
     pub host: Host<'a>,
     /// The port, when one is written.
     pub port: Option<u16>,
+}
+
+impl From<SocketAddr> for HostPort<'_> {
+    /// The address and port of a socket: `192.0.2.1:5060`,
+    /// `[2001:db8::1]:5060`.
+    fn from(addr: SocketAddr) -> Self {
+        HostPort {
+            host: addr.ip().into(),
+            port: Some(addr.port()),
+        }
+    }
 }
 
 impl<'a> HostPort<'a> {
