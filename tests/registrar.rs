@@ -10,7 +10,7 @@ use common::registrar::{self, Outcome, Registrar};
 use imsip::auth::aka::{DigestAkaClient, SqnGenerator, Usim};
 use imsip::auth::digest::{ClientError, DigestClient, Request};
 use imsip::auth::milenage::Milenage;
-use imsip::header::{Challenge, WwwAuthenticate};
+use imsip::header::{Authorization, Challenge, WwwAuthenticate};
 use imsip::message::RequestBuilder;
 use imsip::random::SeededRandom;
 use imsip::uri::Uri;
@@ -61,17 +61,18 @@ fn digest_md5_good_and_wrong_password() {
         (&b"secret"[..], StatusCode::OK),
         (b"wrong", StatusCode::FORBIDDEN),
     ] {
-        let first = send(&mut r, &register("alice@sipp.test", 1, None));
+        let request = register("alice@sipp.test", 1, None);
+        let first = send(&mut r, &request);
         assert_eq!(first.as_ref().status(), Some(StatusCode::UNAUTHORIZED));
         let mut client = DigestClient::new("alice", password);
-        let creds = client.answer(&challenges(&first), &REQ, &mut rng).unwrap();
-        let second = send(
-            &mut r,
-            &register("alice@sipp.test", 2, Some(creds.to_string())),
-        );
+        let again = client
+            .retry(&request.as_ref(), &first.as_ref(), &mut rng)
+            .unwrap();
+        assert_eq!(again.as_ref().cseq().unwrap().seq, 2);
+        let second = send(&mut r, &again);
         assert_eq!(second.as_ref().status(), Some(expected));
         if expected == StatusCode::OK {
-            assert!(second.as_ref().get("Authentication-Info").is_some());
+            assert_eq!(client.verify_server(&second.as_ref()), Some(true));
         } else {
             // A client that is refused does not answer the next challenge
             // for the same realm on its own.
@@ -96,21 +97,39 @@ fn digest_akav1_with_resynchronisation() {
     usim.authenticate(&av.rand, &av.autn).unwrap();
     let mut ue = DigestAkaClient::new(registrar::AKA_USER, usim);
 
-    let first = send(&mut r, &register(registrar::AKA_USER, 1, None));
+    let request = register(registrar::AKA_USER, 1, None);
+    let first = send(&mut r, &request);
     assert_eq!(first.as_ref().status(), Some(StatusCode::UNAUTHORIZED));
-    let creds = ue.answer(&challenges(&first), &REQ, &mut rng).unwrap();
+    let again = ue
+        .retry(&request.as_ref(), &first.as_ref(), &mut rng)
+        .unwrap();
+    let creds = again
+        .as_ref()
+        .header::<Authorization<'_>>()
+        .unwrap()
+        .unwrap();
     assert!(creds.auts().is_some(), "a stale SQN is answered with AUTS");
-    let second = send(
-        &mut r,
-        &register(registrar::AKA_USER, 2, Some(creds.to_string())),
-    );
+    let second = send(&mut r, &again);
     assert_eq!(second.as_ref().status(), Some(StatusCode::UNAUTHORIZED));
-    let creds = ue.answer(&challenges(&second), &REQ, &mut rng).unwrap();
+    let third_request = ue
+        .retry(&again.as_ref(), &second.as_ref(), &mut rng)
+        .unwrap();
+    let creds = third_request
+        .as_ref()
+        .header::<Authorization<'_>>()
+        .unwrap()
+        .unwrap();
     assert!(creds.auts().is_none());
-    let third = send(
-        &mut r,
-        &register(registrar::AKA_USER, 3, Some(creds.to_string())),
+    assert_eq!(third_request.as_ref().cseq().unwrap().seq, 3);
+    // One Authorization: the AUTS answer was replaced, not kept.
+    assert_eq!(
+        third_request
+            .as_ref()
+            .get_all_known(imsip::header::HeaderName::Authorization)
+            .count(),
+        1
     );
+    let third = send(&mut r, &third_request);
     assert_eq!(third.as_ref().status(), Some(StatusCode::OK));
     assert!(ue.keys().is_some());
     assert_eq!(

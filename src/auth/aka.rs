@@ -520,6 +520,14 @@ pub enum AkaClientError {
     /// (TS 33.102 §6.3.3). Do not answer it.
     #[error("the network failed authentication (MAC failure)")]
     MacFailure,
+    /// The response is not a 401 or 407, or what it answers is not a
+    /// request.
+    #[error("not a 401 or 407 to a request")]
+    NotAChallenge,
+    /// The request could not be sent again
+    /// ([`crate::MessageRef::reissue`]).
+    #[error("the request cannot be sent again: {0}")]
+    Build(crate::message::BuildError),
 }
 
 /// The UE side of Digest AKA: a USIM and a Digest client (RFC 3310, RFC
@@ -605,6 +613,37 @@ impl DigestAkaClient {
             }
             Err(UsimError::MacFailure) => Err(AkaClientError::MacFailure),
         }
+    }
+}
+
+impl DigestAkaClient {
+    /// `request` sent again after `response`, its 401 (or 407), with the
+    /// answer to the AKA challenge: RES, or AUTS when the USIM asks to
+    /// resynchronise (then the network challenges again). A new branch
+    /// and the CSeq number one higher ([`crate::MessageRef::reissue`]),
+    /// the Authorization replacing any for the same realm.
+    ///
+    /// # Errors
+    /// [`AkaClientError::NotAChallenge`], [`AkaClientError::Unsupported`],
+    /// [`AkaClientError::MacFailure`] (do not answer: the network is not
+    /// the home network), [`AkaClientError::Build`].
+    pub fn retry(
+        &mut self,
+        request: &crate::MessageRef<'_>,
+        response: &crate::MessageRef<'_>,
+        rng: &mut impl Random,
+    ) -> Result<crate::Message, AkaClientError> {
+        let challenger = response
+            .status()
+            .and_then(digest::Challenger::of_status)
+            .ok_or(AkaClientError::NotAChallenge)?;
+        let req = Request::from_message(request).ok_or(AkaClientError::NotAChallenge)?;
+        let challenges = challenger.challenges(response);
+        let credentials = self.answer(&challenges, &req, rng)?;
+        digest::with_credentials(request, challenger, &credentials, rng).map_err(|e| match e {
+            digest::ClientError::Build(b) => AkaClientError::Build(b),
+            _ => AkaClientError::NotAChallenge,
+        })
     }
 }
 

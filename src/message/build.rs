@@ -13,9 +13,10 @@ use thiserror::Error;
 
 use super::parse::{self, Checked, Index, Start};
 use super::validate::{self, ValidationError};
-use super::{Message, MessageRef, ParseConfig, ParseError};
+use super::{Editor, Message, MessageRef, ParseConfig, ParseError};
 use crate::header::{ContentType, HeaderName, MediaType, TypedHeader};
 use crate::method::Method;
+use crate::random::Random;
 use crate::status::StatusCode;
 use crate::syntax;
 use crate::uri::Uri;
@@ -724,6 +725,62 @@ impl<'a> MessageRef<'a> {
         }
         let to = required(response, HeaderName::To)?;
         self.derived(Method::Ack, Some(to))
+    }
+
+    /// This request again, as a new transaction (RFC 3261 §8.1.3.5): the
+    /// same request with a new branch in the top Via and the CSeq number one
+    /// higher, everything else as it was. Sent after a 401 or 407 with
+    /// credentials (§22.2, what
+    /// [`DigestClient::retry`](crate::auth::digest::DigestClient::retry)
+    /// does), after a 423 with a longer expiry, after a 491 later. Make the
+    /// change on the returned [`Editor`] and finish it.
+    ///
+    /// ```
+    /// use imsip::MessageRef;
+    /// use imsip::random::OsRandom;
+    ///
+    /// let register = MessageRef::parse(b"REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\nMax-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\nCall-ID: c\r\nCSeq: 7 REGISTER\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n")?;
+    /// let mut again = register.reissue(&mut OsRandom::new())?;
+    /// again.replace("Expires", "3600");
+    /// let again = again.finish()?;
+    /// let m = again.as_ref();
+    /// assert_eq!(m.cseq()?.seq, 8);
+    /// assert_ne!(m.via()?.branch(), register.via()?.branch());
+    /// assert_eq!(m.call_id()?, register.call_id()?);
+    /// assert!(m.validate().is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`BuildError::Unsuitable`] for a response, an ACK or a CANCEL (they
+    /// are not sent again this way, §22.1), or a CSeq at 2³¹ − 1;
+    /// [`BuildError::MissingHeader`] without a CSeq or Via that parses.
+    pub fn reissue(&self, rng: &mut impl Random) -> Result<Editor<'a>, BuildError> {
+        let method = self
+            .method()
+            .ok_or(BuildError::Unsuitable("a response is not sent again"))?;
+        if matches!(method, Method::Ack | Method::Cancel) {
+            return Err(BuildError::Unsuitable(
+                "ACK and CANCEL are not sent again as new transactions",
+            ));
+        }
+        let cseq = self
+            .cseq()
+            .map_err(|_| BuildError::MissingHeader(HeaderName::CSeq))?;
+        // RFC 3261 §8.1.1.5: the number stays below 2**31.
+        let seq = cseq
+            .seq
+            .checked_add(1)
+            .filter(|s| *s < 1 << 31)
+            .ok_or(BuildError::Unsuitable("the CSeq number is at its maximum"))?;
+        let via = self
+            .via()
+            .map_err(|_| BuildError::MissingHeader(HeaderName::Via))?
+            .with_branch(rng);
+        let mut edit = Editor::new(self.clone());
+        edit.set_top_via(&via);
+        edit.replace("CSeq", &format!("{seq} {method}"));
+        Ok(edit)
     }
 
     /// CANCEL and ACK: the same Request-URI, Call-ID, From, To (or `to`),

@@ -326,6 +326,14 @@ impl<'a> MessageRef<'a> {
         self.is_request().then(|| self.method_unchecked())
     }
 
+    /// The method of a request as written on its request line.
+    pub fn method_text(&self) -> Option<&'a str> {
+        match self.index.start {
+            Start::Request { method_len, .. } => Some(self.str_at(0, method_len as usize)),
+            Start::Response { .. } => None,
+        }
+    }
+
     /// The Request-URI of a request, as written.
     pub fn request_uri_str(&self) -> Option<&'a str> {
         match self.index.start {

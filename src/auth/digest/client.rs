@@ -21,6 +21,13 @@ pub enum ClientError {
     /// loop.
     #[error("credentials for realm {0:?} were rejected")]
     Rejected(String),
+    /// The response is not a 401 or 407, or what it answers is not a
+    /// request.
+    #[error("not a 401 or 407 to a request")]
+    NotAChallenge,
+    /// The request could not be sent again ([`crate::MessageRef::reissue`]).
+    #[error("the request cannot be sent again: {0}")]
+    Build(crate::message::BuildError),
 }
 
 /// Answers Digest challenges for one user.
@@ -58,6 +65,21 @@ pub struct DigestClient {
     /// The challenge answered last, for credentials sent without waiting
     /// for a new challenge.
     last: Option<(Challenge<'static>, Algorithm)>,
+    /// What the last credentials covered, for the server's `rspauth`.
+    sent: Option<Sent>,
+}
+
+/// The values of the last credentials this client sent that the server's
+/// `rspauth` depends on.
+#[derive(Clone)]
+struct Sent {
+    algorithm: Algorithm,
+    realm: String,
+    nonce: String,
+    cnonce: String,
+    nc: u32,
+    qop: Option<Qop>,
+    uri: String,
 }
 
 impl std::fmt::Debug for DigestClient {
@@ -86,6 +108,7 @@ impl DigestClient {
                 .collect(),
             prefer_auth_int: false,
             last: None,
+            sent: None,
         }
     }
 
@@ -206,9 +229,31 @@ impl DigestClient {
         1
     }
 
+    /// The `rspauth` a server that knows the password sends for the last
+    /// credentials, covering `body` for `auth-int`.
+    pub(super) fn expected_rspauth(&self, body: &[u8]) -> Option<String> {
+        let s = self.sent.as_ref()?;
+        let ha1 = ha1(s.algorithm, &self.username, &s.realm, &self.password);
+        Some(response(
+            s.algorithm,
+            &ha1,
+            &Nonces {
+                nonce: &s.nonce,
+                cnonce: &s.cnonce,
+                nc: s.nc,
+                qop: s.qop,
+            },
+            &Request {
+                method: "",
+                uri: &s.uri,
+                body,
+            },
+        ))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn credentials(
-        &self,
+        &mut self,
         challenge: &Challenge<'_>,
         algorithm: Algorithm,
         realm: &str,
@@ -218,6 +263,15 @@ impl DigestClient {
         qop: Option<Qop>,
         req: &Request<'_>,
     ) -> Credentials<'static> {
+        self.sent = Some(Sent {
+            algorithm,
+            realm: realm.to_owned(),
+            nonce: nonce.to_owned(),
+            cnonce: cnonce.to_owned(),
+            nc,
+            qop,
+            uri: req.uri.to_owned(),
+        });
         let ha1 = ha1(algorithm, &self.username, realm, &self.password);
         let resp = response(
             algorithm,

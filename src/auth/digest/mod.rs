@@ -24,9 +24,61 @@
 //! - The functions [`ha1`], [`response`] and [`verify`] are the pure core
 //!   both use, open for callers that keep their own state (an S-CSCF running
 //!   AKA, for one).
+//! - Over SIP messages ([`Challenger`]: a server's 401 or a proxy's 407):
+//!   [`DigestServer::challenge`] answers a request with its challenge,
+//!   [`DigestServer::verify_request`] checks the credentials a request
+//!   carries and [`DigestServer::rejection`] answers a failure as
+//!   [`VerifyError::answer`] says; [`DigestClient::retry`] sends a request
+//!   again with credentials and [`DigestClient::verify_server`] checks the
+//!   server's `rspauth`.
+//!
+//! # A registrar's Digest, on messages
+//!
+//! ```
+//! use std::time::Instant;
+//! use imsip::auth::digest::{self, Challenger, DigestClient, DigestServer, ServerConfig};
+//! use imsip::random::OsRandom;
+//! use imsip::{MessageRef, StatusCode};
+//!
+//! let now = Instant::now();
+//! let mut rng = OsRandom::new();
+//! let mut registrar = DigestServer::with_random_key(ServerConfig::new("example.com"), now);
+//! let lookup = |user: &str, alg| {
+//!     (user == "alice").then(|| digest::ha1(alg, "alice", "example.com", b"secret"))
+//! };
+//!
+//! // A REGISTER without credentials: 401 with the challenges.
+//! let register = MessageRef::parse(b"REGISTER sip:example.com SIP/2.0\r\n\
+//!     Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK74bf9\r\nMax-Forwards: 70\r\n\
+//!     From: <sip:alice@example.com>;tag=9fxced76sl\r\nTo: <sip:alice@example.com>\r\n\
+//!     Call-ID: 3848276298220188511@192.0.2.1\r\nCSeq: 1 REGISTER\r\n\
+//!     Contact: <sip:alice@192.0.2.1:5060>\r\nContent-Length: 0\r\n\r\n")?;
+//! let error = registrar.verify_request(now, &register, Challenger::Server, lookup).unwrap_err();
+//! let unauthorized = registrar.rejection(now, &register, Challenger::Server, &error, &mut rng)?.build()?;
+//! assert_eq!(unauthorized.as_ref().status(), Some(StatusCode::UNAUTHORIZED));
+//!
+//! // Alice sends it again with credentials: new branch, CSeq 2.
+//! let mut alice = DigestClient::new("alice", b"secret");
+//! let again = alice.retry(&register, &unauthorized.as_ref(), &mut rng)?;
+//! assert_eq!(again.as_ref().cseq()?.seq, 2);
+//!
+//! // The registrar verifies them and answers 200 with Authentication-Info.
+//! let verified = registrar.verify_request(now, &again.as_ref(), Challenger::Server, lookup)?;
+//! let ok = again.as_ref().response(StatusCode::OK)?
+//!     .header(&verified.authentication_info)
+//!     .build()?;
+//! // Alice checks the registrar knew her password (rspauth).
+//! assert_eq!(alice.verify_server(&ok.as_ref()), Some(true));
+//!
+//! // The same credentials again are a replay: a fresh challenge, stale=true.
+//! let replay = registrar.verify_request(now, &again.as_ref(), Challenger::Server, lookup).unwrap_err();
+//! assert_eq!(replay.answer(), digest::Answer::Challenge { stale: true });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod client;
 mod server;
+mod sip;
 
 use std::fmt;
 
@@ -36,6 +88,8 @@ use zeroize::Zeroize;
 
 pub use client::{ClientError, DigestClient};
 pub use server::{DigestServer, NonceError, ServerConfig, Verified, VerifyError};
+pub(crate) use sip::with_credentials;
+pub use sip::{Answer, Challenger};
 
 use crate::header::{Challenge, Credentials};
 

@@ -45,6 +45,9 @@ pub struct ServerConfig {
 impl ServerConfig {
     /// SHA-256 and MD5 challenges with `qop="auth"`, nonces good for five
     /// minutes, up to 10 000 tracked nonces.
+    ///
+    /// Clients that answer only the first challenge of a 401 or know only
+    /// MD5 need [`ServerConfig::interop`] instead.
     pub fn new(realm: &str) -> Self {
         ServerConfig {
             realm: realm.to_owned(),
@@ -54,6 +57,19 @@ impl ServerConfig {
             userhash: false,
             nonce_lifetime: Duration::from_secs(300),
             max_tracked_nonces: 10_000,
+        }
+    }
+
+    /// One MD5 challenge with `qop="auth"`, otherwise as
+    /// [`ServerConfig::new`]: for clients that answer only the first
+    /// challenge of a 401 and know only MD5 (and AKAv1-MD5 for IMS), among
+    /// them SIPp (its `[authentication]` keyword, 3.6 and 3.7) and many
+    /// deployed phones. Offered SHA-256 first, as RFC 8760 asks, such a
+    /// client fails.
+    pub fn interop(realm: &str) -> Self {
+        ServerConfig {
+            algorithms: vec![Algorithm::Md5],
+            ..ServerConfig::new(realm)
         }
     }
 }
@@ -77,6 +93,14 @@ pub enum VerifyError {
     /// Not Digest credentials, or a parameter is missing or malformed.
     #[error("malformed credentials")]
     Malformed,
+    /// The request carries no Digest credentials for this realm.
+    #[error("no credentials for this realm")]
+    NoCredentials,
+    /// The credentials sign another URI than the request's (their `uri`
+    /// is not equivalent to the Request-URI, RFC 3261 §22.4, RFC 7616
+    /// §3.4.6): answered 400, not as a wrong password.
+    #[error("the credentials sign another URI")]
+    UriMismatch,
     /// Another realm, algorithm or qop than this server offers.
     #[error("credentials for something this server did not offer")]
     NotOffered,
@@ -86,7 +110,8 @@ pub enum VerifyError {
     /// The user is not known.
     #[error("unknown user")]
     UnknownUser,
-    /// The response does not match: wrong password (or a changed request).
+    /// The response does not match: a wrong password, or a request changed
+    /// on the way.
     #[error("wrong response")]
     Mismatch,
     /// This `nc` was used before with this nonce.
@@ -178,6 +203,16 @@ impl DigestServer {
             order: VecDeque::new(),
             forgotten_until: None,
         }
+    }
+
+    /// A server with `config`, a nonce key from the operating system's
+    /// generator ([`crate::random::OsRandom`]) and `epoch`. Servers that
+    /// must accept each other's nonces share a key through
+    /// [`DigestServer::new`] instead.
+    pub fn with_random_key(config: ServerConfig, epoch: Instant) -> Self {
+        let mut key = zeroize::Zeroizing::new([0u8; 32]);
+        crate::random::OsRandom::new().fill_bytes(&mut *key);
+        DigestServer::new(config, *key, epoch)
     }
 
     /// The configuration.
@@ -290,8 +325,8 @@ impl DigestServer {
             None if !self.config.allow_rfc2069 => return Err(VerifyError::NotOffered),
             _ => {}
         }
-        if parts.uri != req.uri {
-            return Err(VerifyError::Mismatch);
+        if !same_resource(&parts.uri, req.uri) {
+            return Err(VerifyError::UriMismatch);
         }
         let (mac, made) = self.check_nonce(&parts.nonce, now)?;
         if self
@@ -302,21 +337,29 @@ impl DigestServer {
         }
         let username = parts.username.clone().ok_or(VerifyError::Malformed)?;
         let ha1 = ha1_for(&username, parts.algorithm).ok_or(VerifyError::UnknownUser)?;
-        let expected = response(parts.algorithm, &ha1, &parts.nonces(), req);
+        // The client signed its `uri` as it wrote it.
+        let signed = Request {
+            method: req.method,
+            uri: &parts.uri,
+            body: req.body,
+        };
+        let expected = response(parts.algorithm, &ha1, &parts.nonces(), &signed);
         if !crate::auth::ct_eq(expected.as_bytes(), parts.response.as_bytes()) {
             return Err(VerifyError::Mismatch);
         }
         if parts.qop.is_some() {
             self.count(mac, made, parts.nc)?;
         }
+        // rspauth covers the response's body for auth-int (RFC 7616
+        // §3.5); the answer to a verified request carries none.
         let rspauth = response(
             parts.algorithm,
             &ha1,
             &parts.nonces(),
             &Request {
                 method: "",
-                uri: req.uri,
-                body: req.body,
+                uri: &parts.uri,
+                body: b"",
             },
         );
         let mut info = AuthParams::new();
@@ -372,5 +415,22 @@ impl DigestServer {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether the `uri` of credentials designates the request's resource
+/// (RFC 7616 §3.4.6, RFC 3261 §22.4): URIs that parse compare by the
+/// rules of their scheme (RFC 3261 §19.1.4 for SIP), others (an HTTP
+/// request-target) as written.
+fn same_resource(signed: &str, request: &str) -> bool {
+    if signed == request {
+        return true;
+    }
+    match (
+        crate::uri::Uri::parse(signed),
+        crate::uri::Uri::parse(request),
+    ) {
+        (Ok(a), Ok(b)) => a.equivalent(&b),
+        _ => false,
     }
 }
