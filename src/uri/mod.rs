@@ -14,6 +14,7 @@
 //! assert!(Uri::parse("sip:2001:db8::10").is_err()); // IPv6 needs brackets
 //! ```
 
+mod aor;
 mod error;
 mod host;
 mod sip;
@@ -22,6 +23,7 @@ mod tel;
 use std::borrow::Cow;
 use std::fmt;
 
+pub use aor::AddressOfRecord;
 pub use error::{UriError, UriErrorKind};
 pub(crate) use host::parse_ipv4 as host_ipv4;
 pub use host::{Host, HostPort};

@@ -39,7 +39,7 @@ pub struct TelUri<'a> {
     params: Params<'a>,
 }
 
-fn is_visual(c: char) -> bool {
+pub(super) fn is_visual(c: char) -> bool {
     matches!(c, '-' | '.' | '(' | ')')
 }
 
