@@ -12,12 +12,10 @@ use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
-use imsip::header::{CSeq, CallId, MaxForwards, NameAddr, TypedHeader, Via};
-use imsip::message::RequestBuilder;
-use imsip::random::{self, SeededRandom};
-use imsip::uri::{HostPort, Uri};
-use imsip::{Method, StatusCode, Transport};
+use imsip::header::{self, CSeq, CallId, MaxForwards, NameAddr, To, Via};
+use imsip::random::OsRandom;
+use imsip::uri::{SipUri, Uri};
+use imsip::{Endpoint, EndpointConfig, Event, Flow, Method, RequestBuilder, StatusCode, Transport};
 
 /// Sends an OPTIONS from `socket` to `target`; the final status, or `None`
 /// when the transaction timed out.
@@ -26,35 +24,20 @@ pub(crate) fn options(
     target: SocketAddr,
 ) -> std::io::Result<Option<StatusCode>> {
     let local = socket.local_addr()?;
-    let mut rng = SeededRandom::new(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64),
-    );
-    let uri_text = format!("sip:{target}");
-    let uri = Uri::parse(&uri_text).expect("an address is a URI");
-    let local_text = local.to_string();
-    let mut via = Via::new(
-        Transport::Udp,
-        HostPort::parse(&local_text).expect("an address is a host and port"),
-    );
-    via.params
-        .push("branch", Some(&random::branch(&mut rng)))
-        .expect("a branch is a token");
-    via.params.push("rport", None).expect("rport is a token");
-    let from = format!("<sip:uac@{local}>;tag={}", random::tag(&mut rng));
+    // Tags, branches and Call-IDs from the operating system's generator.
+    let mut rng = OsRandom::new();
+    let uri = Uri::from(SipUri::from(target));
+    let me = Uri::from(SipUri::from(local).with_user("uac"));
     let request = RequestBuilder::new(Method::Options, &uri)
-        .header(&via)
-        .header(&MaxForwards(70))
-        .raw_header("From", &from)
-        .header(&imsip::header::To::new(NameAddr {
-            display_name: None,
-            uri: uri.clone(),
-        }))
         .header(
-            &CallId::parse(&random::call_id(&mut rng, Some(&local.ip().to_string())))
-                .expect("a Call-ID"),
+            &Via::new(Transport::Udp, local.into())
+                .with_branch(&mut rng)
+                .with_rport(),
         )
+        .header(&MaxForwards(70))
+        .header(&header::From::new(NameAddr::new(me)).with_tag(&mut rng))
+        .header(&To::new(NameAddr::new(uri.clone())))
+        .header(&CallId::random(&mut rng, None))
         .header(&CSeq {
             seq: 1,
             method: Method::Options,
@@ -82,7 +65,7 @@ pub(crate) fn options(
                 Event::Response { response, .. } => {
                     let status = response.as_ref().status();
                     if let Some(s) = status {
-                        eprintln!("uac: {} {}", s.as_u16(), s.reason_phrase());
+                        eprintln!("uac: {s}");
                         if s.is_final() {
                             final_status = Some(s);
                         }

@@ -1,8 +1,10 @@
 //! A minimal user agent server over a std `UdpSocket`, driven by the
-//! sans-IO [`Endpoint`]: OPTIONS and any other non-INVITE request get 200
-//! (405 for methods it does not know), an INVITE rings and is turned down
-//! with 486 Busy Here (this example has no dialogs), a CANCEL is honoured
-//! with 487.
+//! sans-IO [`Endpoint`]: each request is checked with a user agent's
+//! policy (RFC 3261 §8.2, answered 416, 420 ... when it fails), OPTIONS and
+//! any other non-INVITE request get 200 (405 for methods it does not know),
+//! an INVITE rings and is turned down with 486 Busy Here (this example has
+//! no dialogs), a CANCEL is honoured with 487, and a CANCEL for no INVITE
+//! gets 481.
 //!
 //! ```sh
 //! cargo run --example uas -- 127.0.0.1:5060
@@ -13,8 +15,13 @@ use std::io::ErrorKind;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow, ServerId};
-use imsip::{Message, Method, StatusCode, Transport};
+use imsip::{
+    Endpoint, EndpointConfig, Event, Flow, Message, Method, ServerId, StatusCode, Transport,
+    ValidationPolicy,
+};
+
+/// What this user agent checks requests against: no extensions.
+const POLICY: ValidationPolicy<'static> = ValidationPolicy::user_agent(&[]);
 
 /// Serves on `socket` until `limit` requests have been answered (forever
 /// with `None`). Returns how many were answered.
@@ -65,7 +72,15 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
                     request,
                     ..
                 } => {
-                    let method = request.as_ref().method().map(Method::into_owned);
+                    let r = request.as_ref();
+                    if let Err(e) = r.validate_with(&POLICY) {
+                        if let Ok(answer) = POLICY.rejection(&r, &e).and_then(|b| b.build()) {
+                            let _ = endpoint.respond(now, transaction, answer);
+                        }
+                        answered += 1;
+                        continue;
+                    }
+                    let method = r.method().map(Method::into_owned);
                     match method {
                         Some(Method::Invite) => {
                             respond(
@@ -76,6 +91,17 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
                                 StatusCode::RINGING,
                             );
                             ringing.push((now + Duration::from_millis(300), transaction, request));
+                        }
+                        // A CANCEL that reaches the user matched no INVITE.
+                        Some(Method::Cancel) => {
+                            respond(
+                                &mut endpoint,
+                                now,
+                                transaction,
+                                &request,
+                                StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                            );
+                            answered += 1;
                         }
                         Some(Method::Extension(_)) => {
                             respond(
@@ -119,7 +145,8 @@ pub(crate) fn serve(socket: &UdpSocket, limit: Option<usize>) -> std::io::Result
     }
 }
 
-/// Sends `status` for `request` on `tx`, with a To tag; whether it went.
+/// Sends `status` for `request` on `tx` (the builder adds the To tag);
+/// whether it went.
 fn respond(
     endpoint: &mut Endpoint,
     now: Instant,
@@ -135,7 +162,7 @@ fn respond(
     } else {
         builder
     };
-    match builder.to_tag("uas-1").build() {
+    match builder.build() {
         Ok(response) => endpoint.respond(now, tx, response).is_ok(),
         Err(_) => false,
     }

@@ -5,8 +5,8 @@
 //! test can seed it and get the same messages every run. Production code
 //! uses the operating system's cryptographically secure generator,
 //! [`OsRandom`], which is also what every default of the crate uses (an
-//! [`Endpoint`](crate::endpoint::Endpoint) without a seed, the To tag a
-//! response builder adds).
+//! [`Endpoint`](crate::endpoint::Endpoint) without a seed, the key of the
+//! To tags a response builder adds).
 //!
 //! RFC 3261 asks for tags with at least 32 random bits (§19.3), Call-IDs that
 //! are globally unique over space and time and hard to guess (§8.1.1.4), and
@@ -187,15 +187,45 @@ impl Random for Generator {
     }
 }
 
-thread_local! {
-    /// The generator of the defaults that have no generator of their own
-    /// (the To tag [`crate::message::ResponseBuilder::build`] adds).
-    static THREAD: std::cell::RefCell<OsRandom> = const { std::cell::RefCell::new(OsRandom::new()) };
+/// A To tag for the responses to one request, the same for every response
+/// to it (a 180 and the 200 after it share their early dialog's tag): the
+/// request's identifying `parts` under HMAC-SHA-256 with a key drawn once
+/// per process from [`OsRandom`], so the tag is unpredictable and as
+/// unique as a random one (RFC 3261 §19.3) without being stored.
+pub(crate) fn response_tag(parts: &[&[u8]]) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    static KEY: std::sync::OnceLock<zeroize::Zeroizing<[u8; 32]>> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        let mut key = zeroize::Zeroizing::new([0u8; 32]);
+        OsRandom::new().fill_bytes(&mut *key);
+        key
+    });
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key[..])
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    for part in parts {
+        // Lengths first, so that parts that concatenate alike differ.
+        mac.update(&(part.len() as u32).to_le_bytes());
+        mac.update(part);
+    }
+    let digest = mac.finalize().into_bytes();
+    let mut words = digest.chunks_exact(8).map(|c| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_le_bytes(w)
+    });
+    let mut from_digest = std::iter::from_fn(move || words.next());
+    let mut source = FnRandom(&mut from_digest);
+    tag(&mut source)
 }
 
-/// A new tag from this thread's [`OsRandom`].
-pub(crate) fn os_tag() -> String {
-    THREAD.with(|r| tag(&mut *r.borrow_mut()))
+/// A [`Random`] over a finite supply of values (the digest's words); a tag
+/// needs two of the four.
+struct FnRandom<'a, I: Iterator<Item = u64>>(&'a mut I);
+
+impl<I: Iterator<Item = u64>> Random for FnRandom<'_, I> {
+    fn next_u64(&mut self) -> u64 {
+        self.0.next().unwrap_or_default()
+    }
 }
 
 /// A seeded generator (SplitMix64): the same seed gives the same sequence.
@@ -290,7 +320,11 @@ mod tests {
         let mut key = [0u8; 48];
         os.fill_bytes(&mut key);
         assert_ne!(key, [0u8; 48]);
-        assert_ne!(os_tag(), os_tag());
+        let a = response_tag(&[b"call", b"tag"]);
+        assert_eq!(a, response_tag(&[b"call", b"tag"]));
+        assert_ne!(a, response_tag(&[b"cal", b"ltag"]));
+        assert_eq!(a.len(), 16);
+        assert!(crate::syntax::is_token(a.as_bytes()));
         assert_eq!(format!("{os:?}"), "OsRandom");
     }
 

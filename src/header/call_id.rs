@@ -26,6 +26,26 @@ impl<'a> CallId<'a> {
         valid(id.as_bytes()).then_some(CallId(id))
     }
 
+    /// A new Call-ID from `rng` ([`crate::random::call_id`]: 24 random
+    /// characters, and `@host` when given, RFC 3261 §8.1.1.4).
+    ///
+    /// ```
+    /// use imsip::header::CallId;
+    /// use imsip::random::OsRandom;
+    ///
+    /// let id = CallId::random(&mut OsRandom::new(), Some("pcscf.ims.example.net"));
+    /// assert!(id.as_str().ends_with("@pcscf.ims.example.net"));
+    /// ```
+    pub fn random(rng: &mut impl crate::random::Random, host: Option<&str>) -> CallId<'static> {
+        // Letters and digits, then `@` and a host: `word@word` when the
+        // host is one.
+        let id = crate::random::call_id(
+            rng,
+            host.filter(|h| !h.is_empty() && syntax::scan(h.as_bytes(), 0, WORD) == h.len()),
+        );
+        CallId(Cow::Owned(id))
+    }
+
     /// The Call-ID text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -1,6 +1,6 @@
 //! The From header ([RFC 3261 §20.20](https://www.rfc-editor.org/rfc/rfc3261#section-20.20)).
 
-use super::name_addr::name_addr_header;
+use super::name_addr::{name_addr_header, tag_methods};
 
 name_addr_header! {
     /// `From: "Alice" <sip:alice@atlanta.example.com>;tag=1928301774`: the
@@ -19,9 +19,4 @@ name_addr_header! {
     From, From, addr_spec = true
 }
 
-impl From<'_> {
-    /// The `tag` parameter.
-    pub fn tag(&self) -> Option<&str> {
-        self.params.value("tag")
-    }
-}
+tag_methods!(From);

@@ -362,6 +362,41 @@ macro_rules! name_addr_header {
 
 pub(crate) use name_addr_header;
 
+/// The `tag` accessors of From and To (RFC 3261 §19.3), written once.
+macro_rules! tag_methods {
+    ($ty:ident) => {
+        impl $ty<'_> {
+            /// The `tag` parameter.
+            pub fn tag(&self) -> Option<&str> {
+                self.params.value("tag")
+            }
+
+            /// Sets the `tag` parameter (replacing any there was).
+            ///
+            /// # Errors
+            /// [`InvalidParam`](crate::params::InvalidParam) when `tag` is
+            /// not a token; the value is then unchanged.
+            pub fn set_tag(&mut self, tag: &str) -> Result<(), $crate::params::InvalidParam> {
+                if !$crate::syntax::is_token(tag.as_bytes()) {
+                    return Err($crate::params::InvalidParam);
+                }
+                self.params.set("tag", Some(tag))
+            }
+
+            /// The same value with a new random tag from `rng`
+            /// ([`crate::random::tag`]: 16 characters, about 95 bits).
+            #[must_use]
+            pub fn with_tag(mut self, rng: &mut impl $crate::random::Random) -> Self {
+                // A tag from `random::tag` is a token.
+                let _ = self.params.set("tag", Some(&$crate::random::tag(rng)));
+                self
+            }
+        }
+    };
+}
+
+pub(crate) use tag_methods;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! The To header ([RFC 3261 §20.39](https://www.rfc-editor.org/rfc/rfc3261#section-20.39)).
 
-use super::name_addr::name_addr_header;
+use super::name_addr::{name_addr_header, tag_methods};
 
 name_addr_header! {
     /// `To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf`: the logical
@@ -15,9 +15,4 @@ name_addr_header! {
     To, To, addr_spec = true
 }
 
-impl To<'_> {
-    /// The `tag` parameter.
-    pub fn tag(&self) -> Option<&str> {
-        self.params.value("tag")
-    }
-}
+tag_methods!(To);

@@ -379,6 +379,20 @@ impl ResponseBuilder {
         self
     }
 
+    /// The To tag of every response to the request this response was
+    /// started from: keyed by its top Via, From, Call-ID and CSeq
+    /// ([`crate::random`]'s response tags), so a provisional response and
+    /// the final one after it carry the same tag.
+    fn request_tag(&self) -> String {
+        let part = |name| self.fields.find(name).map_or(&b""[..], |(v, _)| v);
+        crate::random::response_tag(&[
+            part(HeaderName::Via),
+            part(HeaderName::From),
+            part(HeaderName::CallId),
+            part(HeaderName::CSeq),
+        ])
+    }
+
     /// Where the value of the To field ends, when it has no tag.
     fn untagged_to(&self) -> Option<usize> {
         self.fields.find(HeaderName::To).and_then(|(value, end)| {
@@ -403,9 +417,10 @@ impl ResponseBuilder {
     }
 
     /// Writes, indexes and checks the response. A response started with
-    /// [`MessageRef::response`] whose To has no tag by now gets one from
-    /// the operating system's generator (RFC 3261 §8.2.6.2; not for 100
-    /// Trying), unless [`ResponseBuilder::to_tag`] was called.
+    /// [`MessageRef::response`] whose To has no tag by now gets one (RFC
+    /// 3261 §8.2.6.2; not 100 Trying), unless [`ResponseBuilder::to_tag`]
+    /// was called: unpredictable, and the same for every response to the
+    /// same request, so a 180 and the 200 after it belong to one dialog.
     ///
     /// # Errors
     /// A [`BuildError`] when a header is missing or malformed.
@@ -416,7 +431,7 @@ impl ResponseBuilder {
         if self.auto_tag
             && let Some(end) = self.untagged_to()
         {
-            let tag = crate::random::os_tag();
+            let tag = self.request_tag();
             self.fields
                 .insert_at_value_end(end, &[b";tag=", tag.as_bytes()]);
         }
@@ -640,8 +655,9 @@ impl<'a> MessageRef<'a> {
     /// every Via field in order, From, To, Call-ID and CSeq are copied as
     /// received, and a 100 Trying copies Timestamp (§8.2.6.1). A To without
     /// a tag gets one (§8.2.6.2): the one given to
-    /// [`ResponseBuilder::to_tag`] (a dialog's), or else a random one when
-    /// the response is built; 100 Trying gets none.
+    /// [`ResponseBuilder::to_tag`] (a dialog's), or else, when the response
+    /// is built, one that every response to this request gets (see
+    /// [`ResponseBuilder::build`]); 100 Trying gets none.
     ///
     /// # Errors
     /// [`BuildError::Unsuitable`] for a response, or
@@ -869,6 +885,48 @@ Content-Length: 0\r\n\r\n";
             .unwrap();
         assert_eq!(b.as_ref().to_tag().unwrap(), Some("keep"));
         assert!(again.response(StatusCode::OK).is_err());
+    }
+
+    #[test]
+    fn responses_to_one_request_share_their_tag() {
+        // RFC 3261 §8.2.6.2: a To tag on every response but 100 Trying; the
+        // 180 and the 486 after it belong to one early dialog.
+        let req = MessageRef::parse(INVITE).unwrap();
+        let tag_of = |m: &MessageRef<'_>, code: u16| {
+            let r = m
+                .response(StatusCode::new(code).unwrap())
+                .unwrap()
+                .build()
+                .unwrap();
+            r.as_ref().to_tag().unwrap().map(str::to_owned)
+        };
+        let ringing = tag_of(&req, 180).unwrap();
+        assert_eq!(tag_of(&req, 486).as_deref(), Some(ringing.as_str()));
+        assert_eq!(tag_of(&req, 100), None);
+        assert!(syntax::is_token(ringing.as_bytes()) && ringing.len() == 16);
+        // Validated (fields copied as they are) or not: the same tag.
+        let checked = Message::parse(Bytes::from_static(INVITE)).unwrap();
+        checked.as_ref().validate().unwrap();
+        assert_eq!(
+            tag_of(&checked.as_ref(), 200).as_deref(),
+            Some(ringing.as_str())
+        );
+        // Another request (a new branch): another tag.
+        let text = String::from_utf8(INVITE.to_vec())
+            .unwrap()
+            .replace("z9hG4bKnashds8", "z9hG4bKnashds9");
+        let other = MessageRef::parse(text.as_bytes()).unwrap();
+        assert_ne!(tag_of(&other, 180).unwrap(), ringing);
+        // A tag given, or one the request had, is kept.
+        let given = req
+            .response(StatusCode::OK)
+            .unwrap()
+            .to_tag("mine")
+            .build()
+            .unwrap();
+        assert_eq!(given.as_ref().to_tag().unwrap(), Some("mine"));
+        let in_dialog = given.as_ref().to_tag().unwrap();
+        assert!(in_dialog.is_some());
     }
 
     #[test]

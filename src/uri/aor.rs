@@ -148,19 +148,34 @@ mod tests {
     fn canonical_forms() {
         for (uri, expected) in [
             ("sip:alice@example.com", "sip:alice@example.com"),
-            ("SIP:alice@EXAMPLE.com;lr;transport=udp?subject=x", "sip:alice@example.com"),
+            (
+                "SIP:alice@EXAMPLE.com;lr;transport=udp?subject=x",
+                "sip:alice@example.com",
+            ),
             ("sips:alice@example.com:5061", "sips:alice@example.com:5061"),
             ("sip:%61%6cice@example.com", "sip:alice@example.com"),
             ("sip:a%3bb@example.com", "sip:a%3Bb@example.com"),
             ("sip:a%3Bb@example.com", "sip:a%3Bb@example.com"),
-            ("sip:alice:secr%65t@example.com", "sip:alice:secret@example.com"),
+            (
+                "sip:alice:secr%65t@example.com",
+                "sip:alice:secret@example.com",
+            ),
             ("sip:example.com", "sip:example.com"),
-            ("sip:+15551234@ims.example.net;user=phone", "sip:+15551234@ims.example.net"),
+            (
+                "sip:+15551234@ims.example.net;user=phone",
+                "sip:+15551234@ims.example.net",
+            ),
             ("sip:bob@010.000.000.001", "sip:bob@10.0.0.1"),
             ("sip:bob@[2001:DB8:0::1]:5070", "sip:bob@[2001:db8::1]:5070"),
             ("tel:+1-201-555-0123", "tel:+12015550123"),
-            ("tel:7042;phone-context=Example.COM", "tel:7042;phone-context=examplecom"),
-            ("tel:+1-201-555-0123;ext=1-2;isub=a%62", "tel:+12015550123;ext=12;isub=ab"),
+            (
+                "tel:7042;phone-context=Example.COM",
+                "tel:7042;phone-context=examplecom",
+            ),
+            (
+                "tel:+1-201-555-0123;ext=1-2;isub=a%62",
+                "tel:+12015550123;ext=12;isub=ab",
+            ),
         ] {
             assert_eq!(aor(uri).as_str(), expected, "{uri}");
         }

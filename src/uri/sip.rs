@@ -36,6 +36,15 @@ pub struct SipUri<'a> {
     headers: Option<Cow<'a, str>>,
 }
 
+impl From<std::net::SocketAddr> for SipUri<'_> {
+    /// `sip:<address>:<port>`.
+    fn from(addr: std::net::SocketAddr) -> Self {
+        let mut uri = SipUri::new(addr.ip().into());
+        uri.set_port(Some(addr.port()));
+        uri
+    }
+}
+
 impl<'a> SipUri<'a> {
     /// A `sip:` URI of `host` with nothing else.
     pub fn new(host: Host<'a>) -> SipUri<'a> {
@@ -178,6 +187,21 @@ impl<'a> SipUri<'a> {
         if self.user.is_none() {
             self.password = None;
         }
+    }
+
+    /// The same URI with the user part `user` (escaped where it needs to
+    /// be, [`SipUri::set_user`]).
+    ///
+    /// ```
+    /// use imsip::uri::SipUri;
+    ///
+    /// let local: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    /// assert_eq!(SipUri::from(local).with_user("alice").to_string(), "sip:alice@192.0.2.1:5060");
+    /// ```
+    #[must_use]
+    pub fn with_user(mut self, user: &str) -> Self {
+        self.set_user(Some(user));
+        self
     }
 
     /// The password as written, escapes included.
