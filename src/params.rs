@@ -51,6 +51,62 @@ pub(crate) fn any(_: &str, _: Option<&str>) -> bool {
     true
 }
 
+/// Where the parts of one `generic-param` are ([`generic_param`]).
+#[derive(Clone, Copy, Debug)]
+struct Scanned {
+    /// Where the name ends (it starts where the scan did).
+    name_end: usize,
+    /// Where the value starts and ends, quotes included.
+    value: Option<(usize, usize)>,
+    /// Where the parameter ends.
+    end: usize,
+    /// Whether it is written without white space and without a quoted
+    /// value.
+    plain: bool,
+}
+
+/// The `generic-param` whose name starts at `at` (RFC 3261 §25.1):
+/// `token [ EQUAL gen-value ]`, white space allowed around the `=`, the
+/// value a token, a host (IPv6 references included) or a quoted string.
+/// The one reading of this grammar: the parse of a list and the iterator
+/// over a parsed one both call it.
+#[inline]
+fn generic_param(b: &[u8], at: usize) -> Result<Scanned, ParamFault> {
+    let name_end = syntax::scan(b, at, TOKEN);
+    if name_end == at {
+        return Err(ParamFault::Syntax(at));
+    }
+    let eq = syntax::skip_lws(b, name_end);
+    if b.get(eq) != Some(&b'=') {
+        return Ok(Scanned {
+            name_end,
+            value: None,
+            end: name_end,
+            plain: true,
+        });
+    }
+    let v = syntax::skip_lws(b, eq + 1);
+    let (end, quoted) = match b.get(v) {
+        Some(b'"') => (
+            syntax::quoted_string_end(b, v).map_err(ParamFault::Syntax)?,
+            true,
+        ),
+        _ => {
+            let e = syntax::scan(b, v, GEN_VALUE);
+            if e == v {
+                return Err(ParamFault::Syntax(v));
+            }
+            (e, false)
+        }
+    };
+    Ok(Scanned {
+        name_end,
+        value: Some((v, end)),
+        end,
+        plain: !quoted && eq == name_end && v == eq + 1,
+    })
+}
+
 /// One parameter of a [`Params`] list.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Param<'p> {
@@ -212,45 +268,26 @@ impl<'a> Params<'a> {
         let mut first = pos;
         let mut plain = true;
         loop {
-            let bare = !prefixed && end == pos;
-            let p = if bare { pos } else { syntax::skip_lws(b, end) };
-            if !bare && b.get(p) != Some(&b';') {
-                break;
-            }
-            if end == pos {
-                first = p;
+            let at = if !prefixed && end == pos {
+                pos
             } else {
-                plain &= p == end;
-            }
-            let name_start = if bare { p } else { syntax::skip_lws(b, p + 1) };
-            let name_end = syntax::scan(b, name_start, TOKEN);
-            if name_end == name_start {
-                return Err(ParamFault::Syntax(name_start));
-            }
-            plain &= name_start == p + 1;
-            end = name_end;
-            let mut value = None;
-            let eq = syntax::skip_lws(b, name_end);
-            if b.get(eq) == Some(&b'=') {
-                let v = syntax::skip_lws(b, eq + 1);
-                plain &= eq == name_end && v == eq + 1;
-                end = match b.get(v) {
-                    Some(b'"') => {
-                        plain = false;
-                        syntax::quoted_string_end(b, v).map_err(ParamFault::Syntax)?
-                    }
-                    _ => {
-                        let e = syntax::scan(b, v, GEN_VALUE);
-                        if e == v {
-                            return Err(ParamFault::Syntax(v));
-                        }
-                        e
-                    }
-                };
-                value = Some(&s[v..end]);
-            }
-            if !check(&s[name_start..name_end], value) {
-                return Err(ParamFault::Value(name_start));
+                let semi = syntax::skip_lws(b, end);
+                if b.get(semi) != Some(&b';') {
+                    break;
+                }
+                if end == pos {
+                    first = semi;
+                }
+                let at = syntax::skip_lws(b, semi + 1);
+                plain &= semi == end && at == semi + 1;
+                at
+            };
+            let param = generic_param(b, at)?;
+            plain &= param.plain;
+            end = param.end;
+            let value = param.value.map(|(v, e)| &s[v..e]);
+            if !check(&s[at..param.name_end], value) {
+                return Err(ParamFault::Value(at));
             }
         }
         Ok((
@@ -261,49 +298,6 @@ impl<'a> Params<'a> {
                 prefixed,
             },
             end,
-        ))
-    }
-
-    /// Parses `*( ";" generic-param )` at `pos` when it has no white space
-    /// and no quoted value (the usual shape), checking each parameter with
-    /// `check`. `None` when the list is not of that shape or a check fails;
-    /// [`Params::parse_header_at`] then handles it.
-    #[inline]
-    pub(crate) fn parse_plain_header(
-        s: &'a str,
-        pos: usize,
-        mut check: impl FnMut(&'a str, Option<&'a str>) -> bool,
-    ) -> Option<(Params<'a>, usize)> {
-        let b = s.as_bytes();
-        let mut p = pos;
-        while b.get(p) == Some(&b';') {
-            let name_start = p + 1;
-            let name_end = syntax::scan(b, name_start, TOKEN);
-            if name_end == name_start {
-                return None;
-            }
-            let mut value = None;
-            p = name_end;
-            if b.get(p) == Some(&b'=') {
-                let end = syntax::scan(b, p + 1, GEN_VALUE);
-                if end == p + 1 {
-                    return None;
-                }
-                value = Some(&s[p + 1..end]);
-                p = end;
-            }
-            if !check(&s[name_start..name_end], value) {
-                return None;
-            }
-        }
-        Some((
-            Params {
-                raw: Cow::Borrowed(&s[pos..p]),
-                grammar: Grammar::Header,
-                plain: true,
-                prefixed: true,
-            },
-            p,
         ))
     }
 
@@ -365,7 +359,8 @@ impl<'a> Params<'a> {
         self.get(name).is_some()
     }
 
-    /// The list as written, starting with `;` (empty when there are none).
+    /// The list as written: starting with `;` unless it stands on its own
+    /// ([`Params::header_list`]); empty when there are none.
     pub fn as_str(&self) -> &str {
         &self.raw
     }
@@ -503,55 +498,74 @@ impl<'a> Params<'a> {
     }
 }
 
-/// The first parameter named `name` in the list `iter` walks.
+/// The first parameter named `name` in the list `iter` walks (in a URI,
+/// escaped characters match their unescaped form).
 fn find<'r>(iter: ParamsIter<'r>, name: &str) -> Option<Param<'r>> {
-    let raw = iter.text;
-    let escaped = iter.escapes && raw.contains('%');
-    if escaped || !iter.plain {
-        // Escapes (URI parameters) or white space and quotes: walk properly.
-        return if escaped {
-            iter.clone()
-                .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true))
-        } else {
-            iter.clone().find(|p| p.is(name))
-        };
+    if iter.escapes && iter.text.contains('%') {
+        return iter
+            .clone()
+            .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true));
     }
-    // `;name[=value]` segments: compare the name in place, and look for the
-    // end of a segment only to skip it or to return its value.
-    let b = raw.as_bytes();
+    if !iter.plain {
+        return iter.clone().find(|p| p.is(name));
+    }
+    let (at, value) = plain_lookup(iter.raw, iter.first, name.as_bytes())?;
+    Some(Param {
+        name: iter.text.get(at..at + name.len())?,
+        value: match value {
+            Some((v, e)) => Some(iter.text.get(v..e)?),
+            None => None,
+        },
+    })
+}
+
+/// In `b`, a list of `name[=value]` segments split by `;` (the first
+/// without a `;` before it when `first_bare`), the first segment named
+/// `name` (ASCII case ignored): where its name starts and where its value
+/// is. The name is compared where each segment starts; a segment's end is
+/// looked for only to skip it or to return its value.
+///
+/// Exact for a plain list (no white space, no quotes: what
+/// [`Params::get`] reads with it). On other text it is only a guess: the
+/// endpoint reads a Via's branch this way before it knows whether it must
+/// parse the Via, and trusts the guess only once the whole Via is proved to
+/// be one it sent.
+#[inline]
+pub(crate) fn plain_lookup(
+    b: &[u8],
+    first_bare: bool,
+    name: &[u8],
+) -> Option<(usize, Option<(usize, usize)>)> {
     let n = name.len();
-    let next_end = |from: usize| {
-        let mut e = from.min(b.len());
-        while e < b.len() && b[e] != b';' {
-            e += 1;
-        }
-        e
-    };
-    let mut start = if iter.first { 0 } else { 1 };
+    let mut start = if first_bare { 0 } else { 1 };
     while start <= b.len() {
         if b.get(start..start + n)
-            .is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes()))
+            .is_some_and(|c| c.eq_ignore_ascii_case(name))
         {
             match b.get(start + n) {
-                None | Some(b';') => {
-                    return Some(Param {
-                        name: raw.get(start..start + n)?,
-                        value: None,
-                    });
-                }
+                None | Some(b';') => return Some((start, None)),
                 Some(b'=') => {
-                    let end = next_end(start + n + 1);
-                    return Some(Param {
-                        name: raw.get(start..start + n)?,
-                        value: raw.get(start + n + 1..end),
-                    });
+                    let v = start + n + 1;
+                    return Some((start, Some((v, segment_end(b, v)))));
                 }
                 Some(_) => {}
             }
         }
-        start = next_end(start) + 1;
+        start = segment_end(b, start) + 1;
     }
     None
+}
+
+/// Where the segment of a plain list (no white space, no quotes) that
+/// holds `from` ends: at the next `;`, or the end of the list. Segments
+/// are short: a loop, not `memchr`.
+#[inline]
+fn segment_end(b: &[u8], from: usize) -> usize {
+    let mut e = from.min(b.len());
+    while e < b.len() && b[e] != b';' {
+        e += 1;
+    }
+    e
 }
 
 fn write_param(out: &mut String, p: Param<'_>) {
@@ -622,7 +636,7 @@ impl<'p> Iterator for ParamsIter<'p> {
             if start > b.len() {
                 return None;
             }
-            let end = memchr::memchr(b';', &b[start..]).map_or(b.len(), |i| start + i);
+            let end = segment_end(b, start);
             let seg = self.text.get(start..end)?;
             self.pos = end;
             return Some(match seg.split_once('=') {
@@ -636,36 +650,20 @@ impl<'p> Iterator for ParamsIter<'p> {
                 },
             });
         }
+        // White space or quoted values: the grammar's own reading (the
+        // list parsed, or was built from checked parts, so it does not
+        // fail here).
         let mut p = syntax::skip_lws(b, self.pos);
-        if p >= b.len() {
-            return None;
-        }
-        if b[p] == b';' {
+        if b.get(p) == Some(&b';') {
             p = syntax::skip_lws(b, p + 1);
         }
-        let name_start = p;
-        while p < b.len() && !matches!(b[p], b' ' | b'\t' | b'\r' | b'\n' | b'=' | b';') {
-            p += 1;
-        }
-        let name = self.text.get(name_start..p).unwrap_or("");
-        let eq = syntax::skip_lws(b, p);
-        let mut value = None;
-        if b.get(eq) == Some(&b'=') {
-            let v = syntax::skip_lws(b, eq + 1);
-            let end = if b.get(v) == Some(&b'"') {
-                syntax::quoted_string_end(b, v).unwrap_or(b.len())
-            } else {
-                let mut e = v;
-                while e < b.len() && !matches!(b[e], b' ' | b'\t' | b'\r' | b'\n' | b';') {
-                    e += 1;
-                }
-                e
-            };
-            value = self.text.get(v..end);
-            p = end;
-        }
-        self.pos = p.max(name_start + 1).min(b.len());
-        Some(Param { name, value })
+        self.first = false;
+        let param = generic_param(b, p).ok()?;
+        self.pos = param.end;
+        Some(Param {
+            name: self.text.get(p..param.name_end)?,
+            value: param.value.and_then(|(v, e)| self.text.get(v..e)),
+        })
     }
 }
 
@@ -765,6 +763,67 @@ mod tests {
         assert!(built.remove("icid-value"));
         assert_eq!(built.as_str(), "orig-ioi=x");
         assert!(Params::parse_list_at(";a", 0, any).is_err());
+    }
+
+    mod fast_find {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("tag".to_owned()),
+                Just("TAG".to_owned()),
+                Just("ta".to_owned()),
+                Just("tagx".to_owned()),
+                Just("lr".to_owned()),
+                Just("branch".to_owned()),
+                "[a-zA-Z]{1,5}",
+            ]
+        }
+
+        fn list() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                (
+                    name(),
+                    prop::option::of(prop_oneof![
+                        "[a-z0-9.]{1,8}",
+                        Just("[2001:db8::1]".to_owned()),
+                        Just("\"q;tag=1\"".to_owned()),
+                    ]),
+                    prop_oneof![Just(""), Just(" "), Just("\r\n ")],
+                ),
+                0..6,
+            )
+            .prop_map(|params| {
+                params
+                    .into_iter()
+                    .map(|(n, v, ws)| match v {
+                        Some(v) => format!("{ws};{n}={v}"),
+                        None => format!("{ws};{n}"),
+                    })
+                    .collect()
+            })
+        }
+
+        proptest! {
+            /// `find` over a plain list (names compared in place) agrees
+            /// with a walk of the iterator, on any list that parses.
+            #[test]
+            fn find_agrees_with_the_iterator(text in list(), wanted in name()) {
+                if let Ok((params, _)) = Params::parse_header_at(&text, 0, crate::params::any) {
+                    let walked = params.iter().find(|p| p.is(&wanted));
+                    prop_assert_eq!(params.get(&wanted), walked, "{:?}", text);
+                    // The iterator reads what the parse checked, plain or not.
+                    let mut checked = Vec::new();
+                    Params::parse_header_at(&text, 0, |n, v| {
+                        checked.push(Param { name: n, value: v });
+                        true
+                    })
+                    .unwrap();
+                    prop_assert_eq!(params.iter().collect::<Vec<_>>(), checked);
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,24 +12,17 @@ use crate::header::{Rport, Via};
 use crate::uri::Host;
 use smallvec::SmallVec;
 
-/// The value of the first `;branch=` in a Via value, read without parsing
-/// it: up to the next `;` or the end, and not empty. Only a guess to look a
-/// transaction up with; the endpoint trusts it only when the whole Via is
-/// the one the transaction sent.
+/// The value of the first `branch` parameter of a Via value, read without
+/// parsing it ([`crate::params::plain_lookup`] over what follows the first
+/// `;`), when it is not empty. Only a guess to look a transaction up with;
+/// the endpoint trusts it only when the whole Via is the one the
+/// transaction sent.
 pub(crate) fn plain_branch(value: &[u8]) -> Option<&[u8]> {
-    const NAME: &[u8] = b"branch=";
-    let mut from = 0;
-    while let Some(off) = memchr::memchr(b';', &value[from..]) {
-        let start = from + off + 1;
-        let rest = &value[start..];
-        if rest.starts_with(NAME) {
-            let v = &rest[NAME.len()..];
-            let end = memchr::memchr(b';', v).unwrap_or(v.len());
-            return (end > 0).then_some(&v[..end]);
-        }
-        from = start;
-    }
-    None
+    let semi = memchr::memchr(b';', value)?;
+    let params = &value[semi..];
+    let (_, (start, end)) =
+        crate::params::plain_lookup(params, false, b"branch").and_then(|(at, v)| Some((at, v?)))?;
+    (end > start).then(|| &params[start..end])
 }
 
 fn host_ip(host: &Host<'_>) -> Option<IpAddr> {
@@ -147,8 +140,9 @@ mod tests {
             Some("z9hG4bK1")
         );
         assert_eq!(read("SIP/2.0/UDP h;branch=a;branch=b"), Some("a"));
-        // Only the usual spelling: anything else is left to the parser.
-        assert_eq!(read("SIP/2.0/UDP h;Branch=z9hG4bK1"), None);
+        // Names in any case, as the parse reads them; white space is left to
+        // the parser.
+        assert_eq!(read("SIP/2.0/UDP h;Branch=z9hG4bK1"), Some("z9hG4bK1"));
         assert_eq!(read("SIP/2.0/UDP h; branch=z9hG4bK1"), None);
         assert_eq!(read("SIP/2.0/UDP h;branch="), None);
         assert_eq!(read("SIP/2.0/UDP h;branch=;rport"), None);

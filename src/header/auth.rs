@@ -62,8 +62,8 @@ impl<'a> AuthParams<'a> {
         }
     }
 
-    /// Parses the whole of `s` as `auth-param *(COMMA auth-param)`; empty
-    /// elements between commas are skipped.
+    /// Parses `s` from `pos` to its end as `auth-param *(COMMA
+    /// auth-param)`; empty elements between commas are skipped.
     pub(crate) fn parse_at(s: &'a str, pos: usize) -> Result<AuthParams<'a>, HeaderError> {
         let b = s.as_bytes();
         let mut p = pos;

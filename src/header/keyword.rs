@@ -106,9 +106,9 @@ pub(crate) fn is_quoted(value: Option<&str>) -> bool {
     value.is_some_and(|v| v.starts_with('"'))
 }
 
-/// Parses a parameter value written as decimal digits into a `u32`,
-/// recording an overflow (so that the caller can report
-/// [`super::HeaderErrorKind::OutOfRange`] rather than a bad value).
+/// Whether a parameter value is decimal digits of at most `max`; a value
+/// above `max` (or beyond `u32`) sets `overflow`, so that the caller can
+/// report [`super::HeaderErrorKind::OutOfRange`] rather than a bad value.
 pub(crate) fn number_value(value: Option<&str>, max: u32, overflow: &mut bool) -> bool {
     match value.map(|v| crate::syntax::parse_u32(v.as_bytes())) {
         Some(Ok(n)) if n <= max => true,

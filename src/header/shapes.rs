@@ -2,12 +2,12 @@
 //! file only says which shape it has and what is special about it.
 //!
 //! - [`token_header!`]: one token per element (Supported, Allow-Events, ...).
-//! - [`token_params_header!`]: a token and parameters (Event, Security-Client,
-//!   Content-Disposition, ...).
+//! - [`token_params_header!`]: a token and parameters (Event,
+//!   Accept-Encoding, Content-Disposition, ...).
 //! - [`uri_params_header!`]: `<absoluteURI>` and parameters (Alert-Info,
-//!   Call-Info, Error-Info).
+//!   Error-Info).
 //! - [`param_list_header!`]: parameters only, the first without `;`
-//!   (P-Charging-Vector, P-Charging-Function-Addresses).
+//!   (P-Charging-Vector).
 //! - `name_addr_header!` (in `name_addr.rs`): a name-addr and parameters.
 //!
 //! Each generated type implements [`super::TypedHeader`], `Display` and

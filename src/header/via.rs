@@ -73,6 +73,19 @@ impl<'a> Via<'a> {
 
     /// Sets the `branch` parameter (replacing any there was).
     ///
+    /// # Errors
+    /// [`InvalidParam`] when `branch` is not a token; the Via is then
+    /// unchanged.
+    pub fn set_branch(&mut self, branch: &str) -> Result<(), InvalidParam> {
+        if !syntax::is_token(branch.as_bytes()) {
+            return Err(InvalidParam);
+        }
+        self.params.set("branch", Some(branch))
+    }
+
+    /// The same Via with a new RFC 3261 branch (the magic cookie and 22
+    /// random characters, [`crate::random::branch`]) from `rng`.
+    ///
     /// ```
     /// use imsip::header::Via;
     /// use imsip::random::{self, SeededRandom};
@@ -86,19 +99,6 @@ impl<'a> Via<'a> {
     /// assert!(via.to_string().starts_with("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK"));
     /// assert!(via.to_string().ends_with(";rport"));
     /// ```
-    ///
-    /// # Errors
-    /// [`InvalidParam`] when `branch` is not a token; the Via is then
-    /// unchanged.
-    pub fn set_branch(&mut self, branch: &str) -> Result<(), InvalidParam> {
-        if !syntax::is_token(branch.as_bytes()) {
-            return Err(InvalidParam);
-        }
-        self.params.set("branch", Some(branch))
-    }
-
-    /// The same Via with a new RFC 3261 branch (the magic cookie and 22
-    /// random characters, [`crate::random::branch`]) from `rng`.
     #[must_use]
     pub fn with_branch(mut self, rng: &mut impl Random) -> Self {
         // A branch from `random::branch` is a token.
@@ -318,7 +318,7 @@ fn parse_canonical<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>>
         port = Some(u16::try_from(syntax::parse_u64(&b[p + 1..end])?).ok()?);
         p = end;
     }
-    let (params, end) = Params::parse_plain_header(value, p, |n, v| param_ok(noted, n, v))?;
+    let (params, end) = Params::parse_header_at(value, p, |n, v| param_ok(noted, n, v)).ok()?;
     if end != b.len() {
         return None;
     }

@@ -166,8 +166,6 @@ impl Fields {
         dst.extend_from_slice(&self.buf[self.base..]);
     }
 
-    /// Fields that follow `start` (a start line with its CRLF) in one
-    /// buffer.
     /// Fields after the status line of `status` with its standard reason
     /// phrase, written straight into the buffer.
     fn status(status: StatusCode) -> Fields {

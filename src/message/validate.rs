@@ -270,12 +270,18 @@ fn check_policy(
         return Ok(());
     };
     // The Request-URI parsed: its scheme is what precedes the first `:`.
-    let uri = msg.request_uri_str().unwrap_or_default();
-    let scheme = uri.split_once(':').map_or(uri, |(scheme, _)| scheme);
+    let Start::Request {
+        uri_start, uri_len, ..
+    } = msg.index.start
+    else {
+        return Ok(());
+    };
+    let uri = &msg.buf[uri_start as usize..(uri_start + uri_len) as usize];
+    let scheme = uri.split(|&b| b == b':').next().unwrap_or_default();
     if !policy
         .uri_schemes
         .iter()
-        .any(|s| s.eq_ignore_ascii_case(scheme))
+        .any(|s| s.as_bytes().eq_ignore_ascii_case(scheme))
     {
         return Err(ValidationError::UnsupportedUriScheme);
     }
@@ -512,8 +518,8 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
 /// no headers, and a CSeq method equal to the request method. Runs after
 /// [`check_structure`] (the CSeq is known to parse).
 pub(crate) fn check_request_line(msg: &MessageRef<'_>) -> Result<(), ValidationError> {
-    // The usual SIP URI (no parameters, no headers) is checked without a
-    // parse.
+    // A SIP URI of the usual shape (no password, no headers) is checked
+    // without building it.
     if msg.request_uri_str().and_then(SipUri::usual).is_none() {
         let uri = msg
             .request_uri()

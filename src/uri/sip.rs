@@ -370,8 +370,6 @@ impl fmt::Display for SipUri<'_> {
     }
 }
 
-/// Scans the user part: `user` characters and escapes. A `#` is tolerated too:
-/// telephone-subscribers carry it and some elements send it unescaped.
 /// `sip:` or `sips:` (any case) at the start of `b`: whether it is SIPS,
 /// and where the rest starts.
 #[inline]
@@ -385,6 +383,8 @@ pub(crate) fn sip_scheme(b: &[u8]) -> Option<(bool, usize)> {
     }
 }
 
+/// Scans the user part: `user` characters and escapes. A `#` is tolerated too:
+/// telephone-subscribers carry it and some elements send it unescaped.
 fn scan_user(b: &[u8], pos: usize) -> Result<usize, UriError> {
     let mut p = pos;
     loop {

@@ -202,8 +202,9 @@ impl DigestClient {
         Some(creds)
     }
 
-    /// The qop to use with `c`: `None` (RFC 2069) when the challenge offers
-    /// none, `Some(Some(..))` when it offers one this client can use.
+    /// The qop to use with `c`: `Some(None)` (RFC 2069) when the challenge
+    /// offers none, `Some(Some(..))` when it offers one this client can
+    /// use, `None` when it offers only qops this client cannot use.
     fn pick_qop(&self, c: &Challenge<'_>) -> Option<Option<Qop>> {
         let offered: Vec<Qop> = c.qop_options().filter_map(|q| Qop::parse(&q)).collect();
         if c.param("qop").is_none() {

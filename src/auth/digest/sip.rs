@@ -114,7 +114,7 @@ impl Challenger {
         Ok(builder)
     }
 
-    /// Writes `credentials` into `request` as this challenger's header.
+    /// `credentials` as the text of a header field value (`Digest ...`).
     fn credentials_value(credentials: &Credentials<'_>) -> String {
         let mut out = Vec::new();
         credentials.encode(&mut out);
