@@ -110,30 +110,46 @@ pub(crate) fn has_byte(hay: &[u8], b: u8) -> bool {
 }
 
 /// Whether `s` is `word` ignoring ASCII case, for a `word` known where
-/// this is inlined (a name the crate compares with). Up to eight octets
-/// are compared as one `u64`, the letters of `word` folded by setting bit
-/// 5 on both sides (which maps an octet to a given lower-case letter only
-/// from that letter in either case); other octets compare as they are.
+/// this is inlined (a name the crate compares with: a header name, a
+/// parameter name, a transport). Eight octets are compared at a time as
+/// one `u64`, the letters of `word` folded by setting bit 5 on both sides
+/// (which maps an octet to a given lower-case letter only from that letter
+/// in either case); other octets compare as they are. Exact for any `s`;
+/// with `word` a constant, the masks are constants too.
 #[inline(always)]
 pub(crate) fn eq_fold(s: &[u8], word: &[u8]) -> bool {
-    if s.len() != word.len() {
+    let n = word.len();
+    if s.len() != n {
         return false;
     }
-    if word.len() > 8 {
-        return s.eq_ignore_ascii_case(word);
-    }
-    let mut a = [0u8; 8];
-    let mut b = [0u8; 8];
-    let mut mask = [0u8; 8];
-    a[..s.len()].copy_from_slice(s);
-    b[..word.len()].copy_from_slice(word);
-    for (m, w) in mask.iter_mut().zip(word) {
-        if w.is_ascii_alphabetic() {
-            *m = 0x20;
+    /// Octets `at..at + len` (at most eight) of `s` and `word`, compared.
+    #[inline(always)]
+    fn chunk(s: &[u8], word: &[u8], at: usize, len: usize) -> bool {
+        let mut a = [0u8; 8];
+        let mut b = [0u8; 8];
+        let mut mask = [0u8; 8];
+        a[..len].copy_from_slice(&s[at..at + len]);
+        b[..len].copy_from_slice(&word[at..at + len]);
+        for (m, w) in mask.iter_mut().zip(&word[at..at + len]) {
+            if w.is_ascii_alphabetic() {
+                *m = 0x20;
+            }
         }
+        let mask = u64::from_le_bytes(mask);
+        u64::from_le_bytes(a) | mask == u64::from_le_bytes(b) | mask
     }
-    let mask = u64::from_le_bytes(mask);
-    u64::from_le_bytes(a) | mask == u64::from_le_bytes(b) | mask
+    if n <= 8 {
+        return chunk(s, word, 0, n);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if !chunk(s, word, at, 8) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight octets, overlapping what was compared.
+    chunk(s, word, n - 8, 8)
 }
 
 /// Whether every octet of `s` is visible ASCII, `0x21..=0x7e` (what a
@@ -679,6 +695,8 @@ mod tests {
             b"received",
             b"x",
             b"maddr-long-name",
+            b"content-language",
+            b"p-charging-function-addresses",
         ] {
             for i in 0..word.len() {
                 for o in 0..=255u8 {

@@ -606,7 +606,7 @@ impl HeaderName {
     /// (a CR would pass for `-`).
     pub(crate) fn from_token(name: &[u8]) -> Option<HeaderName> {
         let first = *name.first()? | 0x20;
-        let eq = |lower: &[u8]| eq_lower(name, lower);
+        let eq = |lower: &[u8]| crate::syntax::eq_fold(name, lower);
         match (name.len(), first) {
             (1, b'a') => Some(HeaderName::AcceptContact),
             (1, b'b') => Some(HeaderName::ReferredBy),
@@ -876,36 +876,6 @@ impl HeaderName {
             _ => None,
         }
     }
-}
-
-/// Whether `name` (a token) equals `lower` (a lower-case header name) ignoring
-/// ASCII case. Or-ing 0x20 folds letters and leaves every other token
-/// character distinct from letters, digits and `-`, so the comparison is
-/// exact; it runs eight octets at a time.
-#[inline(always)]
-fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
-    let n = name.len();
-    if n != lower.len() {
-        return false;
-    }
-    #[inline(always)]
-    fn word(b: &[u8], at: usize) -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
-    }
-    const FOLD: u64 = 0x2020_2020_2020_2020;
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            if word(name, at) | FOLD != word(lower, at) {
-                return false;
-            }
-            at += 8;
-        }
-        return word(name, n - 8) | FOLD == word(lower, n - 8);
-    }
-    name.iter().zip(lower).all(|(&a, &b)| a | 0x20 == b)
 }
 
 impl fmt::Display for HeaderName {
