@@ -57,6 +57,8 @@ impl<'a> CallId<'a> {
     }
 }
 
+/// Whether `b` is `word ["@" word]` (RFC 3261 §25.1 `callid`) and nothing
+/// else.
 fn valid(b: &[u8]) -> bool {
     let end = syntax::scan(b, 0, WORD);
     if end == 0 {
@@ -72,20 +74,10 @@ impl<'a> TypedHeader<'a> for CallId<'a> {
     const NAME: HeaderName = HeaderName::CallId;
 
     fn parse(value: &'a str) -> Result<Self, HeaderError> {
-        // The usual value, `word` or `word@word` and nothing else, in two
-        // scans.
-        let b = value.as_bytes();
-        let first = syntax::scan(b, 0, WORD);
-        let usual = first > 0
-            && match b.get(first) {
-                None => true,
-                Some(b'@') => {
-                    let end = syntax::scan(b, first + 1, WORD);
-                    end > first + 1 && end == b.len()
-                }
-                Some(_) => false,
-            };
-        if usual {
+        // The usual value, `word` or `word@word` and nothing else (what
+        // `CallId::new` takes), in two scans; the cursor below for the rest
+        // (white space around it) and to say what is wrong.
+        if valid(value.as_bytes()) {
             return Ok(CallId(Cow::Borrowed(value)));
         }
         let mut c = Cursor::new(value);

@@ -245,17 +245,25 @@ impl<'a> Noted<'a> {
     }
 }
 
-/// [`Via::parse`], noting the parameters of [`Noted`] in `noted`.
+/// [`Via::parse`], noting the parameters of [`Noted`] in `noted`: the
+/// fast path for the usual shape, else the general reading.
 pub(crate) fn parse_noting<'a>(
     value: &'a str,
     noted: &mut Noted<'a>,
 ) -> Result<Via<'a>, HeaderError> {
     // The fast path notes into its own copy: it may give up half-way.
-    let mut canonical = Noted::default();
-    if let Some(via) = parse_canonical(value, &mut canonical) {
-        *noted = canonical;
+    let mut fast = Noted::default();
+    if let Some(via) = fast_parse(value, &mut fast) {
+        *noted = fast;
         return Ok(via);
     }
+    parse_general(value, noted)
+}
+
+/// `via-parm` as the grammar reads it (RFC 3261 §25.1), white space
+/// around `/`, `:`, `;` and `=` included, noting the parameters of
+/// [`Noted`].
+fn parse_general<'a>(value: &'a str, noted: &mut Noted<'a>) -> Result<Via<'a>, HeaderError> {
     let check = |name, value| param_ok(noted, name, value);
     let mut c = Cursor::new(value);
     let protocol_err = |c: &Cursor<'_>| c.error(HeaderErrorKind::Protocol);
@@ -298,11 +306,12 @@ pub(crate) fn parse_noting<'a>(
     })
 }
 
-/// The common shape, `SIP/2.0/<transport> <host>[:<port>]` and parameters
-/// without white space or quotes, in one pass. `None` for anything else,
-/// including errors: the general parser then decides (and reports).
+/// Fast path: the common shape, `SIP/2.0/<transport> <host>[:<port>]`
+/// without white space before the parameters, in one pass. `None` for
+/// anything else, including errors: [`parse_general`] then decides (and
+/// reports).
 #[inline]
-fn parse_canonical<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>> {
+fn fast_parse<'a>(value: &'a str, noted: &mut Noted<'a>) -> Option<Via<'a>> {
     let b = value.as_bytes();
     if b.get(..8)? != b"SIP/2.0/" {
         return None;
@@ -381,6 +390,45 @@ impl fmt::Display for Via<'_> {
 mod tests {
     use super::*;
     use crate::Transport;
+
+    /// The fast path is the general reading, value and notes, on every
+    /// value it takes.
+    fn agrees(s: &str) -> bool {
+        let mut fast_noted = Noted::default();
+        let Some(fast) = fast_parse(s, &mut fast_noted) else {
+            return false;
+        };
+        let mut noted = Noted::default();
+        assert_eq!(parse_general(s, &mut noted).as_ref(), Ok(&fast), "{s:?}");
+        assert_eq!(noted, fast_noted, "{s:?}");
+        true
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        let mut taken = 0;
+        for base in [
+            "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds;rport",
+            "SIP/2.0/TCP [2001:db8::1];received=192.0.2.9;rport=5061;branch=z9hG4bK1",
+            "SIP/2.0/TLS h.example.com;maddr=239.1.1.1;ttl=16",
+        ] {
+            for v in crate::syntax::one_octet_edits(base.as_bytes()) {
+                if let Ok(s) = std::str::from_utf8(&v) {
+                    taken += usize::from(agrees(s));
+                }
+            }
+        }
+        assert!(taken > 500, "{taken}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_implies_general(
+            s in "SIP/2\\.0/(UDP|TCP|tls|X) ?[a-c0-9.:\\[\\]]{1,12}( ?;(branch|rport|received|maddr|ttl|x)(=[a-z0-9.:\"\\[\\]]{0,8})?){0,4}",
+        ) {
+            agrees(&s);
+        }
+    }
 
     #[test]
     fn white_space_everywhere() {

@@ -585,7 +585,7 @@ impl<'a> MessageRef<'a> {
         // The usual value needs no UTF-8 check (CSeq is not a list: the
         // first element is the value).
         if let Some(h) = self.get_known(HeaderName::CSeq)
-            && let Some(cseq) = CSeq::usual(h.value)
+            && let Some(cseq) = CSeq::fast_parse(h.value)
         {
             return Ok(cseq);
         }

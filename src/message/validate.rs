@@ -471,7 +471,7 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
         h: HeaderRef<'a>,
         text: &Text<'a>,
     ) -> Result<(), HeaderError> {
-        if crate::syntax::is_plain_token_list(h.value) {
+        if crate::syntax::fast_check_token_list(h.value) {
             return Ok(());
         }
         all::<H>(h, text)
@@ -485,10 +485,7 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
         text: &Text<'a>,
     ) -> Result<(), HeaderError> {
         let value = h.first_element();
-        if text
-            .get(value)
-            .is_some_and(header::name_addr::usual_with_params)
-        {
+        if text.get(value).is_some_and(header::name_addr::fast_check) {
             return Ok(());
         }
         text.parse::<H>(value).map(|_| ())
@@ -520,7 +517,7 @@ fn check_field<'a>(name: HeaderName, h: HeaderRef<'a>, text: &Text<'a>) -> Resul
 pub(crate) fn check_request_line(msg: &MessageRef<'_>) -> Result<(), ValidationError> {
     // A SIP URI of the usual shape (no password, no headers) is checked
     // without building it.
-    if msg.request_uri_str().and_then(SipUri::usual).is_none() {
+    if !msg.request_uri_str().is_some_and(SipUri::fast_check) {
         let uri = msg
             .request_uri()
             .unwrap_or_else(|| Err(UriError::new(crate::uri::UriErrorKind::Empty, 0)))
@@ -594,6 +591,43 @@ mod tests {
             assert_eq!(noted.branch, Some("z9hG4bK1"));
             // With the top Via already parsed, as the endpoint validates.
             assert_eq!(check_common(&m, true).map_err(|_| ()), valid, "{vias}");
+        }
+    }
+
+    /// The fast check of token lists says yes only where every typed list
+    /// parser it stands in for accepts each element.
+    fn token_list_holds(s: &str) -> bool {
+        if !crate::syntax::fast_check_token_list(s.as_bytes()) {
+            return false;
+        }
+        for element in crate::syntax::ListElements::new(s.as_bytes()) {
+            let e = std::str::from_utf8(element).unwrap();
+            assert!(Allow::parse(e).is_ok(), "Allow {e:?} of {s:?}");
+            assert!(Supported::parse(e).is_ok(), "Supported {e:?} of {s:?}");
+            assert!(Require::parse(e).is_ok(), "Require {e:?} of {s:?}");
+            assert!(ProxyRequire::parse(e).is_ok(), "Proxy-Require {e:?}");
+            assert!(Unsupported::parse(e).is_ok(), "Unsupported {e:?}");
+        }
+        true
+    }
+
+    #[test]
+    fn the_token_list_check_agrees_with_the_list_parsers() {
+        let mut taken = 0;
+        for base in ["INVITE, ACK, BYE", "100rel,timer", "sec-agree"] {
+            for v in crate::syntax::one_octet_edits(base.as_bytes()) {
+                if let Ok(s) = std::str::from_utf8(&v) {
+                    taken += usize::from(token_list_holds(s));
+                }
+            }
+        }
+        assert!(taken > 200, "{taken}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_list_check_implies_the_parsers(s in "[a-z0-9.!%*_+`'~ ,\t\"@-]{0,24}") {
+            token_list_holds(&s);
         }
     }
 
