@@ -504,7 +504,7 @@ fn find<'r>(iter: ParamsIter<'r>, name: &str) -> Option<Param<'r>> {
     if iter.escapes && iter.text.contains('%') {
         return iter
             .clone()
-            .find(|p| p.is(name) || crate::uri::escaped_eq(p.name, name, true));
+            .find(|p| p.is(name) || syntax::escaped_eq(p.name, name, true));
     }
     if !iter.plain {
         return iter.clone().find(|p| p.is(name));

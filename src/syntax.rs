@@ -451,6 +451,57 @@ pub(crate) fn unescape(s: &str) -> Cow<'_, [u8]> {
     Cow::Owned(unescaped_bytes(s).collect())
 }
 
+/// Compares two escaped strings: `%HH` of an unreserved character equals the
+/// character; escapes of reserved characters stay distinct from them.
+pub(crate) fn escaped_eq(a: &str, b: &str, ignore_case: bool) -> bool {
+    if a == b {
+        return true;
+    }
+    normalized(a, ignore_case).eq(normalized(b, ignore_case))
+}
+
+/// The comparison units of an escaped string: characters (case-folded when
+/// asked), with `%HH` of unreserved characters decoded and `%HH` of others
+/// kept apart from the characters.
+fn normalized(s: &str, ignore_case: bool) -> impl Iterator<Item = u16> + '_ {
+    decoded_units(s).map(move |(b, escaped)| {
+        if escaped && !is(b, UNRESERVED) {
+            0x100 | u16::from(b)
+        } else {
+            fold(u16::from(b), ignore_case)
+        }
+    })
+}
+
+fn fold(c: u16, ignore_case: bool) -> u16 {
+    if ignore_case && (u16::from(b'A')..=u16::from(b'Z')).contains(&c) {
+        c + 32
+    } else {
+        c
+    }
+}
+
+/// Escapes the bytes of `s` that are outside `class`.
+pub(crate) fn escape(s: &str, class: u16) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if is(b, class) && b != b'%' {
+            out.push(char::from(b));
+        } else {
+            push_escape(&mut out, b);
+        }
+    }
+    out
+}
+
+/// Writes `b` as `%HH`, the hex digits in upper case.
+pub(crate) fn push_escape(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 15)]));
+}
+
 /// Parses a run of decimal digits into a `u64`, or `None` on overflow, when
 /// empty, or when a non-digit is present.
 #[inline]

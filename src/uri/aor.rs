@@ -118,14 +118,11 @@ impl TelUri<'_> {
 
 /// `escaped` with the escapes of unreserved characters decoded and those of
 /// other characters in upper-case hex: equal for text that
-/// [`super::escaped_eq`] (case-sensitively) finds equal.
+/// [`syntax::escaped_eq`] (case-sensitively) finds equal.
 fn push_canonical(out: &mut String, escaped: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for (b, was_escaped) in syntax::decoded_units(escaped) {
         if was_escaped && !syntax::is(b, syntax::UNRESERVED) {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            syntax::push_escape(out, b);
         } else {
             out.push(char::from(b));
         }

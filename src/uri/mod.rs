@@ -28,7 +28,6 @@ pub use error::{UriError, UriErrorKind};
 pub(crate) use host::parse_ipv4 as host_ipv4;
 pub use host::{Host, HostPort};
 pub use sip::SipUri;
-pub(crate) use sip::escaped_eq;
 pub use tel::TelUri;
 
 use crate::syntax::{self, ALPHA, SCHEME, URIC};

@@ -6,7 +6,7 @@ use std::fmt;
 use super::error::{UriError, UriErrorKind};
 use super::host::{Host, HostPort};
 use crate::params::Params;
-use crate::syntax::{self, HNV, PASSWORD, USER};
+use crate::syntax::{self, HNV, PASSWORD, USER, escape, escaped_eq};
 
 /// A SIP or SIPS URI: `sip:user:password@host:port;uri-parameters?headers`.
 ///
@@ -444,52 +444,6 @@ fn opt_eq(a: Option<&str>, b: Option<&str>, ignore_case: bool) -> bool {
         (Some(a), Some(b)) => escaped_eq(a, b, ignore_case),
         _ => false,
     }
-}
-
-/// Compares two escaped strings: `%HH` of an unreserved character equals the
-/// character; escapes of reserved characters stay distinct from them.
-pub(crate) fn escaped_eq(a: &str, b: &str, ignore_case: bool) -> bool {
-    if a == b {
-        return true;
-    }
-    normalized(a, ignore_case).eq(normalized(b, ignore_case))
-}
-
-/// The comparison units of an escaped string: characters (case-folded when
-/// asked), with `%HH` of unreserved characters decoded and `%HH` of others
-/// kept apart from the characters.
-fn normalized(s: &str, ignore_case: bool) -> impl Iterator<Item = u16> + '_ {
-    syntax::decoded_units(s).map(move |(b, escaped)| {
-        if escaped && !syntax::is(b, syntax::UNRESERVED) {
-            0x100 | u16::from(b)
-        } else {
-            fold(u16::from(b), ignore_case)
-        }
-    })
-}
-
-fn fold(c: u16, ignore_case: bool) -> u16 {
-    if ignore_case && (u16::from(b'A')..=u16::from(b'Z')).contains(&c) {
-        c + 32
-    } else {
-        c
-    }
-}
-
-/// Escapes the bytes of `s` that are outside `class`.
-pub(crate) fn escape(s: &str, class: u16) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if syntax::is(b, class) && b != b'%' {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -237,7 +237,7 @@ impl<'a> TelUri<'a> {
                         (Some(x), Some(y)) if a.is("ext") || a.is("phone-context") => {
                             same_digits(x, y)
                         }
-                        (Some(x), Some(y)) => super::sip::escaped_eq(x, y, true),
+                        (Some(x), Some(y)) => crate::syntax::escaped_eq(x, y, true),
                         _ => false,
                     }
             })
