@@ -110,46 +110,66 @@ pub(crate) fn has_byte(hay: &[u8], b: u8) -> bool {
 }
 
 /// Whether `s` is `word` ignoring ASCII case, for a `word` known where
-/// this is inlined (a name the crate compares with: a header name, a
-/// parameter name, a transport). Eight octets are compared at a time as
-/// one `u64`, the letters of `word` folded by setting bit 5 on both sides
-/// (which maps an octet to a given lower-case letter only from that letter
-/// in either case); other octets compare as they are. Exact for any `s`;
-/// with `word` a constant, the masks are constants too.
+/// this is inlined (a header, parameter or transport name the crate
+/// compares with): the one case fold of the crate. Eight octets are
+/// compared at a time as one `u64`, the letters of `word` folded by setting
+/// bit 5 on both sides (which maps an octet to a given lower-case letter
+/// only from that letter in either case); other octets compare as they
+/// are. Exact for any `s`; with `word` a constant, so are the masks.
 #[inline(always)]
 pub(crate) fn eq_fold(s: &[u8], word: &[u8]) -> bool {
-    let n = word.len();
-    if s.len() != n {
-        return false;
+    s.len() == word.len() && eq_chunks(s, word)
+}
+
+/// Octets `at..at + len` (at most eight) of `b` as a little-endian word:
+/// eight at once, fewer one by one (a copy of a length known only at run
+/// time would call `memcpy`).
+#[inline(always)]
+fn load(b: &[u8], at: usize, len: usize) -> u64 {
+    if len == 8 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        return u64::from_le_bytes(w);
     }
-    /// Octets `at..at + len` (at most eight) of `s` and `word`, compared.
-    #[inline(always)]
-    fn chunk(s: &[u8], word: &[u8], at: usize, len: usize) -> bool {
-        let mut a = [0u8; 8];
-        let mut b = [0u8; 8];
-        let mut mask = [0u8; 8];
-        a[..len].copy_from_slice(&s[at..at + len]);
-        b[..len].copy_from_slice(&word[at..at + len]);
-        for (m, w) in mask.iter_mut().zip(&word[at..at + len]) {
-            if w.is_ascii_alphabetic() {
-                *m = 0x20;
-            }
+    b[at..at + len]
+        .iter()
+        .rev()
+        .fold(0, |w, &x| w << 8 | u64::from(x))
+}
+
+/// 0x20 at each letter of `word` (at most eight octets).
+#[inline(always)]
+fn letter_mask(word: &[u8]) -> u64 {
+    let mut mask = [0u8; 8];
+    for (m, w) in mask.iter_mut().zip(word) {
+        if w.is_ascii_alphabetic() {
+            *m = 0x20;
         }
-        let mask = u64::from_le_bytes(mask);
-        u64::from_le_bytes(a) | mask == u64::from_le_bytes(b) | mask
     }
+    u64::from_le_bytes(mask)
+}
+
+/// `s` and `word` (of one length) compared eight octets at a time, the
+/// letters of `word` folded; the last eight overlap what was compared.
+/// (Written without a closure: one is not always inlined, and the masks
+/// must fold to constants.)
+#[inline(always)]
+fn eq_chunks(s: &[u8], word: &[u8]) -> bool {
+    let n = word.len();
     if n <= 8 {
-        return chunk(s, word, 0, n);
+        let mask = letter_mask(word);
+        return load(s, 0, n) | mask == load(word, 0, n) | mask;
     }
     let mut at = 0;
     while at + 8 < n {
-        if !chunk(s, word, at, 8) {
+        let mask = letter_mask(&word[at..at + 8]);
+        if load(s, at, 8) | mask != load(word, at, 8) | mask {
             return false;
         }
         at += 8;
     }
-    // The last eight octets, overlapping what was compared.
-    chunk(s, word, n - 8, 8)
+    let mask = letter_mask(&word[n - 8..]);
+    load(s, n - 8, 8) | mask == load(word, n - 8, 8) | mask
 }
 
 /// Whether every octet of `s` is visible ASCII, `0x21..=0x7e` (what a
