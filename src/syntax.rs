@@ -314,27 +314,36 @@ pub(crate) fn quoted_string_end(s: &[u8], pos: usize) -> Result<usize, usize> {
     let mut i = pos + 1;
     while i < s.len() {
         i = scan(s, i, QDTEXT);
-        let Some(&c) = s.get(i) else { break };
-        match c {
-            b'"' => return Ok(i + 1),
-            b'\\' => match s.get(i + 1) {
-                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-                Some(&c) if c < 0x80 && c != b'\r' && c != b'\n' => i += 2,
-                _ => return Err(i),
-            },
-            b'\r' | b'\n' => {
-                let after = skip_lws(s, i);
-                if after == i {
-                    return Err(i);
-                }
-                i = after;
-            }
-            b'\t' => i += 1,
-            c if c < 0x20 || c == 0x7f => return Err(i),
-            _ => i += 1,
+        match s.get(i) {
+            None => break,
+            Some(b'"') => return Ok(i + 1),
+            Some(_) => i = text_step(s, i)?,
         }
     }
     Err(s.len())
+}
+
+/// One step through the text of a quoted string or a comment, at `i`
+/// (not at one of their delimiters): a `quoted-pair`, a fold, or one
+/// character. `Err(i)` for what neither may hold there: a control
+/// character, a line break that is not a fold, or a backslash that starts
+/// no quoted-pair.
+#[inline]
+pub(crate) fn text_step(s: &[u8], i: usize) -> Result<usize, usize> {
+    match s[i] {
+        b'\\' => match s.get(i + 1) {
+            // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+            Some(&c) if c < 0x80 && c != b'\r' && c != b'\n' => Ok(i + 2),
+            _ => Err(i),
+        },
+        b'\r' | b'\n' => {
+            let after = skip_lws(s, i);
+            if after == i { Err(i) } else { Ok(after) }
+        }
+        b'\t' => Ok(i + 1),
+        c if c < 0x20 || c == 0x7f => Err(i),
+        _ => Ok(i + 1),
+    }
 }
 
 /// Decodes a quoted string (with its quotes) into its text: quoted-pairs are

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::keyword::{number_value, overflow_error};
 use super::name_addr::{self, NameAddr};
 use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
 use crate::params::Params;
@@ -131,24 +132,11 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
                 let is = |n: &str| name.eq_ignore_ascii_case(n);
                 match name.len() {
                     1 if is("q") => value.and_then(QValue::parse).is_some(),
-                    7 if is("expires") => match value.map(|v| syntax::parse_u32(v.as_bytes())) {
-                        Some(Ok(_)) => true,
-                        Some(Err(too_big)) => {
-                            overflow = too_big;
-                            false
-                        }
-                        None => false,
-                    },
+                    7 if is("expires") => number_value(value, u32::MAX, &mut overflow),
                     _ => true,
                 }
             })
-            .map_err(|e| {
-                if overflow {
-                    HeaderError::new(HeaderErrorKind::OutOfRange, e.offset())
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| overflow_error(e, overflow))?;
         c.finish()?;
         Ok(Contact::Address(ContactAddress { name_addr, params }))
     }

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::keyword::{number_value, overflow_error};
 use super::server::parse_comment;
 use super::{Cursor, HeaderError, HeaderErrorKind, HeaderName, TypedHeader};
 use crate::params::Params;
@@ -86,22 +87,9 @@ impl<'a> TypedHeader<'a> for RetryAfter<'a> {
                 if !name.eq_ignore_ascii_case("duration") {
                     return true;
                 }
-                match value.map(|v| syntax::parse_u32(v.as_bytes())) {
-                    Some(Ok(_)) => true,
-                    Some(Err(too_big)) => {
-                        overflow = too_big;
-                        false
-                    }
-                    None => false,
-                }
+                number_value(value, u32::MAX, &mut overflow)
             })
-            .map_err(|e| {
-                if overflow {
-                    HeaderError::new(HeaderErrorKind::OutOfRange, e.offset())
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| overflow_error(e, overflow))?;
         c.finish()?;
         Ok(RetryAfter {
             seconds,

@@ -29,21 +29,7 @@ pub(super) fn comment_end(b: &[u8], pos: usize) -> Result<usize, usize> {
                     return Ok(i);
                 }
             }
-            b'\\' => match b.get(i + 1) {
-                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-                Some(&c) if c < 0x80 && c != b'\r' && c != b'\n' => i += 2,
-                _ => return Err(i),
-            },
-            b'\r' | b'\n' => {
-                let after = syntax::skip_lws(b, i);
-                if after == i {
-                    return Err(i);
-                }
-                i = after;
-            }
-            b'\t' => i += 1,
-            c if c < 0x20 || c == 0x7f => return Err(i),
-            _ => i += 1,
+            _ => i = syntax::text_step(b, i)?,
         }
     }
     Err(b.len())
