@@ -164,13 +164,7 @@ impl ClientInvite {
 }
 
 impl super::sealed::Machine for ClientInvite {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn core_mut(&mut self) -> &mut Core {
-        &mut self.core
-    }
+    super::machine_core!();
 
     fn next_timer(&self) -> Option<Instant> {
         earliest([

@@ -126,13 +126,7 @@ impl ClientNonInvite {
 }
 
 impl super::sealed::Machine for ClientNonInvite {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn core_mut(&mut self) -> &mut Core {
-        &mut self.core
-    }
+    super::machine_core!();
 
     fn next_timer(&self) -> Option<Instant> {
         earliest([self.retransmit.map(|r| r.at), self.timeout, self.linger])

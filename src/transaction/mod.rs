@@ -64,6 +64,22 @@ use bytes::Bytes;
 
 use sealed::Core;
 
+/// The part of [`sealed::Machine`] that is the same for every machine:
+/// where its [`Core`] is.
+macro_rules! machine_core {
+    () => {
+        fn core(&self) -> &Core {
+            &self.core
+        }
+
+        fn core_mut(&mut self) -> &mut Core {
+            &mut self.core
+        }
+    };
+}
+
+use machine_core;
+
 pub use client_invite::ClientInvite;
 pub use client_non_invite::ClientNonInvite;
 pub use server_invite::ServerInvite;

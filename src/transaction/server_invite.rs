@@ -182,13 +182,7 @@ impl ServerInvite {
 }
 
 impl super::sealed::Machine for ServerInvite {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn core_mut(&mut self) -> &mut Core {
-        &mut self.core
-    }
+    super::machine_core!();
 
     fn next_timer(&self) -> Option<Instant> {
         earliest([

@@ -124,13 +124,7 @@ impl ServerNonInvite {
 }
 
 impl super::sealed::Machine for ServerNonInvite {
-    fn core(&self) -> &Core {
-        &self.core
-    }
-
-    fn core_mut(&mut self) -> &mut Core {
-        &mut self.core
-    }
+    super::machine_core!();
 
     fn next_timer(&self) -> Option<Instant> {
         self.linger
