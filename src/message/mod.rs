@@ -485,45 +485,6 @@ impl<'a> MessageRef<'a> {
         self.via_noted().map(|(top, _)| top)
     }
 
-    /// The value of the first Via field when it holds one Via value (no
-    /// comma), unparsed, with its offset in the message.
-    pub(crate) fn top_via_plain(&self) -> Option<(usize, &'a [u8])> {
-        if !self.index.top_via_plain {
-            return None;
-        }
-        let h = self.get_known(HeaderName::Via)?;
-        let at = (h.value.as_ptr() as usize).wrapping_sub(self.buf.as_ptr() as usize);
-        Some((at, h.value))
-    }
-
-    /// [`MessageRef::via`], with the parameters the endpoint reads noted
-    /// while they were checked.
-    pub(crate) fn via_noted(&self) -> Result<(Via<'a>, via::Noted<'a>), HeaderError> {
-        let h = self
-            .get_known(HeaderName::Via)
-            .ok_or(HeaderError::missing(HeaderName::Via))?;
-        // The parser noted whether the first field holds a comma.
-        let first = if self.index.top_via_plain {
-            h.value
-        } else {
-            h.first_element()
-        };
-        let text = header_text(first, HeaderName::Via)?;
-        let mut noted = via::Noted::default();
-        let top = via::parse_noting(text, &mut noted).map_err(|e| e.in_header(HeaderName::Via))?;
-        Ok((top, noted))
-    }
-
-    /// The checks of [`MessageRef::validate_with`] that do not depend on a
-    /// policy (structure, and a request's start line), for the endpoint,
-    /// which answers their failures for every transaction user alike; with
-    /// `top_via_parsed` the caller parsed the top Via without error and it
-    /// is not parsed again. What passed is recorded, so the transaction
-    /// user's [`MessageRef::validate_with`] runs only its policy's checks.
-    pub(crate) fn check_common(&self, top_via_parsed: bool) -> Result<(), ValidationError> {
-        validate::check_common(self, top_via_parsed)
-    }
-
     /// The From header.
     ///
     /// # Errors
@@ -687,6 +648,73 @@ fn header_name_from_id(id: u8) -> Option<HeaderName> {
         .copied()
 }
 
+/// The crate-internal interface the transaction layer's hot path uses: what
+/// the endpoint reads once and this layer then need not read again. Each
+/// piece pays on the transaction benchmark (`docs/performance.md`): the
+/// top Via's parameters noted while it is parsed (no second walk for the
+/// branch, `rport`, `received`, `maddr`), the index's note that the first
+/// Via field holds one value (no comma search, and a response's top Via
+/// compared as octets), and the policy-free checks recorded in the message
+/// (a stamped copy and the transaction user's `validate_with` do not
+/// repeat them, and the endpoint's checks do not parse the top Via again).
+impl<'a> MessageRef<'a> {
+    /// The value of the first Via field when it holds one Via value (no
+    /// comma), unparsed, with its offset in the message.
+    pub(crate) fn top_via_plain(&self) -> Option<(usize, &'a [u8])> {
+        if !self.index.top_via_plain {
+            return None;
+        }
+        let h = self.get_known(HeaderName::Via)?;
+        let at = (h.value.as_ptr() as usize).wrapping_sub(self.buf.as_ptr() as usize);
+        Some((at, h.value))
+    }
+
+    /// [`MessageRef::via`], with the parameters the endpoint reads noted
+    /// while they were checked.
+    pub(crate) fn via_noted(&self) -> Result<(Via<'a>, via::Noted<'a>), HeaderError> {
+        let h = self
+            .get_known(HeaderName::Via)
+            .ok_or(HeaderError::missing(HeaderName::Via))?;
+        // The parser noted whether the first field holds a comma.
+        let first = if self.index.top_via_plain {
+            h.value
+        } else {
+            h.first_element()
+        };
+        let text = header_text(first, HeaderName::Via)?;
+        let mut noted = via::Noted::default();
+        let top = via::parse_noting(text, &mut noted).map_err(|e| e.in_header(HeaderName::Via))?;
+        Ok((top, noted))
+    }
+
+    /// The checks of [`MessageRef::validate_with`] that do not depend on a
+    /// policy (structure, and a request's start line), for the endpoint,
+    /// which answers their failures for every transaction user alike; with
+    /// `top_via_parsed` the caller parsed the top Via without error and it
+    /// is not parsed again. What passed is recorded, so the transaction
+    /// user's [`MessageRef::validate_with`] runs only its policy's checks.
+    pub(crate) fn check_common(&self, top_via_parsed: bool) -> Result<(), ValidationError> {
+        validate::check_common(self, top_via_parsed)
+    }
+}
+
+/// The owned side of the same interface.
+impl Message {
+    /// Records that the policy-free checks passed up to `level` (see
+    /// [`validate::check_common`]; for the crate's own validation and
+    /// builders only, on a message made from one that passed them), so
+    /// [`MessageRef::validate_with`] and a response built from this request
+    /// need not repeat them.
+    pub(crate) fn mark_checked(&self, level: u8) {
+        self.index.checked.set(level);
+    }
+
+    /// How far the policy-free checks got ([`Message::mark_checked`]).
+    pub(crate) fn checked(&self) -> u8 {
+        self.index.checked.get()
+    }
+}
+
 impl fmt::Debug for MessageRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let start = match self.start_line() {
@@ -833,20 +861,6 @@ impl Message {
             buf: &self.bytes,
             index: Cow::Borrowed(&self.index),
         }
-    }
-
-    /// Records that the policy-free checks passed up to `level` (see
-    /// [`validate::check_common`]; for the crate's own validation and
-    /// builders only, on a message made from one that passed them), so
-    /// [`MessageRef::validate_with`] and a response built from this request
-    /// need not repeat them.
-    pub(crate) fn mark_checked(&self, level: u8) {
-        self.index.checked.set(level);
-    }
-
-    /// How far the policy-free checks got ([`Message::mark_checked`]).
-    pub(crate) fn checked(&self) -> u8 {
-        self.index.checked.get()
     }
 
     /// The message octets.
