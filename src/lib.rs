@@ -63,26 +63,35 @@
 //!
 //! ## Layers
 //!
-//! | module | what |
-//! | --- | --- |
-//! | [`message`] | [`MessageRef`], [`Message`], framing, validation |
-//! | [`header`] | header names and typed header values |
-//! | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules |
-//! | [`params`] | parameter lists shared by URIs and headers |
-//! | [`multipart`] | multipart bodies |
-//! | [`random`] | seedable randomness for branches, tags, Call-IDs |
-//! | [`auth`] | Milenage, AKA, Digest (client and server) |
-//! | [`transaction`] | the four RFC 3261 §17 / RFC 6026 state machines |
-//! | [`endpoint`] | the sans-IO driver: matching, retransmission, routing |
+//! Bottom up: a module uses only the layers above it in this table
+//! (`tests/layers.rs` checks it); modules of one row stand beside each
+//! other.
+//!
+//! | layer | modules | what |
+//! | --- | --- | --- |
+//! | grammar | `syntax` (private), [`random`], status codes | RFC 3261 §25 character classes, tokens, quoted strings, escapes and the one case fold; identifiers and secrets from the operating system's generator; [`StatusCode`] |
+//! | values | [`params`], methods, versions, transports | parameter lists shared by URIs and headers; [`Method`], [`Version`], [`Transport`] |
+//! | URIs | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules, the canonical [`uri::AddressOfRecord`] |
+//! | headers | [`header`] | header names (one table) and typed header values |
+//! | messages | [`message`] | [`MessageRef`], [`Message`], framing, validation per request ([`ValidationPolicy`]), builders, the minimal-diff [`Editor`] |
+//! | beside each other | [`multipart`], [`auth`], [`transaction`] | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines |
+//! | endpoint | [`endpoint`] | the sans-IO driver: matching, retransmission, §18 routing, flows |
 //!
 //! ## Driving the stateful layers
 //!
-//! Every stateful type ([`endpoint::Endpoint`], each transaction machine)
-//! has the same four kinds of methods: `handle_*` inputs that take the
-//! current `Instant`, commands (`send_request`, `respond`) that fail only for
-//! a caller's mistake, `poll_*` outputs to drain after every input or
-//! command (`poll_transmit`, then `poll_event`, then `poll_timeout`), and
-//! getters. See [`endpoint`] for the run loop over a UDP socket.
+//! Every stateful type ([`Endpoint`], each transaction machine) has the same
+//! four kinds of methods: `handle_*` inputs that take the current
+//! `Instant`, commands (`send_request`, `respond`) that fail only for a
+//! caller's mistake, `poll_*` outputs to drain after every input or command
+//! (`poll_transmit`, then `poll_event`, then `poll_timeout`), and getters.
+//! See [`endpoint`] for the run loop over a UDP socket, and `examples/` for
+//! whole programs.
+//!
+//! The endpoint checks what every element checks; the checks that depend
+//! on the element (a user agent's Require, a proxy's Max-Forwards and
+//! Proxy-Require, the URI schemes it takes) are the transaction user's,
+//! per request, with a [`ValidationPolicy`]. Secrets and identifiers come
+//! from the operating system's generator unless a test passes a seed.
 //!
 //! Dialogs, the proxy core and the IMS roles build on these and arrive in
 //! later releases (see the changelog).
