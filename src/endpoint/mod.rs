@@ -199,7 +199,20 @@ pub struct Transmit {
 }
 
 /// A client transaction: the handle [`Endpoint::send_request`] returns,
-/// valid until its [`Event::Terminated`]. Responses are never sent on it.
+/// valid until its [`Event::Terminated`]. Responses are never sent on it:
+///
+/// ```compile_fail
+/// # fn f(endpoint: &mut imsip::Endpoint, id: imsip::ClientId, response: imsip::Message) {
+/// // A ClientId is not a ServerId.
+/// let _ = endpoint.respond(std::time::Instant::now(), id, response);
+/// # }
+/// ```
+///
+/// ```
+/// # fn f(endpoint: &mut imsip::Endpoint, id: imsip::ServerId, response: imsip::Message) {
+/// let _ = endpoint.respond(std::time::Instant::now(), id, response);
+/// # }
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClientId(Handle);
 
