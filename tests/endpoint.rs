@@ -77,6 +77,11 @@ fn options_request_and_answer() {
     let id = pair.nodes[0]
         .send_request(now, request("OPTIONS", "o1", "c1"), to_uas())
         .unwrap();
+    // The request as sent, indexed again (a non-INVITE keeps only its
+    // octets), for a retry with credentials.
+    let sent = pair.nodes[0].request(id).unwrap();
+    assert_eq!(sent.bytes(), request("OPTIONS", "o1", "c1").bytes());
+    assert_eq!(sent.as_ref().method(), Some(Method::Options));
     pair.run(Duration::from_secs(60), |node, now, i, e| {
         if let (
             1,

@@ -147,7 +147,7 @@ proptest! {
     fn client_non_invite(reliable in any::<bool>(), inputs in proptest::collection::vec(input(), 1..40)) {
         let t0 = Instant::now();
         let timers = TimerConfig::default();
-        let mut tx = ClientNonInvite::new(t0, common::message(common::OPTIONS), reliable, timers);
+        let mut tx = ClientNonInvite::new(t0, Bytes::from_static(common::OPTIONS), reliable, timers);
         let mut m = Model::new(State::Trying, reliable);
         if !reliable {
             m.retransmit = Some(Retransmit { at: t0 + T1, interval: T1, cap: Some(T2) });

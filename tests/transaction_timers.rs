@@ -59,8 +59,8 @@ fn millis(sent: &[(Duration, Bytes)]) -> Vec<u128> {
 #[test]
 fn client_non_invite_over_udp_retransmits_until_timer_f() {
     let t0 = Instant::now();
-    let req = common::message(common::OPTIONS);
-    let bytes = req.bytes().clone();
+    let req = Bytes::from_static(common::OPTIONS);
+    let bytes = req.clone();
     let mut tx = ClientNonInvite::new(t0, req, false, TimerConfig::default());
     let sent = run!(tx, t0, Duration::from_secs(60));
     // E: 0, 0.5, 1.5, 3.5, 7.5 then every 4 s (T2) until F at 32 s.
@@ -78,7 +78,7 @@ fn client_non_invite_over_udp_retransmits_until_timer_f() {
 #[test]
 fn client_non_invite_in_proceeding_retransmits_every_t2() {
     let t0 = Instant::now();
-    let req = common::message(common::OPTIONS);
+    let req = Bytes::from_static(common::OPTIONS);
     let mut tx = ClientNonInvite::new(t0, req, false, TimerConfig::default());
     let _ = tx.poll_transmit();
     tx.handle_timeout(t0 + MS(500));
@@ -109,7 +109,7 @@ fn client_non_invite_in_proceeding_retransmits_every_t2() {
 #[test]
 fn client_non_invite_over_tcp_has_no_e_and_no_k() {
     let t0 = Instant::now();
-    let req = common::message(common::OPTIONS);
+    let req = Bytes::from_static(common::OPTIONS);
     let mut tx = ClientNonInvite::new(t0, req, true, TimerConfig::default());
     assert!(tx.poll_transmit().is_some());
     assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_secs(32)));
@@ -330,7 +330,7 @@ fn transport_errors_end_every_machine() {
     a.handle_transport_error();
     let mut b = ClientNonInvite::new(
         t0,
-        common::message(common::OPTIONS),
+        Bytes::from_static(common::OPTIONS),
         false,
         TimerConfig::default(),
     );
@@ -360,7 +360,7 @@ fn custom_timers_scale_the_schedule() {
         t4: MS(1000),
         trying: MS(200),
     };
-    let mut tx = ClientNonInvite::new(t0, common::message(common::OPTIONS), false, timers);
+    let mut tx = ClientNonInvite::new(t0, Bytes::from_static(common::OPTIONS), false, timers);
     let sent = run!(tx, t0, Duration::from_secs(10));
     assert_eq!(
         millis(&sent),

@@ -83,7 +83,7 @@ impl Endpoint {
         } else {
             Machine::ClientNonInvite(ClientNonInvite::new(
                 now,
-                request,
+                request.bytes().clone(),
                 reliable,
                 self.config.timers,
             ))
@@ -192,7 +192,7 @@ impl Endpoint {
             .and_then(|h| self.entries.get(h))
             .and_then(|e| {
                 let (at, len) = e.sent.as_ref()?.via?;
-                let request = e.machine.client_request()?.bytes();
+                let request = e.machine.client_request()?;
                 request.get(usize::from(at)..usize::from(at) + usize::from(len))
             })
             .is_some_and(|sent| sent == value);

@@ -5,11 +5,13 @@
 use std::fmt;
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use super::key::Key;
 use super::{ClientId, Flow, ServerId, TransactionId};
 use crate::Message;
 use crate::transaction::{
-    ClientInvite, ClientNonInvite, ServerInvite, ServerNonInvite, Transaction,
+    ClientInvite, ClientNonInvite, ServerInvite, ServerNonInvite, State, Termination, Transaction,
 };
 use crate::uri::Host;
 
@@ -50,32 +52,66 @@ pub(super) enum Machine {
     ServerNonInvite(ServerNonInvite),
 }
 
-impl Machine {
-    /// The verbs the four machines share.
-    pub(super) fn transaction(&self) -> &dyn Transaction {
-        match self {
-            Machine::ClientInvite(m) => &**m,
-            Machine::ClientNonInvite(m) => m,
-            Machine::ServerInvite(m) => &**m,
-            Machine::ServerNonInvite(m) => m,
+/// `$body` with `$m` bound to the machine inside `$machine`, whichever of
+/// the four it is: the [`Transaction`] verbs called without a virtual call.
+macro_rules! each {
+    ($machine:expr, $m:ident => $body:expr) => {
+        match $machine {
+            Machine::ClientInvite($m) => $body,
+            Machine::ClientNonInvite($m) => $body,
+            Machine::ServerInvite($m) => $body,
+            Machine::ServerNonInvite($m) => $body,
         }
+    };
+}
+
+impl Machine {
+    /// [`Transaction::state`].
+    pub(super) fn state(&self) -> State {
+        each!(self, m => m.state())
     }
 
-    /// The same, to drive it.
-    pub(super) fn transaction_mut(&mut self) -> &mut dyn Transaction {
-        match self {
-            Machine::ClientInvite(m) => &mut **m,
-            Machine::ClientNonInvite(m) => m,
-            Machine::ServerInvite(m) => &mut **m,
-            Machine::ServerNonInvite(m) => m,
-        }
+    /// [`Transaction::termination`].
+    pub(super) fn termination(&self) -> Option<Termination> {
+        each!(self, m => m.termination())
+    }
+
+    /// [`Transaction::handle_timeout`].
+    pub(super) fn handle_timeout(&mut self, now: Instant) {
+        each!(self, m => m.handle_timeout(now))
+    }
+
+    /// [`Transaction::handle_transport_error`].
+    pub(super) fn handle_transport_error(&mut self) {
+        each!(self, m => m.handle_transport_error())
+    }
+
+    /// [`Transaction::poll_transmit`].
+    pub(super) fn poll_transmit(&mut self) -> Option<Bytes> {
+        each!(self, m => m.poll_transmit())
+    }
+
+    /// [`Transaction::poll_timeout`].
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
+        each!(self, m => m.poll_timeout())
     }
 
     /// A client transaction's request, as sent.
-    pub(super) fn client_request(&self) -> Option<&Message> {
+    pub(super) fn client_request(&self) -> Option<&[u8]> {
         match self {
-            Machine::ClientInvite(m) => Some(m.request()),
+            Machine::ClientInvite(m) => Some(m.request().bytes()),
             Machine::ClientNonInvite(m) => Some(m.request()),
+            _ => None,
+        }
+    }
+
+    /// A client transaction's request as a message: the INVITE machine
+    /// keeps it parsed, the others keep its octets (the index is not worth
+    /// its memory for what is asked for only to retry after a 401).
+    pub(super) fn client_message(&self) -> Option<Message> {
+        match self {
+            Machine::ClientInvite(m) => Some(m.request().clone()),
+            Machine::ClientNonInvite(m) => Message::parse(m.request().clone()).ok(),
             _ => None,
         }
     }

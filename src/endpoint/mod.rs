@@ -442,14 +442,16 @@ impl Endpoint {
     /// The state of a live transaction.
     pub fn transaction_state(&self, id: impl Into<TransactionId>) -> Option<State> {
         let id = id.into();
-        self.entry(id).map(|e| e.machine.transaction().state())
+        self.entry(id).map(|e| e.machine.state())
     }
 
     /// The request of a live client transaction, as it was sent: to build
     /// its CANCEL ([`crate::MessageRef::cancel`], RFC 3261 §9.1) or to send
-    /// it again with credentials after a 401 or 407.
-    pub fn request(&self, id: ClientId) -> Option<&Message> {
-        self.entries.get(id.0)?.machine.client_request()
+    /// it again with credentials after a 401 or 407. The octets are shared;
+    /// a non-INVITE transaction keeps only them, so its request is indexed
+    /// again here.
+    pub fn request(&self, id: ClientId) -> Option<Message> {
+        self.entries.get(id.0)?.machine.client_message()
     }
 
     /// The entry of `id`, when it is live and of the kind `id` says.
@@ -517,7 +519,7 @@ impl Endpoint {
         if self.entry(id).is_some() {
             let h = id.handle();
             if let Some(e) = self.entries.get_mut(h) {
-                e.machine.transaction_mut().handle_transport_error();
+                e.machine.handle_transport_error();
             }
             self.after_step(now, h);
         }
@@ -537,7 +539,7 @@ impl Endpoint {
                 continue;
             }
             e.deadline = None;
-            e.machine.transaction_mut().handle_timeout(now);
+            e.machine.handle_timeout(now);
             self.after_step(now, h);
         }
     }
@@ -550,7 +552,7 @@ impl Endpoint {
         };
         let id = e.id(h);
         let flow = e.flow;
-        let machine = e.machine.transaction_mut();
+        let machine = &mut e.machine;
         while let Some(payload) = machine.poll_transmit() {
             self.transmits.push_back(Transmit {
                 flow,

@@ -171,7 +171,7 @@ impl Endpoint {
         let proceeding = self
             .entries
             .get(invite)
-            .is_some_and(|e| e.machine.transaction().state() == State::Proceeding);
+            .is_some_and(|e| e.machine.state() == State::Proceeding);
         // The CANCEL's own transaction answers 200 (§9.2).
         let ok = msg
             .as_ref()

@@ -50,14 +50,16 @@
 
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use super::{Backoff, Core, Disposition, State, Termination, Timer, TimerConfig, after, earliest};
-use crate::{Message, StatusCode};
+use crate::StatusCode;
 
 /// A non-INVITE client transaction.
 #[derive(Clone, Debug)]
 pub struct ClientNonInvite {
     core: Core,
-    request: Message,
+    request: Bytes,
     reliable: bool,
     timers: TimerConfig,
     /// Timer E; `None` over reliable transports and once completed.
@@ -69,12 +71,12 @@ pub struct ClientNonInvite {
 }
 
 impl ClientNonInvite {
-    /// Starts the transaction at `now`: `request` (top Via with a unique
-    /// branch) is queued for sending, and over an unreliable transport
-    /// (`reliable == false`) Timer E is started.
-    pub fn new(now: Instant, request: Message, reliable: bool, timers: TimerConfig) -> Self {
+    /// Starts the transaction at `now`: `request` (encoded, top Via with a
+    /// unique branch) is queued for sending, and over an unreliable
+    /// transport (`reliable == false`) Timer E is started.
+    pub fn new(now: Instant, request: Bytes, reliable: bool, timers: TimerConfig) -> Self {
         let mut core = Core::new(State::Trying);
-        core.outbox.push(request.bytes().clone());
+        core.outbox.push(request.clone());
         ClientNonInvite {
             core,
             request,
@@ -86,8 +88,8 @@ impl ClientNonInvite {
         }
     }
 
-    /// The request.
-    pub fn request(&self) -> &Message {
+    /// The encoded request.
+    pub fn request(&self) -> &Bytes {
         &self.request
     }
 
@@ -148,7 +150,7 @@ impl super::sealed::Machine for ClientNonInvite {
             while r.at <= now {
                 r.advance();
             }
-            self.core.outbox.push(self.request.bytes().clone());
+            self.core.outbox.push(self.request.clone());
         }
     }
 }
