@@ -537,6 +537,40 @@ fn too_many_transactions_get_503_with_retry_after() {
 }
 
 #[test]
+fn a_cancel_at_capacity_is_answered_without_a_transaction() {
+    // With max_transactions alive, the CANCEL of a proceeding INVITE still
+    // cancels it: its 200 goes statelessly, and the bound holds.
+    let mut config = EndpointConfig::default();
+    config.max_transactions = 1;
+    let mut node = Endpoint::new(config);
+    let now = Instant::now();
+    let invite = request("INVITE", "cap1", "c1");
+    feed(&mut node, invite.bytes(), now);
+    let Some(Event::Request { transaction, .. }) = node.poll_event() else {
+        panic!()
+    };
+    assert_eq!(node.transactions(), 1);
+    let cancel = invite.as_ref().cancel().unwrap().build().unwrap();
+    for _ in 0..2 {
+        feed(&mut node, cancel.bytes(), now);
+        assert_eq!(node.transactions(), 1);
+        let out: Vec<_> = std::iter::from_fn(|| node.poll_transmit()).collect();
+        assert_eq!(out.len(), 1);
+        assert_eq!(status_of(&out[0]), 200);
+        assert_eq!(out[0].transaction, None);
+    }
+    // Without a transaction to absorb it, the retransmitted CANCEL is
+    // reported again while the INVITE is still proceeding.
+    for _ in 0..2 {
+        assert!(matches!(
+            node.poll_event(),
+            Some(Event::Cancelled { transaction: t, .. }) if t == transaction
+        ));
+    }
+    assert!(node.poll_event().is_none());
+}
+
+#[test]
 fn retransmitted_requests_are_absorbed_or_answered() {
     let mut node = Endpoint::new(EndpointConfig::default());
     let now = Instant::now();

@@ -308,7 +308,9 @@ pub enum Event {
     /// A CANCEL matched this INVITE server transaction while it was still
     /// proceeding (RFC 3261 §9.2). The CANCEL has been answered 200; answer
     /// the INVITE yourself (usually 487), and a proxy cancels its branches
-    /// (§16.10).
+    /// (§16.10). With [`EndpointConfig::max_transactions`] alive the 200
+    /// goes without a transaction, so a retransmitted CANCEL is reported
+    /// again while the INVITE proceeds.
     Cancelled {
         /// The INVITE server transaction.
         transaction: ServerId,

@@ -172,22 +172,28 @@ impl Endpoint {
             .entries
             .get(invite)
             .is_some_and(|e| e.machine.state() == State::Proceeding);
-        // The CANCEL's own transaction answers 200 (§9.2).
-        let ok = msg
-            .as_ref()
-            .response(StatusCode::OK)
-            .and_then(|b| self.tagged(&msg.as_ref(), b).build());
-        let Ok(ok) = ok else {
-            // Not for a CANCEL that passed the checks.
-            self.stats.dropped_malformed += 1;
-            return;
-        };
-        let machine = Machine::ServerNonInvite(ServerNonInvite::new(
-            origin.transport.is_reliable(),
-            self.config.timers,
-        ));
-        let cancel = self.insert(new_entry(machine, key, reply));
-        let _ = self.respond(now, ServerId(cancel), ok);
+        // The CANCEL's own transaction answers 200 (§9.2); with
+        // `max_transactions` alive, the 200 goes without one (a
+        // retransmitted CANCEL is then answered again the same way).
+        if self.entries.len() >= self.config.max_transactions {
+            self.answer_stateless(&msg.as_ref(), StatusCode::OK, &origin, |b| b);
+        } else {
+            let ok = msg
+                .as_ref()
+                .response(StatusCode::OK)
+                .and_then(|b| self.tagged(&msg.as_ref(), b).build());
+            let Ok(ok) = ok else {
+                // Not for a CANCEL that passed the checks.
+                self.stats.dropped_malformed += 1;
+                return;
+            };
+            let machine = Machine::ServerNonInvite(ServerNonInvite::new(
+                origin.transport.is_reliable(),
+                self.config.timers,
+            ));
+            let cancel = self.insert(new_entry(machine, key, reply));
+            let _ = self.respond(now, ServerId(cancel), ok);
+        }
         if proceeding {
             self.events.push_back(Event::Cancelled {
                 transaction: ServerId(invite),
