@@ -458,8 +458,14 @@ impl Endpoint {
 
     /// The entry of `id`, when it is live and of the kind `id` says.
     fn entry(&self, id: TransactionId) -> Option<&machine::Entry> {
-        let e = self.entries.get(id.handle())?;
-        (e.machine.is_client() == matches!(id, TransactionId::Client(_))).then_some(e)
+        let h = id.handle();
+        self.entries.get(h).filter(|e| e.id(h) == id)
+    }
+
+    /// [`Endpoint::entry`], to change.
+    fn entry_mut(&mut self, id: TransactionId) -> Option<&mut machine::Entry> {
+        let h = id.handle();
+        self.entries.get_mut(h).filter(|e| e.id(h) == id)
     }
 
     /// Puts a new transaction in the slab and its key in the table.
@@ -518,12 +524,9 @@ impl Endpoint {
     /// Sending a message of transaction `id` failed (RFC 3261 §17.1.4,
     /// §17.2.4): the transaction ends with [`Termination::TransportError`].
     pub fn handle_transport_error(&mut self, now: Instant, id: TransactionId) {
-        if self.entry(id).is_some() {
-            let h = id.handle();
-            if let Some(e) = self.entries.get_mut(h) {
-                e.machine.handle_transport_error();
-            }
-            self.after_step(now, h);
+        if let Some(e) = self.entry_mut(id) {
+            e.machine.handle_transport_error();
+            self.after_step(now, id.handle());
         }
     }
 

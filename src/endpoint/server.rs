@@ -181,7 +181,7 @@ impl Endpoint {
             let ok = msg
                 .as_ref()
                 .response(StatusCode::OK)
-                .and_then(|b| self.tagged(&msg.as_ref(), b).build());
+                .and_then(|b| self.tagged(b).build());
             let Ok(ok) = ok else {
                 // Not for a CANCEL that passed the checks.
                 self.stats.dropped_malformed += 1;
@@ -277,15 +277,12 @@ impl Endpoint {
         Ok(())
     }
 
-    /// `builder` with a To tag from the endpoint's generator when `request`
-    /// has none (RFC 3261 §8.2.6.2), so the response does not take one from
-    /// the thread's.
-    fn tagged(&mut self, request: &MessageRef<'_>, builder: ResponseBuilder) -> ResponseBuilder {
-        if request.to_tag().ok().flatten().is_none() {
-            builder.to_tag(&random::tag(&mut self.rng))
-        } else {
-            builder
-        }
+    /// `builder` with a To tag from the endpoint's generator, unless the
+    /// request's To has one ([`ResponseBuilder::to_tag`] keeps it): what
+    /// the endpoint answers itself is reproducible under a seed, where the
+    /// builder's own tags are keyed per process.
+    fn tagged(&mut self, builder: ResponseBuilder) -> ResponseBuilder {
+        builder.to_tag(&random::tag(&mut self.rng))
     }
 
     /// Answers `request` without a transaction, on the flow it came in on
@@ -301,7 +298,7 @@ impl Endpoint {
         let Ok(builder) = request.response(status) else {
             return false;
         };
-        let builder = self.tagged(request, builder);
+        let builder = self.tagged(builder);
         let Ok(mut response) = extra(builder).build() else {
             return false;
         };

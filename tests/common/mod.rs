@@ -44,7 +44,7 @@ macro_rules! roundtrip_of {
     }};
 }
 
-/// A short OPTIONS, for the transaction machines that keep their request.
+/// A short OPTIONS, for the transaction machines.
 pub(crate) const OPTIONS: &[u8] = b"OPTIONS sip:bob@example.com SIP/2.0\r\n\
 Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKopt1\r\n\
 Max-Forwards: 70\r\n\
@@ -53,11 +53,6 @@ To: <sip:bob@example.com>\r\n\
 Call-ID: opt1@192.0.2.1\r\n\
 CSeq: 1 OPTIONS\r\n\
 Content-Length: 0\r\n\r\n";
-
-/// `data` parsed into an owned message.
-pub(crate) fn message(data: &'static [u8]) -> imsip::Message {
-    imsip::Message::parse(bytes::Bytes::from_static(data)).unwrap()
-}
 
 /// The path of a file under `tests/data`.
 pub(crate) fn data_path(rel: &str) -> PathBuf {
