@@ -105,6 +105,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 pub mod auth;
+pub mod dialog;
 pub mod endpoint;
 pub mod header;
 pub mod message;

@@ -15,8 +15,9 @@ const LAYERS: &[&[&str]] = &[
     &["uri"],
     &["header"],
     &["message"],
-    &["multipart", "auth", "transaction"],
+    &["multipart", "auth", "transaction", "dialog"],
     &["endpoint"],
+    &["ua"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
