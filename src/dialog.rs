@@ -49,8 +49,8 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::header::{
-    CSeq, CallId, Contact, HeaderError, MaxForwards, NameAddr, RecordRoute, Route, To,
-    TypedHeader, Via,
+    CSeq, CallId, Contact, HeaderError, MaxForwards, NameAddr, RecordRoute, Route, To, TypedHeader,
+    Via,
 };
 use crate::message::{MessageRef, RequestBuilder};
 use crate::method::Method;
@@ -107,7 +107,11 @@ impl DialogId {
     pub fn of_request(request: &MessageRef<'_>) -> Option<DialogId> {
         let local = request.to_tag().ok()??;
         let remote = request.from_tag().ok().flatten().unwrap_or("");
-        Some(DialogId::new(request.call_id().ok()?.as_str(), local, remote))
+        Some(DialogId::new(
+            request.call_id().ok()?.as_str(),
+            local,
+            remote,
+        ))
     }
 
     /// The identifier of the dialog a received response belongs to, seen
@@ -431,7 +435,9 @@ impl Dialog {
     /// now (RFC 3261 §12.2.1.1: one more than the last, or 1 for the first
     /// one the UAS sends).
     pub fn next_seq(&mut self) -> u32 {
-        let seq = self.local_seq.map_or(1, |s| s.wrapping_add(1) & 0x7fff_ffff);
+        let seq = self
+            .local_seq
+            .map_or(1, |s| s.wrapping_add(1) & 0x7fff_ffff);
         self.local_seq = Some(seq);
         seq
     }
@@ -459,9 +465,11 @@ impl Dialog {
             // A strict router: it becomes the Request-URI (without the
             // parameters a Request-URI may not carry), the remote target
             // goes last in the Route.
-            Some(first) if !is_loose(&first.name_addr.uri) => {
-                (strip_for_request_uri(&first.name_addr.uri), &self.route_set[1..], true)
-            }
+            Some(first) if !is_loose(&first.name_addr.uri) => (
+                strip_for_request_uri(&first.name_addr.uri),
+                &self.route_set[1..],
+                true,
+            ),
             _ => (self.remote_target.clone(), &self.route_set[..], false),
         };
         let mut b = RequestBuilder::new(method.clone(), &uri).header(via);
@@ -541,7 +549,10 @@ Content-Length: 0\r\n\r\n"
     }
 
     fn via() -> Via<'static> {
-        Via::new(Transport::Udp, crate::uri::HostPort::parse("192.0.2.1:5060").unwrap())
+        Via::new(
+            Transport::Udp,
+            crate::uri::HostPort::parse("192.0.2.1:5060").unwrap(),
+        )
     }
 
     #[test]
@@ -599,16 +610,28 @@ Content-Length: 0\r\n\r\n"
         let mut d = Dialog::uas(&invite, "b1", true).unwrap();
         assert_eq!(d.id(), &DialogId::new("a84b4c76e66710", "b1", "1928301774"));
         assert_eq!(DialogId::of_request(&invite), None);
-        assert_eq!(d.local_party(), "\"Bob\" <sip:bob@biloxi.example.com>;tag=b1");
+        assert_eq!(
+            d.local_party(),
+            "\"Bob\" <sip:bob@biloxi.example.com>;tag=b1"
+        );
         let bye = d.request(Method::Bye, &via()).build().unwrap();
         let bye = bye.as_ref();
         // The UAS's first request is number 1; To and From are swapped.
         assert_eq!(bye.cseq().unwrap().seq, 1);
         assert_eq!(bye.to_tag().unwrap(), Some("1928301774"));
         assert_eq!(bye.from_tag().unwrap(), Some("b1"));
-        assert_eq!(bye.request_uri_str(), Some("sip:alice@pc33.atlanta.example.com"));
-        let routes: Vec<_> = bye.get_all("Route").map(|r| r.value_str().unwrap()).collect();
-        assert_eq!(routes, ["<sip:p2.example.com;lr>", "<sip:p1.example.com;lr>"]);
+        assert_eq!(
+            bye.request_uri_str(),
+            Some("sip:alice@pc33.atlanta.example.com")
+        );
+        let routes: Vec<_> = bye
+            .get_all("Route")
+            .map(|r| r.value_str().unwrap())
+            .collect();
+        assert_eq!(
+            routes,
+            ["<sip:p2.example.com;lr>", "<sip:p1.example.com;lr>"]
+        );
         assert!(bye.validate().is_ok());
         // A request from the peer in this dialog matches it.
         let mut edit = crate::Editor::new(bye);
@@ -645,10 +668,16 @@ Call-ID: a84b4c76e66710\r\nCSeq: {seq} {method}\r\nContent-Length: 0\r\n\r\n"
                 last: 314160
             })
         );
-        assert_eq!(refused.unwrap_err().status(), StatusCode::SERVER_INTERNAL_ERROR);
+        assert_eq!(
+            refused.unwrap_err().status(),
+            StatusCode::SERVER_INTERNAL_ERROR
+        );
         // ACK carries the INVITE's number.
         let ack = req(314159, "ACK");
-        assert_eq!(d.receive(&MessageRef::parse(ack.as_bytes()).unwrap()), Ok(()));
+        assert_eq!(
+            d.receive(&MessageRef::parse(ack.as_bytes()).unwrap()),
+            Ok(())
+        );
     }
 
     #[test]
@@ -663,7 +692,10 @@ Call-ID: a84b4c76e66710\r\nCSeq: {seq} {method}\r\nContent-Length: 0\r\n\r\n"
         let bye = d.request(Method::Bye, &via()).build().unwrap();
         let bye = bye.as_ref();
         assert_eq!(bye.request_uri_str(), Some("sip:p1.example.com"));
-        let routes: Vec<_> = bye.get_all("Route").map(|r| r.value_str().unwrap()).collect();
+        let routes: Vec<_> = bye
+            .get_all("Route")
+            .map(|r| r.value_str().unwrap())
+            .collect();
         assert_eq!(routes, ["<sip:p2.example.com;lr>", "<sip:bob@192.0.2.4>"]);
         let ack = d.ack(314159, &via()).build().unwrap();
         assert_eq!(ack.as_ref().cseq().unwrap().seq, 314159);
@@ -672,11 +704,13 @@ Call-ID: a84b4c76e66710\r\nCSeq: {seq} {method}\r\nContent-Length: 0\r\n\r\n"
 
     #[test]
     fn uas_needs_a_contact() {
-        let text = std::str::from_utf8(INVITE).unwrap().replace(
-            "Contact: <sip:alice@pc33.atlanta.example.com>\r\n",
-            "",
-        );
+        let text = std::str::from_utf8(INVITE)
+            .unwrap()
+            .replace("Contact: <sip:alice@pc33.atlanta.example.com>\r\n", "");
         let invite = MessageRef::parse(text.as_bytes()).unwrap();
-        assert_eq!(Dialog::uas(&invite, "b", false), Err(DialogError::NoContact));
+        assert_eq!(
+            Dialog::uas(&invite, "b", false),
+            Err(DialogError::NoContact)
+        );
     }
 }

@@ -117,6 +117,7 @@ mod status;
 mod syntax;
 pub mod transaction;
 mod transport;
+pub mod ua;
 pub mod uri;
 mod version;
 

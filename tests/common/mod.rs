@@ -128,6 +128,7 @@ User-Agent: imsip-test/1.0\r\n\
 Content-Length: 0\r\n\
 \r\n";
 
+pub(crate) mod net;
 pub(crate) mod pair;
 pub(crate) mod registrar;
 pub(crate) mod strategies;

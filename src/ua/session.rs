@@ -1,0 +1,222 @@
+//! The state of one INVITE session and of its offer/answer exchange.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use smallvec::SmallVec;
+
+use crate::dialog::{Dialog, DialogId, Role};
+use crate::endpoint::{ClientId, Flow, ServerId};
+use crate::header::MediaType;
+use crate::message::Message;
+
+/// A message body with its type: an SDP offer or answer, or any other
+/// payload. The user-agent core carries SDP opaquely; it only tracks who
+/// offered (RFC 3264).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body {
+    /// The Content-Type.
+    pub content_type: MediaType<'static>,
+    /// The octets.
+    pub data: Bytes,
+}
+
+impl Body {
+    /// A body of the given type.
+    pub fn new(content_type: MediaType<'static>, data: impl Into<Bytes>) -> Body {
+        Body {
+            content_type,
+            data: data.into(),
+        }
+    }
+
+    /// An `application/sdp` body.
+    pub fn sdp(data: impl Into<Bytes>) -> Body {
+        Body::new(MediaType::new("application", "sdp"), data)
+    }
+}
+
+/// Where the offer/answer exchange of a session stands (RFC 3264 §4, RFC
+/// 3261 §13.2.1, RFC 6337).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OfferState {
+    /// No offer outstanding.
+    Stable,
+    /// This side sent an offer and waits for the answer.
+    OfferSent,
+    /// The peer sent an offer that this side owes an answer to.
+    OfferReceived,
+}
+
+/// The offer/answer state of a session: who offered last, whether an
+/// answer is owed, and the last session descriptions each side sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferAnswer {
+    state: OfferState,
+    local: Option<Bytes>,
+    remote: Option<Bytes>,
+    exchanges: u32,
+}
+
+impl OfferAnswer {
+    pub(super) fn new() -> OfferAnswer {
+        OfferAnswer {
+            state: OfferState::Stable,
+            local: None,
+            remote: None,
+            exchanges: 0,
+        }
+    }
+
+    /// The state of the exchange.
+    pub fn state(&self) -> OfferState {
+        self.state
+    }
+
+    /// The last description this side sent (offer or answer).
+    pub fn local(&self) -> Option<&Bytes> {
+        self.local.as_ref()
+    }
+
+    /// The last description the peer sent (offer or answer).
+    pub fn remote(&self) -> Option<&Bytes> {
+        self.remote.as_ref()
+    }
+
+    /// How many offer/answer exchanges completed.
+    pub fn completed(&self) -> u32 {
+        self.exchanges
+    }
+
+    /// This side sent `body` (an offer when stable, an answer when an
+    /// offer was received).
+    pub(super) fn sent(&mut self, body: &Bytes) {
+        self.local = Some(body.clone());
+        self.state = match self.state {
+            OfferState::OfferReceived => {
+                self.exchanges += 1;
+                OfferState::Stable
+            }
+            _ => OfferState::OfferSent,
+        };
+    }
+
+    /// The peer sent `body`.
+    pub(super) fn received(&mut self, body: &Bytes) {
+        self.remote = Some(body.clone());
+        self.state = match self.state {
+            OfferState::OfferSent => {
+                self.exchanges += 1;
+                OfferState::Stable
+            }
+            _ => OfferState::OfferReceived,
+        };
+    }
+
+    /// An offer went unanswered (its request failed): back to stable.
+    pub(super) fn rollback(&mut self) {
+        self.state = OfferState::Stable;
+    }
+}
+
+/// How far an INVITE session is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// The INVITE is out (UAC) or in (UAS), no dialog yet.
+    Initial,
+    /// At least one early dialog (a provisional response with a To tag).
+    Early,
+    /// The UAS sent its 2xx and waits for the ACK.
+    Answered,
+    /// The dialog is confirmed.
+    Confirmed,
+    /// A BYE or CANCEL is out; the session ends when it completes.
+    Ending,
+}
+
+/// A 2xx this side retransmits until its ACK (RFC 3261 §13.3.1.4).
+#[derive(Clone, Debug)]
+pub(super) struct Retransmit {
+    pub(super) server: ServerId,
+    pub(super) response: Message,
+    pub(super) seq: u32,
+    pub(super) next: Instant,
+    pub(super) interval: Duration,
+    pub(super) deadline: Instant,
+}
+
+/// A re-INVITE or UPDATE this side sent, waiting for its answer.
+#[derive(Clone, Debug)]
+pub(super) struct Outgoing {
+    pub(super) client: ClientId,
+    pub(super) is_invite: bool,
+    pub(super) body: Option<Body>,
+}
+
+/// A re-INVITE or UPDATE the peer sent, waiting for the user.
+#[derive(Clone, Debug)]
+pub(super) struct Incoming {
+    pub(super) server: ServerId,
+    pub(super) request: Message,
+}
+
+/// One INVITE session: the initial transaction, its dialogs and what is
+/// pending in them.
+#[derive(Debug)]
+pub(super) struct Session {
+    pub(super) generation: u32,
+    pub(super) role: Role,
+    pub(super) phase: Phase,
+    /// The initial INVITE (sent or received).
+    pub(super) invite: Message,
+    /// The flow to the peer: the one the INVITE went out or came in on.
+    pub(super) flow: Flow,
+    pub(super) server: Option<ServerId>,
+    /// The UAC's early dialogs (one per fork) or the UAS's one; once
+    /// confirmed, the first is the session's dialog.
+    pub(super) dialogs: SmallVec<[Dialog; 1]>,
+    /// The UAS's To tag.
+    pub(super) local_tag: String,
+    /// The Contact this side puts in what it sends.
+    pub(super) contact: String,
+    /// The UAC's ACK of the 2xx, sent again for each retransmitted 2xx.
+    pub(super) ack: Option<Message>,
+    /// The UAC's ACK waits for the user's answer to an offer in the 2xx.
+    pub(super) ack_owed: bool,
+    pub(super) retransmit: Option<Retransmit>,
+    /// The user hung up before this was possible: a CANCEL waits for a
+    /// provisional response (RFC 3261 §9.1), a UAS's BYE for the ACK (§15).
+    pub(super) hangup_pending: bool,
+    /// The UAC cancelled the INVITE.
+    pub(super) cancelled: bool,
+    pub(super) offer_answer: OfferAnswer,
+    pub(super) outgoing: Option<Outgoing>,
+    pub(super) incoming: Option<Incoming>,
+    /// A re-INVITE or UPDATE to send again after a 491 (RFC 3261 §14.1).
+    pub(super) glare_retry: Option<(Instant, bool, Option<Body>)>,
+}
+
+impl Session {
+    /// The confirmed (or, on the UAS, early) dialog.
+    pub(super) fn dialog(&self) -> Option<&Dialog> {
+        self.dialogs.first()
+    }
+
+    pub(super) fn dialog_mut(&mut self) -> Option<&mut Dialog> {
+        self.dialogs.first_mut()
+    }
+
+    pub(super) fn find_dialog(&self, id: &DialogId) -> Option<usize> {
+        self.dialogs.iter().position(|d| d.id() == id)
+    }
+
+    /// The earliest instant this session's timers fire.
+    pub(super) fn wake(&self) -> Option<Instant> {
+        let r = self.retransmit.as_ref().map(|r| r.next.min(r.deadline));
+        let g = self.glare_retry.as_ref().map(|g| g.0);
+        match (r, g) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
