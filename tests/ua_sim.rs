@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::net::{Net, Network};
+use common::net::{Net, Network, Step};
 use imsip::dialog::DialogId;
 use imsip::ua::{Body, Call, EndReason, OfferState, Phase, SessionId, UaEvent, UserAgent};
 use imsip::uri::Uri;
@@ -122,4 +122,574 @@ fn basic_call_on_a_perfect_network() {
     );
     assert_eq!(net.nodes[0].sessions(), 0);
     assert_eq!(net.nodes[1].sessions(), 0);
+}
+
+/// Node 1 rings and answers at once; node 0 hangs up at `hangup`.
+fn auto_answer(ua: &mut UserAgent, now: std::time::Instant, i: usize, e: &UaEvent) {
+    if i == 1
+        && let UaEvent::IncomingCall { session, .. } = e
+    {
+        ua.progress(now, *session, StatusCode::RINGING, None)
+            .unwrap();
+        ua.answer(now, *session, Some(Body::sdp(ANSWER))).unwrap();
+    }
+}
+
+fn hangup_at(at: Duration, node: usize, session: SessionId) -> Step {
+    (
+        at,
+        Box::new(move |net: &mut Net| {
+            let now = net.now;
+            // The session may have ended already (a lost race).
+            let _ = net.nodes[node].hangup(now, session);
+        }),
+    )
+}
+
+#[test]
+fn calls_survive_loss_duplication_and_reordering() {
+    let network = Network {
+        loss: 10,
+        duplication: 10,
+        delay: Duration::from_millis(10),
+        jitter: Duration::from_millis(40),
+    };
+    for seed in 0..200 {
+        let mut net = Net::new(2, network, seed);
+        let alice = call(&mut net, true);
+        net.run(
+            Duration::from_secs(120),
+            vec![hangup_at(Duration::from_secs(5), 0, alice)],
+            auto_answer,
+        );
+        let ladder = net.ladder();
+        assert_eq!(
+            count(&net, 1, |e| matches!(e, UaEvent::IncomingCall { .. })),
+            1,
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(
+            count(&net, 0, |e| matches!(e, UaEvent::Answered { .. })),
+            1,
+            "seed {seed}\n{ladder}"
+        );
+        assert!(
+            count(&net, 1, |e| matches!(e, UaEvent::Confirmed { .. })) <= 1,
+            "seed {seed}"
+        );
+        assert_eq!(
+            ended(&net, 0),
+            [EndReason::LocalBye(Some(StatusCode::OK))],
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(
+            ended(&net, 1),
+            [EndReason::RemoteBye],
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(net.nodes[0].sessions() + net.nodes[1].sessions(), 0);
+        // Every ACK the caller sent is the same message (one per 2xx
+        // received, §13.2.2.4), and every 2xx the callee sent is too.
+        let acks: Vec<_> = net
+            .wire
+            .iter()
+            .filter(|w| w.message().method() == Some(Method::Ack))
+            .map(|w| w.payload.clone())
+            .collect();
+        assert!(
+            !acks.is_empty() && acks.iter().all(|a| *a == acks[0]),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn cancel_waits_for_a_provisional_response() {
+    let mut net = Net::new(2, Network::PERFECT, 3);
+    let alice = call(&mut net, true);
+    // The caller gives up before anything came back.
+    net.run(
+        Duration::from_secs(60),
+        vec![hangup_at(Duration::from_millis(5), 0, alice)],
+        |_, _, _, _| {},
+    );
+    let ladder = net.ladder();
+    let lines: Vec<String> = net.wire.iter().map(|w| w.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "INVITE sip:bob@127.0.0.2 SIP/2.0",
+            // The callee's transaction sends 100 Trying after 200 ms; only
+            // then may the CANCEL go.
+            "SIP/2.0 100 Trying",
+            "CANCEL sip:bob@127.0.0.2 SIP/2.0",
+            "SIP/2.0 200 OK",
+            "SIP/2.0 487 Request Terminated",
+            "ACK sip:bob@127.0.0.2 SIP/2.0",
+        ],
+        "{ladder}"
+    );
+    assert!(net.wire[2].at >= Duration::from_millis(210), "{ladder}");
+    assert_eq!(ended(&net, 0), [EndReason::Cancelled]);
+    assert_eq!(ended(&net, 1), [EndReason::Cancelled]);
+    assert_eq!(count(&net, 0, |e| matches!(e, UaEvent::Progress { .. })), 0);
+}
+
+#[test]
+fn cancel_racing_the_200_ends_in_ack_and_bye() {
+    // The callee answers at 1 s; the caller hangs up just before the 200
+    // reaches it, and at other offsets around it.
+    for offset_ms in [0u64, 3, 5, 9, 10, 11, 15, 20, 30] {
+        for seed in 0..20 {
+            let network = Network {
+                jitter: Duration::from_millis(8),
+                ..Network::PERFECT
+            };
+            let mut net = Net::new(2, network, seed);
+            let alice = call(&mut net, true);
+            let bob: Rc<RefCell<Option<SessionId>>> = Rc::default();
+            let b = bob.clone();
+            net.run(
+                Duration::from_secs(120),
+                vec![
+                    (
+                        Duration::from_secs(1),
+                        Box::new(move |net: &mut Net| {
+                            let now = net.now;
+                            let s = b.borrow().unwrap();
+                            net.nodes[1]
+                                .answer(now, s, Some(Body::sdp(ANSWER)))
+                                .unwrap();
+                        }),
+                    ),
+                    hangup_at(Duration::from_millis(1000 + offset_ms), 0, alice),
+                ],
+                |ua, now, i, e| {
+                    if i == 1
+                        && let UaEvent::IncomingCall { session, .. } = e
+                    {
+                        ua.progress(now, *session, StatusCode::RINGING, None)
+                            .unwrap();
+                        *bob.borrow_mut() = Some(*session);
+                    }
+                },
+            );
+            let ladder = net.ladder();
+            let (a, b) = (ended(&net, 0), ended(&net, 1));
+            assert_eq!(a.len(), 1, "offset {offset_ms} seed {seed}\n{ladder}");
+            assert_eq!(b.len(), 1, "offset {offset_ms} seed {seed}\n{ladder}");
+            // The 200 won: the caller acknowledged it and hung up.
+            assert_eq!(a[0], EndReason::LocalBye(Some(StatusCode::OK)), "{ladder}");
+            assert_eq!(b[0], EndReason::RemoteBye, "{ladder}");
+            assert_eq!(net.nodes[0].sessions() + net.nodes[1].sessions(), 0);
+            // A caller that cancelled never reports the answer it hangs
+            // up on.
+            let cancelled = net
+                .wire
+                .iter()
+                .any(|w| w.message().method() == Some(Method::Cancel));
+            let answered = count(&net, 0, |e| matches!(e, UaEvent::Answered { .. }));
+            assert_eq!(answered, usize::from(!cancelled), "{ladder}");
+        }
+    }
+}
+
+#[test]
+fn without_an_ack_the_2xx_is_retransmitted_then_bye() {
+    let mut net = Net::new(2, Network::PERFECT, 4);
+    net.filter = Some(Box::new(|from, m| {
+        from == 0 && m.method() == Some(Method::Ack)
+    }));
+    let _alice = call(&mut net, true);
+    net.run(Duration::from_secs(120), Vec::new(), auto_answer);
+    let ladder = net.ladder();
+    let oks: Vec<Duration> = net
+        .wire
+        .iter()
+        .filter(|w| w.from == 1 && w.message().status() == Some(StatusCode::OK))
+        .filter(|w| w.message().cseq().unwrap().method == Method::Invite)
+        .map(|w| w.at)
+        .collect();
+    // The INVITE arrives at 10 ms; T1 doubling capped at T2 until 64·T1.
+    let expected: Vec<Duration> = [
+        0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500,
+    ]
+    .iter()
+    .map(|ms| Duration::from_millis(10 + ms))
+    .collect();
+    assert_eq!(oks, expected, "{ladder}");
+    assert_eq!(ended(&net, 1), [EndReason::NoAck], "{ladder}");
+    assert_eq!(ended(&net, 0), [EndReason::RemoteBye], "{ladder}");
+    let bye = net
+        .wire
+        .iter()
+        .find(|w| w.message().method() == Some(Method::Bye))
+        .unwrap();
+    assert_eq!(bye.from, 1);
+    assert_eq!(bye.at, Duration::from_millis(10 + 32_000));
+}
+
+#[test]
+fn late_offer_in_the_2xx_is_answered_in_the_ack() {
+    let mut net = Net::new(2, Network::PERFECT, 5);
+    let alice = call(&mut net, false);
+    net.run(
+        Duration::from_secs(10),
+        vec![hangup_at(Duration::from_secs(3), 0, alice)],
+        |ua, now, i, e| match (i, e) {
+            (1, UaEvent::IncomingCall { session, request }) => {
+                assert!(request.as_ref().body().is_empty());
+                ua.answer(now, *session, Some(Body::sdp(ANSWER))).unwrap();
+                assert_eq!(
+                    ua.offer_answer(*session).unwrap().state(),
+                    OfferState::OfferSent
+                );
+            }
+            (0, UaEvent::Answered { session, .. }) => {
+                assert_eq!(
+                    ua.offer_answer(*session).unwrap().state(),
+                    OfferState::OfferReceived
+                );
+                ua.acknowledge(now, *session, Some(Body::sdp(OFFER)))
+                    .unwrap();
+                assert_eq!(ua.offer_answer(*session).unwrap().completed(), 1);
+            }
+            (1, UaEvent::Confirmed { session, ack }) => {
+                assert_eq!(ack.as_ref().body(), OFFER.as_bytes());
+                let oa = ua.offer_answer(*session).unwrap();
+                assert_eq!(oa.state(), OfferState::Stable);
+                assert_eq!(oa.completed(), 1);
+            }
+            _ => {}
+        },
+    );
+    assert_eq!(
+        count(&net, 1, |e| matches!(e, UaEvent::Confirmed { .. })),
+        1
+    );
+    assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
+}
+
+#[test]
+fn glare_is_resolved_by_the_section_14_1_timers() {
+    let mut net = Net::new(2, Network::PERFECT, 6);
+    let alice = call(&mut net, true);
+    let bob: Rc<RefCell<Option<SessionId>>> = Rc::default();
+    let b = bob.clone();
+    let b2 = bob.clone();
+    net.run(
+        Duration::from_secs(60),
+        vec![
+            (
+                Duration::from_secs(2),
+                Box::new(move |net: &mut Net| {
+                    // Both sides put the call on hold at the same moment.
+                    let now = net.now;
+                    let s = b.borrow().unwrap();
+                    net.nodes[0]
+                        .update(now, alice, true, Some(Body::sdp("v=0\r\na=sendonly\r\n")))
+                        .unwrap();
+                    net.nodes[1]
+                        .update(now, s, true, Some(Body::sdp("v=0\r\na=sendonly\r\n")))
+                        .unwrap();
+                }),
+            ),
+            hangup_at(Duration::from_secs(20), 0, alice),
+        ],
+        move |ua, now, i, e| match e {
+            UaEvent::IncomingCall { session, .. } if i == 1 => {
+                *b2.borrow_mut() = Some(*session);
+                ua.answer(now, *session, Some(Body::sdp(ANSWER))).unwrap();
+            }
+            UaEvent::Update { session, .. } => {
+                ua.accept_update(now, *session, Some(Body::sdp("v=0\r\na=recvonly\r\n")))
+                    .unwrap();
+            }
+            _ => {}
+        },
+    );
+    let ladder = net.ladder();
+    let pending: Vec<_> = net
+        .wire
+        .iter()
+        .filter(|w| w.message().status() == Some(StatusCode::REQUEST_PENDING))
+        .collect();
+    assert_eq!(pending.len(), 2, "{ladder}");
+    for node in 0..2 {
+        assert_eq!(
+            count(&net, node, |e| matches!(e, UaEvent::Updated { .. })),
+            1,
+            "node {node}\n{ladder}"
+        );
+        assert_eq!(
+            count(&net, node, |e| matches!(e, UaEvent::Update { .. })),
+            1,
+            "node {node}\n{ladder}"
+        );
+        assert_eq!(
+            count(&net, node, |e| matches!(e, UaEvent::UpdateFailed { .. })),
+            0
+        );
+    }
+    // The callee (not the Call-ID's owner) retries first, within 2 s; the
+    // caller after 2.1–4 s.
+    let reinvites: Vec<(usize, Duration)> = net
+        .wire
+        .iter()
+        .filter(|w| w.message().method() == Some(Method::Invite) && w.at > Duration::from_secs(1))
+        .map(|w| (w.from, w.at))
+        .collect();
+    assert_eq!(reinvites.len(), 4, "{ladder}");
+    let retry_b = reinvites
+        .iter()
+        .find(|(f, at)| *f == 1 && *at > Duration::from_secs(2))
+        .unwrap();
+    let retry_a = reinvites
+        .iter()
+        .find(|(f, at)| *f == 0 && *at > Duration::from_secs(2))
+        .unwrap();
+    assert!(
+        retry_b.1 <= Duration::from_millis(2000 + 20 + 2000),
+        "{ladder}"
+    );
+    assert!(
+        retry_a.1 >= Duration::from_millis(2000 + 20 + 2100),
+        "{ladder}"
+    );
+    // Each 2xx is acknowledged by the user agent, each 491 by the
+    // transaction: 1 + 2 + 2.
+    let acks = net
+        .wire
+        .iter()
+        .filter(|w| w.message().method() == Some(Method::Ack))
+        .count();
+    assert_eq!(acks, 5, "{ladder}");
+    assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
+}
+
+/// Feeds one user agent a message and returns what it sent back.
+fn exchange(ua: &mut UserAgent, now: std::time::Instant, text: &str) -> Vec<Message> {
+    let flow = imsip::Flow::new(
+        imsip::Transport::Udp,
+        "127.0.0.1:5060".parse().unwrap(),
+        "127.0.0.9:5060".parse().unwrap(),
+    );
+    ua.handle_input(now, flow, bytes::Bytes::copy_from_slice(text.as_bytes()));
+    let mut out = Vec::new();
+    while let Some(t) = ua.poll_transmit() {
+        out.push(Message::parse(t.payload).unwrap());
+    }
+    out
+}
+
+fn request(method: &str, to_tag: &str, from_tag: &str, seq: u32, call_id: &str) -> String {
+    format!(
+        "{method} sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.9;branch=z9hG4bK{method}{seq}\r\n\
+Max-Forwards: 70\r\nTo: <sip:alice@127.0.0.1>{to_tag}\r\nFrom: <sip:bob@127.0.0.9>;tag={from_tag}\r\n\
+Call-ID: {call_id}\r\nCSeq: {seq} {method}\r\nContact: <sip:bob@127.0.0.9>\r\nContent-Length: 0\r\n\r\n"
+    )
+}
+
+#[test]
+fn requests_outside_a_dialog_get_481_and_old_cseq_500() {
+    let mut ua = UserAgent::new(imsip::ua::UaConfig::default());
+    let now = std::time::Instant::now();
+    let out = exchange(&mut ua, now, &request("BYE", ";tag=nope", "b", 5, "c1"));
+    assert_eq!(
+        out[0].as_ref().status(),
+        Some(StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST)
+    );
+    // An incoming call, answered and acknowledged.
+    exchange(&mut ua, now, &request("INVITE", "", "b", 10, "c2"));
+    let Some(UaEvent::IncomingCall { session, .. }) = ua.poll_event() else {
+        panic!()
+    };
+    ua.answer(now, session, None).unwrap();
+    let ok = Message::parse(ua.poll_transmit().unwrap().payload).unwrap();
+    let tag = ok.as_ref().to_tag().unwrap().unwrap().to_owned();
+    exchange(
+        &mut ua,
+        now,
+        &request("ACK", &format!(";tag={tag}"), "b", 10, "c2"),
+    );
+    assert!(matches!(ua.poll_event(), Some(UaEvent::Confirmed { .. })));
+    // INFO with a higher CSeq goes up; one with a lower CSeq gets 500.
+    exchange(
+        &mut ua,
+        now,
+        &request("INFO", &format!(";tag={tag}"), "b", 12, "c2"),
+    );
+    assert!(
+        matches!(ua.poll_event(), Some(UaEvent::Request { session: Some(s), .. }) if s == session)
+    );
+    let out = exchange(
+        &mut ua,
+        now,
+        &request("INFO", &format!(";tag={tag}"), "b", 11, "c2"),
+    );
+    assert_eq!(
+        out[0].as_ref().status(),
+        Some(StatusCode::SERVER_INTERNAL_ERROR)
+    );
+    // A BYE with the wrong remote tag is outside the dialog.
+    let out = exchange(
+        &mut ua,
+        now,
+        &request("BYE", &format!(";tag={tag}"), "x", 13, "c2"),
+    );
+    assert_eq!(
+        out[0].as_ref().status(),
+        Some(StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST)
+    );
+    let out = exchange(
+        &mut ua,
+        now,
+        &request("BYE", &format!(";tag={tag}"), "b", 14, "c2"),
+    );
+    assert_eq!(out[0].as_ref().status(), Some(StatusCode::OK));
+    assert!(matches!(
+        ua.poll_event(),
+        Some(UaEvent::Ended {
+            reason: EndReason::RemoteBye,
+            ..
+        })
+    ));
+    // An INVITE without Contact cannot make a dialog.
+    let no_contact =
+        request("INVITE", "", "b", 1, "c3").replace("Contact: <sip:bob@127.0.0.9>\r\n", "");
+    let out = exchange(&mut ua, now, &no_contact);
+    assert_eq!(out[0].as_ref().status(), Some(StatusCode::BAD_REQUEST));
+}
+
+fn response_to(
+    invite: &MessageRef<'_>,
+    status: &str,
+    tag: &str,
+    host: &str,
+    extra_via: bool,
+) -> String {
+    let via = invite
+        .get_known(imsip::header::HeaderName::Via)
+        .unwrap()
+        .value_str()
+        .unwrap();
+    let extra = if extra_via {
+        "Via: SIP/2.0/UDP 192.0.2.99;branch=z9hG4bKother\r\n"
+    } else {
+        ""
+    };
+    format!(
+        "SIP/2.0 {status}\r\nVia: {via}\r\n{extra}From: {}\r\nTo: <sip:bob@127.0.0.2>;tag={tag}\r\nCall-ID: {}\r\n\
+CSeq: 1 INVITE\r\nContact: <sip:bob@{host}>\r\nContent-Length: 0\r\n\r\n",
+        invite
+            .get_known(imsip::header::HeaderName::From)
+            .unwrap()
+            .value_str()
+            .unwrap(),
+        invite.call_id().unwrap().as_str(),
+    )
+}
+
+#[test]
+fn forked_invite_keeps_early_dialogs_and_byes_the_late_2xx() {
+    let mut ua = UserAgent::new(imsip::ua::UaConfig::default());
+    let now = std::time::Instant::now();
+    let flow = imsip::Flow::new(
+        imsip::Transport::Udp,
+        "127.0.0.1:5060".parse().unwrap(),
+        "127.0.0.9:5060".parse().unwrap(),
+    );
+    let session = ua
+        .call(
+            now,
+            Call::new(uri("sip:alice@127.0.0.1"), uri("sip:bob@127.0.0.2"), flow)
+                .body(Body::sdp(OFFER)),
+        )
+        .unwrap();
+    let invite = Message::parse(ua.poll_transmit().unwrap().payload).unwrap();
+    let inv = invite.as_ref();
+    exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "180 Ringing", "f1", "127.0.0.3:5060", false),
+    );
+    exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "183 Session Progress", "f2", "127.0.0.4:5060", false),
+    );
+    // A response with two Vias is not for this UAC (§8.1.3.3).
+    exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "180 Ringing", "f3", "127.0.0.5:5060", true),
+    );
+    let progress: Vec<String> = std::iter::from_fn(|| ua.poll_event())
+        .filter_map(|e| match e {
+            UaEvent::Progress { response, .. } => {
+                Some(response.as_ref().to_tag().unwrap().unwrap().to_owned())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, ["f1", "f2"]);
+    assert_eq!(ua.phase(session), Some(Phase::Early));
+    // The second fork answers first: its dialog wins.
+    let out = exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "200 OK", "f2", "127.0.0.4:5060", false),
+    );
+    let ack = out
+        .iter()
+        .find(|m| m.as_ref().method() == Some(Method::Ack))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        ack.as_ref().request_uri_str(),
+        Some("sip:bob@127.0.0.4:5060")
+    );
+    assert!(matches!(ua.poll_event(), Some(UaEvent::Answered { .. })));
+    assert_eq!(ua.dialog(session).unwrap().id().remote_tag, "f2");
+    // Its retransmission gets the same ACK.
+    let again = exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "200 OK", "f2", "127.0.0.4:5060", false),
+    );
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].bytes(), ack.bytes());
+    // The first fork answers late: ACK and BYE for it (§13.2.2.4).
+    let late = exchange(
+        &mut ua,
+        now,
+        &response_to(&inv, "200 OK", "f1", "127.0.0.3:5060", false),
+    );
+    let methods: Vec<_> = late
+        .iter()
+        .map(|m| {
+            (
+                m.as_ref().method().unwrap().as_str().to_owned(),
+                m.as_ref().request_uri_str().unwrap().to_owned(),
+                m.as_ref().to_tag().unwrap().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            (
+                "ACK".to_owned(),
+                "sip:bob@127.0.0.3:5060".to_owned(),
+                "f1".to_owned()
+            ),
+            (
+                "BYE".to_owned(),
+                "sip:bob@127.0.0.3:5060".to_owned(),
+                "f1".to_owned()
+            ),
+        ]
+    );
+    assert!(ua.poll_event().is_none(), "the late fork is not reported");
+    assert_eq!(ua.phase(session), Some(Phase::Confirmed));
 }

@@ -497,7 +497,7 @@ impl UserAgent {
         let Some(slot) = self.sessions.get_mut(id.index as usize) else {
             return;
         };
-        if !slot.as_ref().is_some_and(|s| s.generation == id.generation) {
+        if slot.as_ref().is_none_or(|s| s.generation != id.generation) {
             return;
         }
         let session = slot.take().expect("checked above");
@@ -1439,7 +1439,7 @@ impl UserAgent {
         let Some(s) = self.session_mut(id) else {
             return;
         };
-        if !s.retransmit.as_ref().is_some_and(|r| r.seq == seq) {
+        if s.retransmit.as_ref().is_none_or(|r| r.seq != seq) {
             // A retransmitted ACK, or one for a 2xx already acknowledged.
             return;
         }
@@ -1529,6 +1529,10 @@ impl UserAgent {
         };
         let code = status.as_u16();
         if code == 100 {
+            // Any provisional response lets a held-back CANCEL go (§9.1).
+            if s.phase == Phase::Initial && s.hangup_pending {
+                let _ = self.send_cancel(now, id);
+            }
             return;
         }
         if code < 200 {

@@ -46,6 +46,12 @@ impl Wire {
 
 type Filter = Box<dyn FnMut(usize, &MessageRef<'_>) -> bool>;
 
+/// A command run at a moment of virtual time.
+pub(crate) type Step = (Duration, Box<dyn FnMut(&mut Net)>);
+
+/// Commands at moments of virtual time.
+pub(crate) type Script = Vec<Step>;
+
 pub(crate) struct Net {
     pub(crate) t0: Instant,
     pub(crate) now: Instant,
@@ -175,7 +181,7 @@ impl Net {
     pub(crate) fn run(
         &mut self,
         limit: Duration,
-        mut at: Vec<(Duration, Box<dyn FnMut(&mut Net)>)>,
+        mut at: Script,
         mut on_event: impl FnMut(&mut UserAgent, Instant, usize, &UaEvent),
     ) {
         at.sort_by_key(|(d, _)| *d);
