@@ -51,7 +51,10 @@ fn count(net: &Net, node: usize, pred: impl Fn(&UaEvent) -> bool) -> usize {
 
 #[test]
 fn basic_call_on_a_perfect_network() {
-    let mut net = Net::new(2, Network::PERFECT, 1);
+    // Without 100rel: the 180 is sent once, unreliably.
+    let mut net = Net::with_config(2, Network::PERFECT, 1, |_, c| {
+        c.reliable_provisional = false
+    });
     let alice = call(&mut net, true);
     let bob_session: Rc<RefCell<Option<SessionId>>> = Rc::default();
     let b = bob_session.clone();
@@ -296,7 +299,9 @@ fn cancel_racing_the_200_ends_in_ack_and_bye() {
 
 #[test]
 fn without_an_ack_the_2xx_is_retransmitted_then_bye() {
-    let mut net = Net::new(2, Network::PERFECT, 4);
+    let mut net = Net::with_config(2, Network::PERFECT, 4, |_, c| {
+        c.reliable_provisional = false
+    });
     net.filter = Some(Box::new(|from, m| {
         from == 0 && m.method() == Some(Method::Ack)
     }));
@@ -692,4 +697,200 @@ fn forked_invite_keeps_early_dialogs_and_byes_the_late_2xx() {
     );
     assert!(ua.poll_event().is_none(), "the late fork is not reported");
     assert_eq!(ua.phase(session), Some(Phase::Confirmed));
+}
+
+/// The callee of a preconditions-style call: a reliable 183 with the
+/// answer, an UPDATE answered, then 180 and 200 at once (the 200 waits for
+/// the 180's PRACK).
+fn preconditions_callee(ua: &mut UserAgent, now: std::time::Instant, i: usize, e: &UaEvent) {
+    if i != 1 {
+        return;
+    }
+    match e {
+        UaEvent::IncomingCall { session, .. } => {
+            ua.progress(
+                now,
+                *session,
+                StatusCode::SESSION_PROGRESS,
+                Some(Body::sdp(ANSWER)),
+            )
+            .unwrap();
+        }
+        UaEvent::Update { session, request } => {
+            assert_eq!(request.as_ref().method(), Some(Method::Update));
+            ua.accept_update(
+                now,
+                *session,
+                Some(Body::sdp("v=0\r\na=curr:qos local sendrecv\r\n")),
+            )
+            .unwrap();
+            ua.progress(now, *session, StatusCode::RINGING, None)
+                .unwrap();
+            ua.answer(now, *session, None).unwrap();
+        }
+        _ => {}
+    }
+}
+
+/// The caller: an UPDATE with a new offer once the 183 came.
+fn preconditions_caller(ua: &mut UserAgent, now: std::time::Instant, i: usize, e: &UaEvent) {
+    if i == 0
+        && let UaEvent::Progress { session, response } = e
+        && response.as_ref().status() == Some(StatusCode::SESSION_PROGRESS)
+    {
+        assert_eq!(
+            ua.offer_answer(*session).unwrap().state(),
+            OfferState::Stable
+        );
+        ua.update(
+            now,
+            *session,
+            false,
+            Some(Body::sdp("v=0\r\na=curr:qos local sendrecv\r\n")),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn reliable_provisional_responses_prack_and_update() {
+    let mut net = Net::new(2, Network::PERFECT, 7);
+    let alice = call(&mut net, true);
+    net.run(
+        Duration::from_secs(60),
+        vec![hangup_at(Duration::from_secs(5), 0, alice)],
+        |ua, now, i, e| {
+            preconditions_callee(ua, now, i, e);
+            preconditions_caller(ua, now, i, e);
+        },
+    );
+    let ladder = net.ladder();
+    let lines: Vec<String> = net.wire.iter().map(|w| w.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "INVITE sip:bob@127.0.0.2 SIP/2.0",
+            "SIP/2.0 183 Session Progress",
+            "PRACK sip:bob@127.0.0.2:5060 SIP/2.0",
+            "UPDATE sip:bob@127.0.0.2:5060 SIP/2.0",
+            "SIP/2.0 200 OK",
+            "SIP/2.0 200 OK",
+            "SIP/2.0 180 Ringing",
+            "PRACK sip:bob@127.0.0.2:5060 SIP/2.0",
+            "SIP/2.0 200 OK",
+            // The 2xx waited for the 180's PRACK (RFC 3262 §3).
+            "SIP/2.0 200 OK",
+            "ACK sip:bob@127.0.0.2:5060 SIP/2.0",
+            "BYE sip:bob@127.0.0.2:5060 SIP/2.0",
+            "SIP/2.0 200 OK",
+        ],
+        "{ladder}"
+    );
+    let m183 = net.wire[1].message();
+    let m180 = net.wire[6].message();
+    let rseq = |m: &MessageRef<'_>| m.header::<imsip::header::RSeq>().unwrap().unwrap().0;
+    assert_eq!(rseq(&m180), rseq(&m183) + 1);
+    let prack = net.wire[2].message();
+    let rack = prack.header::<imsip::header::RAck<'_>>().unwrap().unwrap();
+    assert_eq!(
+        (rack.rseq, rack.cseq, rack.method),
+        (rseq(&m183), 1, Method::Invite)
+    );
+    assert_eq!(prack.cseq().unwrap().seq, 2);
+    assert!(net.wire[0].message().get("Supported").is_some());
+    assert_eq!(count(&net, 0, |e| matches!(e, UaEvent::Updated { .. })), 1);
+    assert_eq!(count(&net, 0, |e| matches!(e, UaEvent::Progress { .. })), 2);
+    assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
+    assert_eq!(ended(&net, 1), [EndReason::RemoteBye]);
+}
+
+#[test]
+fn reliable_provisional_responses_survive_a_lossy_network() {
+    let network = Network {
+        loss: 10,
+        duplication: 10,
+        delay: Duration::from_millis(10),
+        jitter: Duration::from_millis(40),
+    };
+    for seed in 0..200 {
+        let mut net = Net::new(2, network, seed);
+        let alice = call(&mut net, true);
+        net.run(
+            Duration::from_secs(120),
+            vec![hangup_at(Duration::from_secs(20), 0, alice)],
+            |ua, now, i, e| {
+                preconditions_callee(ua, now, i, e);
+                preconditions_caller(ua, now, i, e);
+            },
+        );
+        let ladder = net.ladder();
+        // Each reliable provisional response reaches the caller's user
+        // once, whatever was retransmitted or duplicated; the 180 is
+        // dropped when the 2xx is ready before the 183 was acknowledged.
+        let progress = count(&net, 0, |e| matches!(e, UaEvent::Progress { .. }));
+        assert!((1..=2).contains(&progress), "seed {seed}\n{ladder}");
+        assert_eq!(
+            count(&net, 1, |e| matches!(e, UaEvent::Update { .. })),
+            1,
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(
+            count(&net, 0, |e| matches!(e, UaEvent::Answered { .. })),
+            1,
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(
+            ended(&net, 0),
+            [EndReason::LocalBye(Some(StatusCode::OK))],
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(
+            ended(&net, 1),
+            [EndReason::RemoteBye],
+            "seed {seed}\n{ladder}"
+        );
+    }
+}
+
+#[test]
+fn without_a_prack_the_reliable_provisional_is_retransmitted_then_500() {
+    let mut net = Net::new(2, Network::PERFECT, 8);
+    net.filter = Some(Box::new(|from, m| {
+        from == 0 && m.method() == Some(Method::Prack)
+    }));
+    let _alice = call(&mut net, true);
+    net.run(Duration::from_secs(120), Vec::new(), |ua, now, i, e| {
+        if i == 1
+            && let UaEvent::IncomingCall { session, .. } = e
+        {
+            ua.progress(now, *session, StatusCode::RINGING, None)
+                .unwrap();
+            // The 2xx waits for a PRACK that never comes.
+            ua.answer(now, *session, Some(Body::sdp(ANSWER))).unwrap();
+        }
+    });
+    let ladder = net.ladder();
+    let ringing: Vec<Duration> = net
+        .wire
+        .iter()
+        .filter(|w| w.message().status() == Some(StatusCode::RINGING))
+        .map(|w| w.at)
+        .collect();
+    // T1 doubling without a cap (RFC 3262 §3) until 64·T1.
+    let expected: Vec<Duration> = [0, 500, 1500, 3500, 7500, 15500, 31500]
+        .iter()
+        .map(|ms| Duration::from_millis(10 + ms))
+        .collect();
+    assert_eq!(ringing, expected, "{ladder}");
+    assert_eq!(ended(&net, 1), [EndReason::NoPrack], "{ladder}");
+    assert_eq!(
+        ended(&net, 0),
+        [EndReason::Rejected(StatusCode::SERVER_INTERNAL_ERROR)],
+        "{ladder}"
+    );
+    assert!(
+        !net.wire
+            .iter()
+            .any(|w| w.from == 1 && w.message().status() == Some(StatusCode::OK))
+    );
 }

@@ -93,10 +93,13 @@ use crate::transport::Transport;
 use crate::uri::{HostPort, SipUri, Uri};
 
 pub use session::{Body, OfferAnswer, OfferState, Phase};
-use session::{Incoming, Outgoing, Retransmit, Session};
+use session::{Incoming, Outgoing, Reliable, Retransmit, Session};
 
 /// The methods a user agent built on this core allows (its Allow header).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, INFO, MESSAGE, NOTIFY, REFER";
+
+/// The option tags the core implements (RFC 3262).
+const SUPPORTED: &[&str] = &["100rel"];
 
 /// How a user agent behaves.
 #[derive(Clone, Debug)]
@@ -106,6 +109,11 @@ pub struct UaConfig {
     /// The User-Agent (in requests) and Server (in responses) header value,
     /// if any.
     pub user_agent: Option<String>,
+    /// Reliable provisional responses (RFC 3262): INVITEs say
+    /// `Supported: 100rel`, and provisional responses go reliably to an
+    /// INVITE that supports it (always to one that requires it). Default
+    /// on.
+    pub reliable_provisional: bool,
 }
 
 impl Default for UaConfig {
@@ -113,6 +121,7 @@ impl Default for UaConfig {
         UaConfig {
             endpoint: EndpointConfig::default(),
             user_agent: Some(concat!("imsip/", env!("CARGO_PKG_VERSION")).to_owned()),
+            reliable_provisional: true,
         }
     }
 }
@@ -202,6 +211,9 @@ pub enum EndReason {
     NoAck,
     /// The INVITE got no final response (Timer B), or the transport failed.
     Timeout,
+    /// A reliable provisional response got no PRACK within 64·T1 (RFC
+    /// 3262 §3): the INVITE was rejected with 500.
+    NoPrack,
 }
 
 impl fmt::Display for EndReason {
@@ -215,6 +227,7 @@ impl fmt::Display for EndReason {
             EndReason::LocalBye(None) => f.write_str("hung up (no answer to the BYE)"),
             EndReason::NoAck => f.write_str("no ACK for the 2xx"),
             EndReason::Timeout => f.write_str("timed out"),
+            EndReason::NoPrack => f.write_str("no PRACK for a reliable provisional response"),
         }
     }
 }
@@ -351,6 +364,7 @@ enum Purpose {
     Update,
     /// The user's own request.
     User,
+    Prack,
 }
 
 /// The user-agent core. See the [module documentation](self).
@@ -389,6 +403,32 @@ fn contact_for(user: Option<&str>, flow: &Flow) -> String {
             .set("transport", Some(flow.transport.as_str()));
     }
     format!("<{uri}>")
+}
+
+/// Whether a provisional response to `invite` goes reliably: always when
+/// it requires 100rel, when it supports it and this side prefers it.
+fn peer_wants_100rel(invite: &MessageRef<'_>, preferred: bool) -> bool {
+    let has = |name| {
+        invite
+            .values(name)
+            .any(|t| t.eq_ignore_ascii_case(b"100rel"))
+    };
+    has(HeaderName::Require) || (preferred && has(HeaderName::Supported))
+}
+
+/// The RSeq of a reliable provisional response (RFC 3262: `Require:
+/// 100rel` and an RSeq).
+fn reliable_rseq(response: &MessageRef<'_>) -> Option<u32> {
+    let required = response
+        .values(HeaderName::Require)
+        .any(|t| t.eq_ignore_ascii_case(b"100rel"));
+    if !required {
+        return None;
+    }
+    match response.header::<crate::header::RSeq>() {
+        Some(Ok(r)) => Some(r.0),
+        _ => None,
+    }
 }
 
 /// The first Retry-After or 2 s and `owner` per RFC 3261 §14.1: the owner
@@ -550,6 +590,9 @@ impl UserAgent {
         if let Some(ua) = &self.config.user_agent {
             b = b.raw_header("User-Agent", ua);
         }
+        if self.config.reliable_provisional {
+            b = b.raw_header("Supported", "100rel");
+        }
         for (name, value) in &call.headers {
             b = b.raw_header(name, value);
         }
@@ -572,7 +615,7 @@ impl UserAgent {
             local_tag: String::new(),
             contact,
             ack: None,
-            ack_owed: false,
+            ack_owed: None,
             retransmit: None,
             hangup_pending: false,
             cancelled: false,
@@ -580,6 +623,13 @@ impl UserAgent {
             outgoing: None,
             incoming: None,
             glare_retry: None,
+            rseq: 0,
+            reliable: None,
+            queued: Default::default(),
+            answer_pending: None,
+            rseqs: Default::default(),
+            prack_owed: None,
+            prack_client: None,
         });
         self.clients.insert(client, (Some(id), Purpose::Invite));
         Ok(id)
@@ -598,16 +648,46 @@ impl UserAgent {
         answer: Option<Body>,
     ) -> Result<(), UaError> {
         let s = self.get(id)?;
-        if !s.ack_owed {
-            return Err(UaError::State("no ACK is owed"));
+        if let Some((tag, rseq)) = s.prack_owed.take() {
+            return self.send_prack(now, id, &tag, rseq, answer);
         }
-        s.ack_owed = false;
-        let _ = now;
-        let seq = s.ack.take().map_or_else(
-            || s.invite.as_ref().cseq().map(|c| c.seq).unwrap_or(1),
-            |a| a.as_ref().cseq().map(|c| c.seq).unwrap_or(1),
-        );
+        let seq = s.ack_owed.take().ok_or(UaError::State("no ACK is owed"))?;
         self.send_ack(id, seq, answer)
+    }
+
+    /// Sends the PRACK of the reliable provisional response `rseq` in the
+    /// early dialog with remote tag `tag` (RFC 3262 §4), with the answer
+    /// when it held an offer.
+    fn send_prack(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        tag: &str,
+        rseq: u32,
+        body: Option<Body>,
+    ) -> Result<(), UaError> {
+        let s = self.get(id)?;
+        let index = s
+            .dialogs
+            .iter()
+            .position(|d| d.id().remote_tag == tag)
+            .ok_or(UaError::State("the early dialog is gone"))?;
+        let invite_seq = s.invite.as_ref().cseq().map(|c| c.seq).unwrap_or(1);
+        if let Some(body) = &body {
+            s.offer_answer.sent(&body.data);
+        }
+        let rack = format!("{rseq} {invite_seq} INVITE");
+        let client = self.send_in_dialog_at(
+            now,
+            id,
+            index,
+            Method::Prack,
+            body.as_ref(),
+            &[("RAck", &rack)],
+        )?;
+        self.clients.insert(client, (Some(id), Purpose::Prack));
+        self.get(id)?.prack_client = Some((client, tag.to_owned(), rseq));
+        Ok(())
     }
 
     /// Builds, sends and keeps the ACK for the 2xx of the INVITE with CSeq
@@ -646,13 +726,62 @@ impl UserAgent {
         if !(101..=199).contains(&status.as_u16()) {
             return Err(UaError::State("a provisional status is 101–199"));
         }
+        let reliable_wanted = self.config.reliable_provisional;
         let s = self.get(id)?;
         if s.role != Role::Uas || !matches!(s.phase, Phase::Initial | Phase::Early) {
             return Err(UaError::State("only an unanswered incoming call rings"));
         }
-        let response = self.uas_response(id, status, body.as_ref())?;
+        if s.answer_pending.is_some() {
+            return Err(UaError::State("the answer is already on its way"));
+        }
+        let reliable = peer_wants_100rel(&s.invite.as_ref(), reliable_wanted);
+        if reliable && s.reliable.is_some() {
+            // §3: one reliable provisional response at a time.
+            s.queued.push_back((status, body));
+            return Ok(());
+        }
+        self.send_progress(now, id, status, body, reliable)
+    }
+
+    fn send_progress(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        status: StatusCode,
+        body: Option<Body>,
+        reliable: bool,
+    ) -> Result<(), UaError> {
+        let t1 = self.config.endpoint.timers.t1;
+        let s = self.get(id)?;
+        let rseq = s.rseq;
+        let extra: &[(&str, &str)] = if reliable {
+            &[("Require", "100rel")]
+        } else {
+            &[]
+        };
+        let rseq_text = rseq.to_string();
+        let mut headers: Vec<(&str, &str)> = extra.to_vec();
+        if reliable {
+            headers.push(("RSeq", &rseq_text));
+        }
+        let response = self.uas_response(id, status, body.as_ref(), &headers)?;
         let s = self.get(id)?;
         let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
+        if reliable {
+            s.rseq = s.rseq.wrapping_add(1);
+            // Only a reliable provisional response takes part in
+            // offer/answer (RFC 3262 §5).
+            if let Some(body) = &body {
+                s.offer_answer.sent(&body.data);
+            }
+            s.reliable = Some(Reliable {
+                response: response.clone(),
+                rseq,
+                next: now + t1,
+                interval: t1,
+                deadline: now + 64 * t1,
+            });
+        }
         if s.dialogs.is_empty() {
             let dialog = Dialog::uas(&s.invite.as_ref(), &s.local_tag, false)?;
             self.dialogs.insert(dialog.id().clone(), id);
@@ -661,6 +790,7 @@ impl UserAgent {
             s.phase = Phase::Early;
         }
         self.endpoint.respond(now, server, response)?;
+        self.schedule(id);
         Ok(())
     }
 
@@ -671,6 +801,7 @@ impl UserAgent {
         id: SessionId,
         status: StatusCode,
         body: Option<&Body>,
+        headers: &[(&str, &str)],
     ) -> Result<Message, UaError> {
         let server_header = self.config.user_agent.clone();
         let s = self.get(id)?;
@@ -682,6 +813,9 @@ impl UserAgent {
         }
         if let Some(server) = &server_header {
             b = b.raw_header("Server", server);
+        }
+        for (name, value) in headers {
+            b = b.raw_header(name, value);
         }
         if let Some(body) = body {
             b = b.body(&body.content_type, body.data.clone());
@@ -703,13 +837,33 @@ impl UserAgent {
         body: Option<Body>,
     ) -> Result<(), UaError> {
         let s = self.get(id)?;
-        if s.role != Role::Uas || !matches!(s.phase, Phase::Initial | Phase::Early) {
+        if s.role != Role::Uas
+            || !matches!(s.phase, Phase::Initial | Phase::Early)
+            || s.answer_pending.is_some()
+        {
             return Err(UaError::State(
                 "only an unanswered incoming call is answered",
             ));
         }
+        if s.reliable.is_some() {
+            // RFC 3262 §3: no 2xx before the PRACK of every reliable
+            // provisional response.
+            s.queued.clear();
+            s.answer_pending = Some(body);
+            return Ok(());
+        }
+        self.send_answer(now, id, body)
+    }
+
+    fn send_answer(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        body: Option<Body>,
+    ) -> Result<(), UaError> {
+        let s = self.get(id)?;
         let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
-        let response = self.uas_response(id, StatusCode::OK, body.as_ref())?;
+        let response = self.uas_response(id, StatusCode::OK, body.as_ref(), &[])?;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.get(id)?;
         if s.dialogs.is_empty() {
@@ -719,7 +873,13 @@ impl UserAgent {
             d.confirm(None)?;
         }
         if let Some(body) = &body {
-            s.offer_answer.sent(&body.data);
+            // After an exchange in reliable provisional responses the 2xx
+            // repeats the answer; it offers nothing new.
+            let repeated =
+                s.offer_answer.state() == OfferState::Stable && s.offer_answer.completed() > 0;
+            if !repeated {
+                s.offer_answer.sent(&body.data);
+            }
         }
         let seq = s.invite.as_ref().cseq().map(|c| c.seq).unwrap_or(0);
         s.phase = Phase::Answered;
@@ -760,7 +920,7 @@ impl UserAgent {
             ));
         }
         let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
-        let response = self.uas_response(id, status, None)?;
+        let response = self.uas_response(id, status, None, &[])?;
         self.endpoint.respond(now, server, response)?;
         self.end(id, EndReason::Declined(status));
         Ok(())
@@ -823,14 +983,28 @@ impl UserAgent {
         body: Option<&Body>,
         headers: &[(&str, &str)],
     ) -> Result<ClientId, UaError> {
+        self.send_in_dialog_at(now, id, 0, method, body, headers)
+    }
+
+    /// Sends a request within the session's dialog number `index` (an
+    /// early dialog of a fork on the UAC).
+    fn send_in_dialog_at(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        index: usize,
+        method: Method<'_>,
+        body: Option<&Body>,
+        headers: &[(&str, &str)],
+    ) -> Result<ClientId, UaError> {
         let user_agent = self.config.user_agent.clone();
         let s = self.session(id).ok_or(UaError::UnknownSession)?;
-        let dialog = s.dialogs.first().ok_or(UaError::State("no dialog"))?;
+        let dialog = s.dialogs.get(index).ok_or(UaError::State("no dialog"))?;
         let flow = hop_flow(dialog, &s.flow);
         let via = via_for(&flow, &mut self.rng);
         let s = self.get(id)?;
         let contact = s.contact.clone();
-        let dialog = &mut s.dialogs[0];
+        let dialog = &mut s.dialogs[index];
         let refresh = matches!(method, Method::Invite | Method::Update);
         let mut b = dialog.request(method, &via);
         if refresh {
@@ -896,7 +1070,9 @@ impl UserAgent {
         offer: Option<Body>,
     ) -> Result<(), UaError> {
         let s = self.get(id)?;
-        if s.phase != Phase::Confirmed {
+        // UPDATE also works in an early dialog (RFC 3311 §5.1).
+        let early_update = !invite && s.phase == Phase::Early && !s.dialogs.is_empty();
+        if s.phase != Phase::Confirmed && !early_update {
             return Err(UaError::State("the session is not established"));
         }
         if s.outgoing.is_some() || s.incoming.is_some() || s.glare_retry.is_some() {
@@ -1149,6 +1325,34 @@ impl UserAgent {
         let Some(s) = self.session_mut(id) else {
             return;
         };
+        if let Some(r) = &mut s.reliable {
+            if now >= r.deadline {
+                // RFC 3262 §3: no PRACK in 64·T1: reject the INVITE.
+                s.reliable = None;
+                if let Some(server) = s.server {
+                    let invite = s.invite.clone();
+                    let tag = s.local_tag.clone();
+                    if let Ok(b) = invite.as_ref().response(StatusCode::SERVER_INTERNAL_ERROR)
+                        && let Ok(r) = b.to_tag(&tag).build()
+                    {
+                        let _ = self.endpoint.respond(now, server, r);
+                    }
+                }
+                self.end(id, EndReason::NoPrack);
+                return;
+            } else if now >= r.next {
+                // The interval doubles without a cap (§3).
+                r.interval *= 2;
+                r.next = now + r.interval;
+                let response = r.response.clone();
+                if let Some(server) = s.server {
+                    let _ = self.endpoint.respond(now, server, response);
+                }
+            }
+        }
+        let Some(s) = self.session_mut(id) else {
+            return;
+        };
         if let Some((at, invite, _)) = &s.glare_retry
             && now >= *at
         {
@@ -1220,7 +1424,7 @@ impl UserAgent {
 
     fn on_request(&mut self, now: Instant, server: ServerId, request: Message, origin: Flow) {
         let msg = request.as_ref();
-        let policy = ValidationPolicy::user_agent(&[]);
+        let policy = ValidationPolicy::user_agent(SUPPORTED);
         if let Err(e) = msg.validate_with(&policy) {
             if let Ok(b) = policy.rejection(&msg, &e)
                 && let Ok(r) = b.build()
@@ -1293,6 +1497,8 @@ impl UserAgent {
         }
         let generation = self.generation();
         let local_tag = random::tag(&mut self.rng);
+        // RFC 3262 §3: the first RSeq is random, below 2**31 with room.
+        let first_rseq = (self.rng.next_u64() % (1 << 30)) as u32 + 1;
         let id = self.insert(Session {
             generation,
             role: Role::Uas,
@@ -1304,7 +1510,7 @@ impl UserAgent {
             local_tag,
             contact,
             ack: None,
-            ack_owed: false,
+            ack_owed: None,
             retransmit: None,
             hangup_pending: false,
             cancelled: false,
@@ -1312,6 +1518,13 @@ impl UserAgent {
             outgoing: None,
             incoming: None,
             glare_retry: None,
+            rseq: first_rseq,
+            reliable: None,
+            queued: Default::default(),
+            answer_pending: None,
+            rseqs: Default::default(),
+            prack_owed: None,
+            prack_client: None,
         });
         self.servers.insert(server, id);
         self.events.push_back(UaEvent::IncomingCall {
@@ -1368,6 +1581,7 @@ impl UserAgent {
                 }
                 self.end(id, EndReason::RemoteBye);
             }
+            Some(Method::Prack) => self.on_prack(now, id, server, request),
             Some(Method::Invite | Method::Update) => {
                 let is_invite = msg.method() == Some(Method::Invite);
                 let owner = s.role == Role::Uac;
@@ -1424,6 +1638,76 @@ impl UserAgent {
                 request,
                 origin,
             }),
+        }
+    }
+
+    /// A PRACK in the early dialog (RFC 3262 §3): it acknowledges the
+    /// outstanding reliable provisional response or gets 481; then what was
+    /// held back goes.
+    fn on_prack(&mut self, now: Instant, id: SessionId, server: ServerId, prack: Message) {
+        let msg = prack.as_ref();
+        let s = self.session_mut(id).expect("the caller found it");
+        let invite_seq = s.invite.as_ref().cseq().map(|c| c.seq).ok();
+        let matches = match (msg.header::<crate::header::RAck<'_>>(), &s.reliable) {
+            (Some(Ok(rack)), Some(r)) => {
+                rack.rseq == r.rseq
+                    && Some(rack.cseq) == invite_seq
+                    && rack.method == Method::Invite
+            }
+            _ => false,
+        };
+        if !matches {
+            self.answer_with(
+                now,
+                server,
+                &msg,
+                StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                None,
+            );
+            return;
+        }
+        s.reliable = None;
+        if !msg.body().is_empty() {
+            if s.offer_answer.state() == OfferState::OfferSent {
+                s.offer_answer.received(&prack.body());
+            } else {
+                // A new offer in the PRACK: the user answers it in the
+                // PRACK's 2xx.
+                s.offer_answer.received(&prack.body());
+                s.incoming = Some(Incoming {
+                    server,
+                    request: prack.clone(),
+                });
+                self.events.push_back(UaEvent::Update {
+                    session: id,
+                    request: prack,
+                });
+                self.flush_held(now, id);
+                return;
+            }
+        }
+        let local_tag = s.local_tag.clone();
+        if let Ok(b) = msg.response(StatusCode::OK)
+            && let Ok(r) = b.to_tag(&local_tag).build()
+        {
+            let _ = self.endpoint.respond(now, server, r);
+        }
+        self.flush_held(now, id);
+    }
+
+    /// Sends what waited for a PRACK: the next provisional response, or
+    /// the 2xx.
+    fn flush_held(&mut self, now: Instant, id: SessionId) {
+        let Some(s) = self.session_mut(id) else {
+            return;
+        };
+        if s.reliable.is_some() {
+            return;
+        }
+        if let Some((status, body)) = s.queued.pop_front() {
+            let _ = self.send_progress(now, id, status, body, true);
+        } else if let Some(body) = s.answer_pending.take() {
+            let _ = self.send_answer(now, id, body);
         }
     }
 
@@ -1499,6 +1783,26 @@ impl UserAgent {
             (Purpose::Update, Some(id)) => {
                 self.on_update_response(now, id, client, response, status)
             }
+            (Purpose::Prack, Some(id)) if status.is_final() => {
+                let Some(s) = self.session_mut(id) else {
+                    return;
+                };
+                if let Some((c, tag, rseq)) = s.prack_client.take_if(|(c, _, _)| *c == client) {
+                    let _ = c;
+                    if status.is_success() {
+                        if let Some(entry) =
+                            s.rseqs.iter_mut().find(|(t, r, _)| *t == tag && *r == rseq)
+                        {
+                            entry.2 = true;
+                        }
+                        // The answer to an offer the PRACK carried.
+                        if s.offer_answer.state() == OfferState::OfferSent && !msg.body().is_empty()
+                        {
+                            s.offer_answer.received(&response.body());
+                        }
+                    }
+                }
+            }
             (Purpose::Bye, Some(id)) if status.is_final() => {
                 self.end(id, EndReason::LocalBye(Some(status)));
             }
@@ -1536,21 +1840,65 @@ impl UserAgent {
             return;
         }
         if code < 200 {
+            let mut prack = None;
             if let Some(dialog_id) = DialogId::of_response(&msg) {
-                match s.find_dialog(&dialog_id) {
-                    Some(_) => {}
-                    None => {
-                        if let Ok(d) = Dialog::uac(&s.invite.as_ref(), &msg) {
-                            s.dialogs.push(d);
-                            self.dialogs.insert(dialog_id, id);
+                if s.find_dialog(&dialog_id).is_none()
+                    && let Ok(d) = Dialog::uac(&s.invite.as_ref(), &msg)
+                {
+                    s.dialogs.push(d);
+                    self.dialogs.insert(dialog_id.clone(), id);
+                }
+                let s = self.session_mut(id).expect("found above");
+                if let Some(rseq) = reliable_rseq(&msg) {
+                    // RFC 3262 §4: in order, once each; a retransmission or
+                    // a gap is not reported again.
+                    let tag = dialog_id.remote_tag.clone();
+                    let last = s.rseqs.iter_mut().find(|(t, _, _)| *t == tag);
+                    match last {
+                        Some((_, last, acked)) if *last == rseq => {
+                            // A retransmission: its PRACK again only when
+                            // the last one failed (a 500 for a CSeq that
+                            // arrived out of order, say).
+                            let in_flight = s.prack_client.is_some();
+                            if !*acked && !in_flight && s.prack_owed.is_none() {
+                                let _ = self.send_prack(now, id, &tag, rseq, None);
+                            }
+                            return;
                         }
+                        Some((_, last, _)) if rseq != last.wrapping_add(1) => return,
+                        Some((_, last, acked)) => {
+                            *last = rseq;
+                            *acked = false;
+                        }
+                        None => s.rseqs.push((tag.clone(), rseq, false)),
                     }
+                    prack = Some((tag, rseq));
                 }
             }
             let s = self.session_mut(id).expect("found above");
             if s.phase == Phase::Initial {
                 s.phase = Phase::Early;
             }
+            let mut answer_owed = false;
+            if let Some((tag, rseq)) = &prack {
+                if !msg.body().is_empty() && !s.cancelled {
+                    if s.offer_answer.state() == OfferState::OfferSent {
+                        s.offer_answer.received(&response.body());
+                    } else if s.offer_answer.state() == OfferState::Stable
+                        && s.offer_answer.completed() == 0
+                    {
+                        // An offer: the PRACK carries the answer, given by
+                        // the user with `acknowledge`.
+                        s.offer_answer.received(&response.body());
+                        s.prack_owed = Some((tag.clone(), *rseq));
+                        answer_owed = true;
+                    }
+                }
+                if !answer_owed {
+                    let _ = self.send_prack(now, id, tag, *rseq, None);
+                }
+            }
+            let s = self.session_mut(id).expect("found above");
             if s.hangup_pending {
                 let _ = self.send_cancel(now, id);
                 return;
@@ -1590,25 +1938,26 @@ impl UserAgent {
                     let s = self.session_mut(id).expect("found above");
                     s.dialogs.push(dialog);
                     s.phase = Phase::Confirmed;
-                    let offer_in_2xx =
-                        s.offer_answer.state() == OfferState::Stable && !msg.body().is_empty();
-                    if !msg.body().is_empty() {
+                    // A body after an exchange in reliable provisional
+                    // responses repeats the answer (RFC 3262 §5).
+                    let repeated = s.offer_answer.state() == OfferState::Stable
+                        && s.offer_answer.completed() > 0;
+                    let offer_in_2xx = !repeated
+                        && s.offer_answer.state() == OfferState::Stable
+                        && !msg.body().is_empty();
+                    if !msg.body().is_empty() && !repeated {
                         s.offer_answer.received(&response.body());
                     }
                     self.dialogs.insert(dialog_id, id);
                     let s = self.session_mut(id).expect("found above");
                     if offer_in_2xx && !s.cancelled {
-                        s.ack_owed = true;
+                        s.ack_owed = Some(seq);
                     } else {
                         let _ = self.send_ack(id, seq, None);
                     }
                     let s = self.session_mut(id).expect("found above");
                     if s.cancelled {
                         // The 200 beat the CANCEL: acknowledge and hang up.
-                        if s.ack_owed {
-                            s.ack_owed = false;
-                            let _ = self.send_ack(id, seq, None);
-                        }
                         let _ = self.send_bye(now, id);
                     } else {
                         self.events.push_back(UaEvent::Answered {
@@ -1695,19 +2044,16 @@ impl UserAgent {
             if let Some(d) = s.dialog_mut() {
                 let _ = d.refresh_target(&msg);
             }
-            let offer_in_2xx =
-                s.offer_answer.state() == OfferState::Stable && !msg.body().is_empty();
+            // Without an offer of ours, a body in the 2xx is the peer's
+            // offer (answered in the ACK).
+            let offer_in_2xx = outgoing.body.is_none() && !msg.body().is_empty();
             if !msg.body().is_empty() {
                 s.offer_answer.received(&response.body());
             }
             if outgoing.is_invite {
                 let seq = msg.cseq().map(|c| c.seq).unwrap_or(1);
                 if offer_in_2xx {
-                    s.ack_owed = true;
-                    s.ack = None;
-                    // `acknowledge` reads the number from the INVITE; keep
-                    // this one's through a placeholder ACK-less path.
-                    let _ = seq;
+                    s.ack_owed = Some(seq);
                 } else {
                     let _ = self.send_ack(id, seq, None);
                 }
@@ -1812,6 +2158,11 @@ impl UserAgent {
                         }
                     }
                     Purpose::User => self.user_timeout(client, Some(id)),
+                    Purpose::Prack => {
+                        if let Some(s) = self.session_mut(id) {
+                            s.prack_client.take_if(|(c, _, _)| *c == client);
+                        }
+                    }
                     Purpose::Cancel | Purpose::OrphanBye => {}
                 }
             }

@@ -145,6 +145,17 @@ pub(super) struct Retransmit {
     pub(super) deadline: Instant,
 }
 
+/// A reliable provisional response this side retransmits until its PRACK
+/// (RFC 3262 §3).
+#[derive(Clone, Debug)]
+pub(super) struct Reliable {
+    pub(super) response: Message,
+    pub(super) rseq: u32,
+    pub(super) next: Instant,
+    pub(super) interval: Duration,
+    pub(super) deadline: Instant,
+}
+
 /// A re-INVITE or UPDATE this side sent, waiting for its answer.
 #[derive(Clone, Debug)]
 pub(super) struct Outgoing {
@@ -181,8 +192,9 @@ pub(super) struct Session {
     pub(super) contact: String,
     /// The UAC's ACK of the 2xx, sent again for each retransmitted 2xx.
     pub(super) ack: Option<Message>,
-    /// The UAC's ACK waits for the user's answer to an offer in the 2xx.
-    pub(super) ack_owed: bool,
+    /// The UAC's ACK waits for the user's answer to an offer in the 2xx
+    /// to the INVITE with this CSeq number.
+    pub(super) ack_owed: Option<u32>,
     pub(super) retransmit: Option<Retransmit>,
     /// The user hung up before this was possible: a CANCEL waits for a
     /// provisional response (RFC 3261 §9.1), a UAS's BYE for the ACK (§15).
@@ -194,6 +206,24 @@ pub(super) struct Session {
     pub(super) incoming: Option<Incoming>,
     /// A re-INVITE or UPDATE to send again after a 491 (RFC 3261 §14.1).
     pub(super) glare_retry: Option<(Instant, bool, Option<Body>)>,
+    /// The UAS's next RSeq.
+    pub(super) rseq: u32,
+    /// The UAS's reliable provisional response waiting for its PRACK.
+    pub(super) reliable: Option<Reliable>,
+    /// Provisional responses held back until that PRACK (one reliable
+    /// provisional response is outstanding at a time).
+    pub(super) queued: std::collections::VecDeque<(crate::status::StatusCode, Option<Body>)>,
+    /// A 2xx held back until that PRACK: its body.
+    pub(super) answer_pending: Option<Option<Body>>,
+    /// The UAC's last RSeq per early dialog (by remote tag), and whether
+    /// its PRACK got a 2xx.
+    pub(super) rseqs: SmallVec<[(String, u32, bool); 1]>,
+    /// The UAC's PRACK in flight: its transaction, the dialog's remote tag
+    /// and the RSeq.
+    pub(super) prack_client: Option<(ClientId, String, u32)>,
+    /// The UAC owes a PRACK with an answer to the offer in a reliable
+    /// provisional response: the dialog's remote tag and the RSeq.
+    pub(super) prack_owed: Option<(String, u32)>,
 }
 
 impl Session {
@@ -214,9 +244,7 @@ impl Session {
     pub(super) fn wake(&self) -> Option<Instant> {
         let r = self.retransmit.as_ref().map(|r| r.next.min(r.deadline));
         let g = self.glare_retry.as_ref().map(|g| g.0);
-        match (r, g) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let p = self.reliable.as_ref().map(|r| r.next.min(r.deadline));
+        [r, g, p].into_iter().flatten().min()
     }
 }

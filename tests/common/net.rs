@@ -70,11 +70,22 @@ pub(crate) struct Net {
 
 impl Net {
     pub(crate) fn new(count: usize, network: Network, seed: u64) -> Net {
+        Net::with_config(count, network, seed, |_, _| {})
+    }
+
+    /// Like [`Net::new`], with each node's configuration adjusted.
+    pub(crate) fn with_config(
+        count: usize,
+        network: Network,
+        seed: u64,
+        mut configure: impl FnMut(usize, &mut UaConfig),
+    ) -> Net {
         let t0 = Instant::now();
         let nodes = (0..count)
             .map(|i| {
                 let mut config = UaConfig::default();
                 config.endpoint.seed = Some(seed.wrapping_mul(31).wrapping_add(i as u64));
+                configure(i, &mut config);
                 UserAgent::new(config)
             })
             .collect();
