@@ -128,6 +128,71 @@ impl DialogId {
     }
 }
 
+/// A dialog identifier borrowed from a message: what a received request or
+/// response is matched with, without copying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DialogIdRef<'a> {
+    /// The Call-ID.
+    pub call_id: &'a str,
+    /// This side's tag.
+    pub local_tag: &'a str,
+    /// The peer's tag.
+    pub remote_tag: &'a str,
+}
+
+impl<'a> DialogIdRef<'a> {
+    /// As [`DialogId::of_request`], borrowed.
+    pub fn of_request(request: &MessageRef<'a>) -> Option<DialogIdRef<'a>> {
+        Some(DialogIdRef {
+            call_id: call_id_str(request)?,
+            local_tag: request.to_tag().ok()??,
+            remote_tag: request.from_tag().ok().flatten().unwrap_or(""),
+        })
+    }
+
+    /// As [`DialogId::of_response`], borrowed.
+    pub fn of_response(response: &MessageRef<'a>) -> Option<DialogIdRef<'a>> {
+        Some(DialogIdRef {
+            call_id: call_id_str(response)?,
+            local_tag: response.from_tag().ok().flatten().unwrap_or(""),
+            remote_tag: response.to_tag().ok()??,
+        })
+    }
+
+    /// The owned identifier.
+    pub fn to_owned(&self) -> DialogId {
+        DialogId::new(self.call_id, self.local_tag, self.remote_tag)
+    }
+}
+
+impl PartialEq<DialogIdRef<'_>> for DialogId {
+    fn eq(&self, other: &DialogIdRef<'_>) -> bool {
+        self.call_id == other.call_id
+            && self.local_tag == other.local_tag
+            && self.remote_tag == other.remote_tag
+    }
+}
+
+impl DialogId {
+    /// The identifier borrowed.
+    pub fn as_ref(&self) -> DialogIdRef<'_> {
+        DialogIdRef {
+            call_id: &self.call_id,
+            local_tag: &self.local_tag,
+            remote_tag: &self.remote_tag,
+        }
+    }
+}
+
+/// The Call-ID of `msg` as written, when it is one (`word ["@" word]`:
+/// nothing to unfold or unquote, so the text is the value).
+fn call_id_str<'a>(msg: &MessageRef<'a>) -> Option<&'a str> {
+    let raw = msg
+        .get_known(crate::header::HeaderName::CallId)?
+        .value_str()?;
+    CallId::new(raw).map(|_| raw)
+}
+
 impl fmt::Display for DialogId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{};{};{}", self.call_id, self.local_tag, self.remote_tag)

@@ -127,10 +127,46 @@ impl Fields {
         });
     }
 
+    /// Appends a typed header, encoded straight into the buffer. The
+    /// canonical encoding has no surrounding whitespace; a value that holds
+    /// a line break (a display name given one, say) is refused as
+    /// [`Fields::push_raw`] would.
     fn push_typed<'h, H: TypedHeader<'h>>(&mut self, value: &H) {
-        let mut out = Vec::new();
-        value.encode(&mut out);
-        self.push_raw(H::NAME.as_str(), &String::from_utf8_lossy(&out));
+        if self.error.is_some() {
+            return;
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(512);
+        }
+        let name = H::NAME.as_str().as_bytes();
+        let start = self.buf.len();
+        self.buf.extend_from_slice(name);
+        self.buf.extend_from_slice(b": ");
+        let value_start = self.buf.len();
+        value.encode(&mut self.buf);
+        let end = self.buf.len();
+        let written = &self.buf[value_start..end];
+        let bad = has_bad_line_break(written);
+        let untrimmed = written.trim_ascii().len() != written.len();
+        if bad || untrimmed || end - self.base > u32::MAX as usize - 2 {
+            let value = String::from_utf8_lossy(&self.buf[value_start..end]).into_owned();
+            self.buf.truncate(start);
+            if bad {
+                self.error = Some(BuildError::LineBreak(H::NAME.as_str().to_owned()));
+            } else {
+                // The checked path trims, and bounds the size.
+                self.push_raw(H::NAME.as_str(), &value);
+            }
+            return;
+        }
+        self.buf.extend_from_slice(b"\r\n");
+        let at = |o: usize| (o - self.base) as u32;
+        self.lines.push(Line {
+            start: at(start),
+            value: at(value_start),
+            end: at(end),
+            id: H::NAME as u8,
+        });
     }
 
     /// The first field named `name`: its value and where the value ends
@@ -162,17 +198,28 @@ impl Fields {
         }
     }
 
-    fn write(&self, dst: &mut Vec<u8>) {
-        dst.extend_from_slice(&self.buf[self.base..]);
-    }
-
     /// Fields after the status line of `status` with its standard reason
     /// phrase, written straight into the buffer.
     fn status(status: StatusCode) -> Fields {
-        let mut buf = Vec::with_capacity(256);
+        let mut buf = Vec::with_capacity(512);
         write_status_line(status, status.reason_phrase(), |part| {
             buf.extend_from_slice(part);
         });
+        Fields {
+            base: buf.len(),
+            buf,
+            ..Fields::default()
+        }
+    }
+
+    /// Fields after the request line `method uri SIP/2.0`, written
+    /// straight into the buffer (`uri` writes the URI).
+    fn request_line(method: &str, uri: impl FnOnce(&mut Vec<u8>)) -> Fields {
+        let mut buf = Vec::with_capacity(512);
+        buf.extend_from_slice(method.as_bytes());
+        buf.push(b' ');
+        uri(&mut buf);
+        buf.extend_from_slice(b" SIP/2.0\r\n");
         Fields {
             base: buf.len(),
             buf,
@@ -236,8 +283,7 @@ fn has_bad_line_break(v: &[u8]) -> bool {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct RequestBuilder {
-    method: String,
-    uri: String,
+    /// The request line, then the fields.
     fields: Fields,
     body: Bytes,
 }
@@ -246,9 +292,7 @@ impl RequestBuilder {
     /// A request of `method` to `uri`, without headers yet.
     pub fn new(method: Method<'_>, uri: &Uri<'_>) -> Self {
         RequestBuilder {
-            method: method.as_str().to_owned(),
-            uri: uri.to_string(),
-            fields: Fields::default(),
+            fields: Fields::request_line(method.as_str(), |buf| uri.encode(buf)),
             body: Bytes::new(),
         }
     }
@@ -279,26 +323,16 @@ impl RequestBuilder {
     /// A [`BuildError`] when a header is missing or malformed, or the message
     /// would not pass [`MessageRef::validate`]'s structural checks.
     pub fn build(self) -> Result<Message, BuildError> {
-        if let Some(e) = self.fields.error {
+        let mut this = self;
+        if let Some(e) = this.fields.error {
             return Err(e);
         }
-        let mut out = Vec::with_capacity(
-            self.method.len() + self.uri.len() + 12 + self.fields.buf.len() + 24 + self.body.len(),
-        );
-        out.extend_from_slice(self.method.as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(self.uri.as_bytes());
-        out.extend_from_slice(b" SIP/2.0\r\n");
-        let fields_at = out.len();
-        self.fields.write(&mut out);
-        finish(
-            out,
-            &self.fields,
-            fields_at,
-            &self.body,
-            Written::Request,
-            0,
-        )
+        // The request line is in front of the fields: their buffer becomes
+        // the message.
+        let fields_at = this.fields.base;
+        let mut out = std::mem::take(&mut this.fields.buf);
+        out.reserve(24 + this.body.len());
+        finish(out, &this.fields, fields_at, &this.body, Written::Request, 0)
     }
 }
 
@@ -803,10 +837,11 @@ impl<'a> MessageRef<'a> {
         let cseq = self
             .cseq()
             .map_err(|_| BuildError::MissingHeader(HeaderName::CSeq))?;
+        let uri = self.request_uri_str().unwrap_or_default();
         let mut b = RequestBuilder {
-            method: method.as_str().to_owned(),
-            uri: self.request_uri_str().unwrap_or_default().to_owned(),
-            fields: Fields::default(),
+            fields: Fields::request_line(method.as_str(), |buf| {
+                buf.extend_from_slice(uri.as_bytes())
+            }),
             body: Bytes::new(),
         }
         .raw_header("Via", top_via(self)?)

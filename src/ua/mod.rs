@@ -70,6 +70,7 @@
 //! ```
 
 mod session;
+mod table;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -79,7 +80,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::dialog::{Dialog, DialogError, DialogId, Role};
+use crate::dialog::{Dialog, DialogError, DialogId, DialogIdRef, Role};
 use crate::endpoint::{
     ClientId, Endpoint, EndpointConfig, Event, Flow, RespondError, SendError, ServerId,
     TransactionId, Transmit,
@@ -94,6 +95,7 @@ use crate::uri::{HostPort, SipUri, Uri};
 
 pub use session::{Body, OfferAnswer, OfferState, Phase};
 use session::{Incoming, Outgoing, Reliable, Retransmit, Session};
+use table::DialogTable;
 
 /// The methods a user agent built on this core allows (its Allow header).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, INFO, MESSAGE, NOTIFY, REFER";
@@ -376,7 +378,7 @@ pub struct UserAgent {
     sessions: Vec<Option<Session>>,
     free: Vec<u32>,
     next_generation: u32,
-    dialogs: HashMap<DialogId, SessionId>,
+    dialogs: DialogTable,
     clients: HashMap<ClientId, (Option<SessionId>, Purpose)>,
     servers: HashMap<ServerId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, u32)>>,
@@ -450,7 +452,7 @@ impl UserAgent {
             sessions: Vec::new(),
             free: Vec::new(),
             next_generation: 1,
-            dialogs: HashMap::new(),
+            dialogs: DialogTable::default(),
             clients: HashMap::new(),
             servers: HashMap::new(),
             timers: BinaryHeap::new(),
@@ -543,9 +545,7 @@ impl UserAgent {
         let session = slot.take().expect("checked above");
         self.free.push(id.index);
         for d in &session.dialogs {
-            if self.dialogs.get(d.id()) == Some(&id) {
-                self.dialogs.remove(d.id());
-            }
+            self.dialogs.remove(d.id().as_ref(), id);
         }
         if let Some(server) = session.server {
             self.servers.remove(&server);
@@ -1434,9 +1434,9 @@ impl UserAgent {
             return;
         }
         let method = msg.method();
-        match DialogId::of_request(&msg) {
+        match DialogIdRef::of_request(&msg) {
             Some(dialog_id) => {
-                let Some(&id) = self.dialogs.get(&dialog_id) else {
+                let Some(id) = self.dialogs.get(dialog_id) else {
                     // §12.2.2: no such dialog.
                     self.answer_with(
                         now,
@@ -1542,7 +1542,7 @@ impl UserAgent {
         origin: Flow,
     ) {
         let msg = request.as_ref();
-        let dialog_id = DialogId::of_request(&msg);
+        let dialog_id = DialogIdRef::of_request(&msg);
         let Some(s) = self.session_mut(id) else {
             self.answer_with(
                 now,
@@ -1553,7 +1553,7 @@ impl UserAgent {
             );
             return;
         };
-        let index = dialog_id.and_then(|d| s.find_dialog(&d)).unwrap_or(0);
+        let index = dialog_id.and_then(|d| s.find_dialog(d)).unwrap_or(0);
         let Some(dialog) = s.dialogs.get_mut(index) else {
             return;
         };
@@ -1713,10 +1713,10 @@ impl UserAgent {
 
     fn on_ack(&mut self, now: Instant, ack: Message) {
         let msg = ack.as_ref();
-        let Some(dialog_id) = DialogId::of_request(&msg) else {
+        let Some(dialog_id) = DialogIdRef::of_request(&msg) else {
             return;
         };
-        let Some(&id) = self.dialogs.get(&dialog_id) else {
+        let Some(id) = self.dialogs.get(dialog_id) else {
             return;
         };
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
@@ -1841,18 +1841,18 @@ impl UserAgent {
         }
         if code < 200 {
             let mut prack = None;
-            if let Some(dialog_id) = DialogId::of_response(&msg) {
-                if s.find_dialog(&dialog_id).is_none()
+            if let Some(dialog_id) = DialogIdRef::of_response(&msg) {
+                if s.find_dialog(dialog_id).is_none()
                     && let Ok(d) = Dialog::uac(&s.invite.as_ref(), &msg)
                 {
                     s.dialogs.push(d);
-                    self.dialogs.insert(dialog_id.clone(), id);
+                    self.dialogs.insert(dialog_id.to_owned(), id);
                 }
                 let s = self.session_mut(id).expect("found above");
                 if let Some(rseq) = reliable_rseq(&msg) {
                     // RFC 3262 §4: in order, once each; a retransmission or
                     // a gap is not reported again.
-                    let tag = dialog_id.remote_tag.clone();
+                    let tag = dialog_id.remote_tag.to_owned();
                     let last = s.rseqs.iter_mut().find(|(t, _, _)| *t == tag);
                     match last {
                         Some((_, last, acked)) if *last == rseq => {
@@ -1912,14 +1912,14 @@ impl UserAgent {
             return;
         }
         if status.is_success() {
-            let Some(dialog_id) = DialogId::of_response(&msg) else {
+            let Some(dialog_id) = DialogIdRef::of_response(&msg) else {
                 return;
             };
             let seq = msg.cseq().map(|c| c.seq).unwrap_or(1);
             match s.phase {
                 Phase::Initial | Phase::Early => {
                     // The first 2xx: its dialog wins (§13.2.2.4).
-                    let dialog = match s.find_dialog(&dialog_id) {
+                    let dialog = match s.find_dialog(dialog_id) {
                         Some(i) => {
                             let mut d = s.dialogs.remove(i);
                             let _ = d.confirm(Some(&msg));
@@ -1933,7 +1933,7 @@ impl UserAgent {
                     let forks: Vec<DialogId> =
                         s.dialogs.drain(..).map(|d| d.id().clone()).collect();
                     for fork in forks {
-                        self.dialogs.remove(&fork);
+                        self.dialogs.remove(fork.as_ref(), id);
                     }
                     let s = self.session_mut(id).expect("found above");
                     s.dialogs.push(dialog);
@@ -1948,7 +1948,7 @@ impl UserAgent {
                     if !msg.body().is_empty() && !repeated {
                         s.offer_answer.received(&response.body());
                     }
-                    self.dialogs.insert(dialog_id, id);
+                    self.dialogs.insert(dialog_id.to_owned(), id);
                     let s = self.session_mut(id).expect("found above");
                     if offer_in_2xx && !s.cancelled {
                         s.ack_owed = Some(seq);
@@ -1967,7 +1967,7 @@ impl UserAgent {
                     }
                 }
                 _ => {
-                    if s.find_dialog(&dialog_id) == Some(0) {
+                    if s.find_dialog(dialog_id) == Some(0) {
                         // A retransmission: the same ACK again.
                         if let Some(ack) = s.ack.clone() {
                             let flow = s.dialogs.first().map_or(s.flow, |d| hop_flow(d, &s.flow));
@@ -2095,10 +2095,10 @@ impl UserAgent {
         {
             return;
         }
-        let Some(dialog_id) = DialogId::of_response(&msg) else {
+        let Some(dialog_id) = DialogIdRef::of_response(&msg) else {
             return;
         };
-        let Some(&id) = self.dialogs.get(&dialog_id) else {
+        let Some(id) = self.dialogs.get(dialog_id) else {
             return;
         };
         let Some(s) = self.session(id) else {

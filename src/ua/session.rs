@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use smallvec::SmallVec;
 
-use crate::dialog::{Dialog, DialogId, Role};
+use crate::dialog::{Dialog, DialogIdRef, Role};
 use crate::endpoint::{ClientId, Flow, ServerId};
 use crate::header::MediaType;
 use crate::message::Message;
@@ -236,8 +236,8 @@ impl Session {
         self.dialogs.first_mut()
     }
 
-    pub(super) fn find_dialog(&self, id: &DialogId) -> Option<usize> {
-        self.dialogs.iter().position(|d| d.id() == id)
+    pub(super) fn find_dialog(&self, id: DialogIdRef<'_>) -> Option<usize> {
+        self.dialogs.iter().position(|d| *d.id() == id)
     }
 
     /// The earliest instant this session's timers fire.
