@@ -403,3 +403,222 @@ Max-Forwards: 70\r\nFrom: <sip:a@x>;tag=f\r\nTo: <sip:b@x>\r\nCall-ID: fz{own}\r
         }
     }
 }
+
+/// Drives a user agent with arbitrary inputs, commands and time, plus
+/// messages made to fit what it sent (responses to its requests, requests
+/// within the dialogs of its responses), so that the dialog states are
+/// reached. Nothing may panic, everything sent must parse, state stays
+/// bounded and timers stay within 64·T1.
+pub(crate) fn ua(data: &[u8]) {
+    use imsip::ua::{Body, Call, SessionId, UaConfig, UaEvent, UserAgent};
+    use imsip::uri::Uri;
+    use imsip::{Flow, StatusCode, Transport};
+    use std::time::{Duration, Instant};
+
+    let mut config = UaConfig::default();
+    config.endpoint.max_transactions = 16;
+    config.endpoint.seed = Some(11);
+    config.max_sessions = 4;
+    let mut ua = UserAgent::new(config);
+    let t0 = Instant::now();
+    let mut now = t0;
+    let local: std::net::SocketAddr = "192.0.2.100:5060".parse().unwrap();
+    let peer: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    let flow = Flow::new(Transport::Udp, local, peer);
+    let mut sessions: Vec<SessionId> = Vec::new();
+    // The last request and the last response the user agent sent.
+    let mut sent_request: Option<Message> = None;
+    let mut sent_response: Option<Message> = None;
+    let mut n = 0u32;
+    let byte = |i: &mut usize| {
+        let b = data.get(*i).copied().unwrap_or(0);
+        *i += 1;
+        b
+    };
+    let mut i = 0;
+    while i < data.len() {
+        let op = byte(&mut i);
+        n += 1;
+        match op % 8 {
+            // Arbitrary octets from the peer.
+            0 => {
+                let len = usize::from(byte(&mut i)).min(data.len().saturating_sub(i));
+                let datagram = &data[i..i + len];
+                i += len;
+                ua.handle_input(now, flow, bytes::Bytes::copy_from_slice(datagram));
+            }
+            1 => {
+                now += Duration::from_millis(53 * u64::from(byte(&mut i)));
+                ua.handle_timeout(now);
+            }
+            // A new INVITE from the peer, with or without an offer and
+            // 100rel.
+            2 => {
+                let flags = byte(&mut i);
+                let body = if flags & 1 == 0 { "" } else { "v=0\r\n" };
+                let rel = match flags & 6 {
+                    2 => "Supported: 100rel\r\n",
+                    4 => "Require: 100rel\r\n",
+                    _ => "",
+                };
+                let text = format!(
+                    "INVITE sip:ua@192.0.2.100 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKin{n}\r\n\
+Max-Forwards: 70\r\nFrom: <sip:peer@192.0.2.1>;tag=p{n}\r\nTo: <sip:ua@192.0.2.100>\r\n\
+Call-ID: in{n}\r\nCSeq: 1 INVITE\r\nContact: <sip:peer@192.0.2.1:5060>\r\n{rel}\
+Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                ua.handle_input(now, flow, bytes::Bytes::from(text));
+            }
+            // A call from the user agent.
+            3 => {
+                let offer = byte(&mut i) & 1 == 0;
+                let mut call = Call::new(
+                    Uri::parse("sip:ua@192.0.2.100").unwrap().into_owned(),
+                    Uri::parse("sip:peer@192.0.2.1").unwrap().into_owned(),
+                    flow,
+                );
+                if offer {
+                    call = call.body(Body::sdp("v=0\r\n"));
+                }
+                if let Ok(s) = ua.call(now, call) {
+                    sessions.push(s);
+                }
+            }
+            // A command on a session.
+            4 => {
+                let which = byte(&mut i);
+                let what = byte(&mut i);
+                let Some(&s) = sessions.get(usize::from(which) % sessions.len().max(1)) else {
+                    continue;
+                };
+                let body = (what & 0x80 != 0).then(|| Body::sdp("v=0\r\n"));
+                let _ = match what % 10 {
+                    0 => ua.progress(now, s, StatusCode::RINGING, body),
+                    1 => ua.progress(now, s, StatusCode::SESSION_PROGRESS, body),
+                    2 => ua.answer(now, s, body),
+                    3 => ua.reject(now, s, StatusCode::BUSY_HERE),
+                    4 => ua.hangup(now, s),
+                    5 => ua.update(now, s, true, body),
+                    6 => ua.update(now, s, false, body),
+                    7 => ua.accept_update(now, s, body),
+                    8 => ua.reject_update(now, s, StatusCode::NOT_ACCEPTABLE_HERE),
+                    _ => ua.acknowledge(now, s, body),
+                };
+            }
+            // A response to the last request the user agent sent.
+            5 => {
+                let status = byte(&mut i);
+                let tag = byte(&mut i) % 3;
+                let Some(req) = &sent_request else { continue };
+                let m = req.as_ref();
+                let code = [
+                    100u16, 180, 183, 200, 200, 202, 302, 401, 481, 486, 487, 491, 500, 603,
+                ][usize::from(status) % 14];
+                let Ok(b) = m.response(StatusCode::new(code).unwrap()) else {
+                    continue;
+                };
+                let mut b = b
+                    .to_tag(&format!("t{tag}"))
+                    .raw_header("Contact", "<sip:peer@192.0.2.1:5060>");
+                if status & 0x40 != 0 {
+                    b = b
+                        .raw_header("Require", "100rel")
+                        .raw_header("RSeq", &(u32::from(status >> 6) + 1).to_string());
+                }
+                if status & 0x20 != 0 {
+                    b = b.body(
+                        &imsip::header::MediaType::new("application", "sdp"),
+                        "v=0\r\n",
+                    );
+                }
+                if let Ok(r) = b.build() {
+                    ua.handle_input(now, flow, r.bytes().clone());
+                }
+            }
+            // A request within the dialog of the last response the user
+            // agent sent.
+            6 => {
+                let kind = byte(&mut i);
+                let Some(resp) = &sent_response else { continue };
+                let m = resp.as_ref();
+                let (Some(from), Some(to), Ok(call_id), Ok(cseq)) = (
+                    m.get_known(imsip::header::HeaderName::From)
+                        .and_then(|h| h.value_str()),
+                    m.get_known(imsip::header::HeaderName::To)
+                        .and_then(|h| h.value_str()),
+                    m.call_id(),
+                    m.cseq(),
+                ) else {
+                    continue;
+                };
+                let methods = ["ACK", "BYE", "PRACK", "UPDATE", "INVITE", "INFO", "CANCEL"];
+                let method = methods[usize::from(kind) % methods.len()];
+                let seq = if matches!(method, "ACK" | "CANCEL") {
+                    cseq.seq
+                } else {
+                    cseq.seq + u32::from(kind >> 4)
+                };
+                let rseq = m
+                    .header::<imsip::header::RSeq>()
+                    .and_then(Result::ok)
+                    .map_or(1, |r| r.0);
+                let text = format!(
+                    "{method} sip:ua@192.0.2.100 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKd{n}\r\n\
+Max-Forwards: 70\r\nFrom: {from}\r\nTo: {to}\r\nCall-ID: {}\r\nCSeq: {seq} {method}\r\n\
+RAck: {rseq} {} INVITE\r\nContact: <sip:peer@192.0.2.1:5060>\r\nContent-Length: 0\r\n\r\n",
+                    call_id.as_str(),
+                    cseq.seq,
+                );
+                ua.handle_input(now, flow, bytes::Bytes::from(text));
+            }
+            _ => {
+                // The user answers what it was asked.
+                while let Some(e) = ua.poll_event() {
+                    match e {
+                        UaEvent::IncomingCall { session, .. } => sessions.push(session),
+                        UaEvent::Request {
+                            transaction,
+                            request,
+                            ..
+                        } => {
+                            if let Ok(r) = request
+                                .as_ref()
+                                .response(StatusCode::OK)
+                                .and_then(|b| b.build())
+                            {
+                                let _ = ua.respond(now, transaction, r);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut transmits = 0;
+        while let Some(t) = ua.poll_transmit() {
+            transmits += 1;
+            let m = Message::parse(t.payload).expect("the user agent sends what parses");
+            if m.as_ref().is_request() {
+                sent_request = Some(m);
+            } else {
+                sent_response = Some(m);
+            }
+        }
+        assert!(transmits <= 64);
+        while let Some(e) = ua.poll_event() {
+            if let UaEvent::IncomingCall { session, .. } = e {
+                sessions.push(session);
+            }
+        }
+        sessions.truncate(64);
+        assert!(ua.sessions() <= 4, "sessions beyond max_sessions");
+        assert!(ua.endpoint().transactions() <= 16);
+        if let Some(at) = ua.poll_timeout() {
+            assert!(
+                at <= now + Duration::from_secs(64),
+                "a timer beyond 64·T1 + slack"
+            );
+        }
+    }
+}

@@ -50,3 +50,8 @@ fn auth_corpus() {
 fn endpoint_corpus() {
     assert!(replay("endpoint", checks::endpoint) >= 6);
 }
+
+#[test]
+fn ua_corpus() {
+    assert!(replay("ua", checks::ua) >= 4);
+}

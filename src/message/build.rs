@@ -332,7 +332,14 @@ impl RequestBuilder {
         let fields_at = this.fields.base;
         let mut out = std::mem::take(&mut this.fields.buf);
         out.reserve(24 + this.body.len());
-        finish(out, &this.fields, fields_at, &this.body, Written::Request, 0)
+        finish(
+            out,
+            &this.fields,
+            fields_at,
+            &this.body,
+            Written::Request,
+            0,
+        )
     }
 }
 
@@ -609,13 +616,14 @@ fn index_written(
     fields_at: usize,
     cl: (usize, usize),
     written: Written,
-) -> Option<Box<Index>> {
+) -> Option<std::sync::Arc<Index>> {
     let config = &ParseConfig::DEFAULT;
     if out.len() > config.max_message_size || fields.lines.len() + 1 > config.max_headers {
         return None;
     }
     let line = &out[..fields_at.checked_sub(2)?];
-    let mut index = Box::new(Index::new());
+    let mut shared = std::sync::Arc::new(Index::new());
+    let index = std::sync::Arc::get_mut(&mut shared).expect("a new Arc is not shared");
     index.start = match written {
         Written::Request => parse::request_line(line).ok()?,
         Written::Response(Some(start)) => start,
@@ -658,7 +666,7 @@ fn index_written(
     index.body_start = (cl.1 + 4) as u32;
     index.len = out.len() as u32;
     index.content_length = Some((out.len() - (cl.1 + 4)) as u32);
-    Some(index)
+    Some(shared)
 }
 
 /// Header values of `name` in `msg`, each field's value as written.

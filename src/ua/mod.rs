@@ -116,6 +116,10 @@ pub struct UaConfig {
     /// INVITE that supports it (always to one that requires it). Default
     /// on.
     pub reliable_provisional: bool,
+    /// The most sessions alive at once (default 65 536): an INVITE that
+    /// would start one more is answered 503 with Retry-After, and
+    /// [`UserAgent::call`] fails with [`UaError::Capacity`].
+    pub max_sessions: usize,
 }
 
 impl Default for UaConfig {
@@ -124,6 +128,7 @@ impl Default for UaConfig {
             endpoint: EndpointConfig::default(),
             user_agent: Some(concat!("imsip/", env!("CARGO_PKG_VERSION")).to_owned()),
             reliable_provisional: true,
+            max_sessions: 65_536,
         }
     }
 }
@@ -353,6 +358,9 @@ pub enum UaError {
     /// A dialog could not be made from the messages.
     #[error(transparent)]
     Dialog(#[from] DialogError),
+    /// [`UaConfig::max_sessions`] are alive.
+    #[error("too many sessions")]
+    Capacity,
 }
 
 /// What a client transaction of the user agent is for.
@@ -383,6 +391,8 @@ pub struct UserAgent {
     servers: HashMap<ServerId, SessionId>,
     timers: BinaryHeap<Reverse<(Instant, u32)>>,
     events: VecDeque<UaEvent>,
+    /// Sessions alive.
+    live: usize,
 }
 
 /// The Via a request sent on `flow` gets: the flow's local address, a new
@@ -457,6 +467,7 @@ impl UserAgent {
             servers: HashMap::new(),
             timers: BinaryHeap::new(),
             events: VecDeque::new(),
+            live: 0,
         }
     }
 
@@ -472,7 +483,7 @@ impl UserAgent {
 
     /// How many sessions are alive.
     pub fn sessions(&self) -> usize {
-        self.sessions.iter().filter(|s| s.is_some()).count()
+        self.live
     }
 
     fn session(&self, id: SessionId) -> Option<&Session> {
@@ -514,6 +525,7 @@ impl UserAgent {
     }
 
     fn insert(&mut self, session: Session) -> SessionId {
+        self.live += 1;
         let generation = session.generation;
         let index = match self.free.pop() {
             Some(i) => {
@@ -543,6 +555,7 @@ impl UserAgent {
             return;
         }
         let session = slot.take().expect("checked above");
+        self.live -= 1;
         self.free.push(id.index);
         for d in &session.dialogs {
             self.dialogs.remove(d.id().as_ref(), id);
@@ -571,6 +584,9 @@ impl UserAgent {
     /// [`UaError::Build`] when an extra header is malformed, or the
     /// endpoint's refusal.
     pub fn call(&mut self, now: Instant, call: Call) -> Result<SessionId, UaError> {
+        if self.live >= self.config.max_sessions {
+            return Err(UaError::Capacity);
+        }
         let flow = call.flow;
         let mut from = crate::header::From::new(call.from.clone());
         from = from.with_tag(&mut self.rng);
@@ -1478,6 +1494,17 @@ impl UserAgent {
 
     fn on_invite(&mut self, now: Instant, server: ServerId, request: Message, origin: Flow) {
         let msg = request.as_ref();
+        if self.live >= self.config.max_sessions {
+            let retry = self.config.endpoint.retry_after.to_string();
+            self.answer_with(
+                now,
+                server,
+                &msg,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(("Retry-After", &retry)),
+            );
+            return;
+        }
         // §12.1.1: the UAS needs the remote target.
         if !matches!(
             msg.header::<crate::header::Contact<'_>>(),

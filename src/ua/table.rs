@@ -26,9 +26,7 @@ impl DialogTable {
     /// The session of dialog `id`.
     pub(super) fn get(&self, id: DialogIdRef<'_>) -> Option<SessionId> {
         let hash = self.hash(id);
-        self.table
-            .find(hash, |(k, _)| *k == id)
-            .map(|(_, s)| *s)
+        self.table.find(hash, |(k, _)| *k == id).map(|(_, s)| *s)
     }
 
     /// Records that dialog `id` belongs to `session` (replacing what it
@@ -40,7 +38,11 @@ impl DialogTable {
             None => {
                 let hasher = &self.hasher;
                 self.table.insert_unique(hash, (id, session), |(k, _)| {
-                    hasher.hash_one((k.call_id.as_str(), k.local_tag.as_str(), k.remote_tag.as_str()))
+                    hasher.hash_one((
+                        k.call_id.as_str(),
+                        k.local_tag.as_str(),
+                        k.remote_tag.as_str(),
+                    ))
                 });
             }
         }
@@ -49,7 +51,10 @@ impl DialogTable {
     /// Forgets dialog `id` if it belongs to `session`.
     pub(super) fn remove(&mut self, id: DialogIdRef<'_>, session: SessionId) {
         let hash = self.hash(id);
-        if let Ok(entry) = self.table.find_entry(hash, |(k, s)| *k == id && *s == session) {
+        if let Ok(entry) = self
+            .table
+            .find_entry(hash, |(k, s)| *k == id && *s == session)
+        {
             entry.remove();
         }
     }
