@@ -442,9 +442,10 @@ pub(crate) fn ua(data: &[u8]) {
         match op % 8 {
             // Arbitrary octets from the peer.
             0 => {
-                let len = usize::from(byte(&mut i)).min(data.len().saturating_sub(i));
-                let datagram = &data[i..i + len];
-                i += len;
+                let want = usize::from(byte(&mut i));
+                let start = i.min(data.len());
+                let datagram = &data[start..start + want.min(data.len() - start)];
+                i = start + datagram.len();
                 ua.handle_input(now, flow, bytes::Bytes::copy_from_slice(datagram));
             }
             1 => {

@@ -2,8 +2,8 @@
 //!
 //! Building blocks for SIP and IMS network elements: a zero-copy SIP parser,
 //! typed headers and URIs, Digest and IMS AKA authentication, the RFC 3261
-//! transaction layer with a sans-IO endpoint, and (as the crate grows)
-//! dialogs and the P-, I- and S-CSCF and HSS roles.
+//! transaction layer with a sans-IO endpoint, dialogs and the user-agent
+//! core, and (as the crate grows) the P-, I- and S-CSCF and HSS roles.
 //!
 //! ```
 //! use imsip::{MessageRef, Method};
@@ -74,12 +74,14 @@
 //! | URIs | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules, the canonical [`uri::AddressOfRecord`] |
 //! | headers | [`header`] | header names (one table) and typed header values |
 //! | messages | [`message`] | [`MessageRef`], [`Message`], framing, validation per request ([`ValidationPolicy`]), builders, the minimal-diff [`Editor`] |
-//! | beside each other | [`multipart`], [`auth`], [`transaction`] | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines |
+//! | beside each other | [`multipart`], [`auth`], [`transaction`], [`dialog`] | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines; the RFC 3261 §12 dialog state and in-dialog requests |
 //! | endpoint | [`endpoint`] | the sans-IO driver: matching, retransmission, §18 routing, flows |
+//! | user agent | [`ua`] | the user-agent core over an endpoint: INVITE sessions on both sides, forking, CANCEL, 2xx/ACK, re-INVITE and UPDATE with glare, 100rel/PRACK, offer/answer state |
 //!
 //! ## Driving the stateful layers
 //!
-//! Every stateful type ([`Endpoint`], each transaction machine) has the same
+//! Every stateful type ([`Endpoint`], each transaction machine,
+//! [`ua::UserAgent`]) has the same
 //! four kinds of methods: `handle_*` inputs that take the current
 //! `Instant`, commands (`send_request`, `respond`) that fail only for a
 //! caller's mistake, `poll_*` outputs to drain after every input or command
@@ -93,8 +95,11 @@
 //! per request, with a [`ValidationPolicy`]. Secrets and identifiers come
 //! from the operating system's generator unless a test passes a seed.
 //!
-//! Dialogs, the proxy core and the IMS roles build on these and arrive in
-//! later releases (see the changelog).
+//! A user agent wraps an endpoint and keeps its verbs: it passes the
+//! endpoint's transmits through, consumes the endpoint's events inside its
+//! own `handle_*` and reports its own ([`ua::UaEvent`]), and wakes at the
+//! earlier of the two timers. The proxy core and the IMS roles build on
+//! these and arrive in later releases (see the changelog).
 //!
 //! ## Feature flags
 //!

@@ -894,3 +894,65 @@ fn without_a_prack_the_reliable_provisional_is_retransmitted_then_500() {
             .any(|w| w.from == 1 && w.message().status() == Some(StatusCode::OK))
     );
 }
+
+#[test]
+fn a_cancelled_invite_without_a_final_response_is_given_up() {
+    let mut net = Net::new(2, Network::PERFECT, 9);
+    // The callee's final responses (the CANCEL's 200, the 487) are lost.
+    net.filter = Some(Box::new(|from, m| {
+        from == 1 && m.status().is_some_and(|s| s.is_final())
+    }));
+    let alice = call(&mut net, true);
+    net.run(
+        Duration::from_secs(100),
+        vec![hangup_at(Duration::from_secs(1), 0, alice)],
+        |ua, now, i, e| {
+            if i == 1
+                && let UaEvent::IncomingCall { session, .. } = e
+            {
+                ua.progress(now, *session, StatusCode::RINGING, None)
+                    .unwrap();
+            }
+        },
+    );
+    let ladder = net.ladder();
+    let ended_at: Vec<Duration> = net.events[0]
+        .iter()
+        .filter(|(_, e)| matches!(e, UaEvent::Ended { .. }))
+        .map(|(at, _)| *at)
+        .collect();
+    assert_eq!(ended(&net, 0), [EndReason::Cancelled], "{ladder}");
+    // 64·T1 after the CANCEL (sent at 1 s).
+    assert_eq!(ended_at, [Duration::from_secs(33)], "{ladder}");
+}
+
+#[test]
+fn an_offer_while_one_is_unanswered_gets_500_with_retry_after() {
+    let mut ua = UserAgent::new(imsip::ua::UaConfig::default());
+    let now = std::time::Instant::now();
+    let invite = request("INVITE", "", "b", 1, "c4").replace(
+        "Content-Length: 0\r\n\r\n",
+        "Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
+    );
+    exchange(&mut ua, now, &invite);
+    let Some(UaEvent::IncomingCall { session, .. }) = ua.poll_event() else {
+        panic!()
+    };
+    // Ringing without an answer (unreliable: the INVITE has no 100rel).
+    ua.progress(now, session, StatusCode::RINGING, None)
+        .unwrap();
+    let ringing = Message::parse(ua.poll_transmit().unwrap().payload).unwrap();
+    let tag = ringing.as_ref().to_tag().unwrap().unwrap().to_owned();
+    let update = request("UPDATE", &format!(";tag={tag}"), "b", 2, "c4").replace(
+        "Content-Length: 0\r\n\r\n",
+        "Content-Type: application/sdp\r\nContent-Length: 5\r\n\r\nv=0\r\n",
+    );
+    let out = exchange(&mut ua, now, &update);
+    let r = out[0].as_ref();
+    assert_eq!(r.status(), Some(StatusCode::SERVER_INTERNAL_ERROR));
+    assert!(r.get("Retry-After").is_some());
+    assert_eq!(
+        ua.offer_answer(session).unwrap().state(),
+        OfferState::OfferReceived
+    );
+}

@@ -646,6 +646,7 @@ impl UserAgent {
             rseqs: Default::default(),
             prack_owed: None,
             prack_client: None,
+            cancel_deadline: None,
         });
         self.clients.insert(client, (Some(id), Purpose::Invite));
         Ok(id)
@@ -970,13 +971,17 @@ impl UserAgent {
     }
 
     fn send_cancel(&mut self, now: Instant, id: SessionId) -> Result<(), UaError> {
+        let t1 = self.config.endpoint.timers.t1;
         let s = self.get(id)?;
+        // §9.1: without a final response in 64·T1 the INVITE is given up.
+        s.cancel_deadline = Some(now + 64 * t1);
         s.cancelled = true;
         s.hangup_pending = false;
         let cancel = s.invite.as_ref().cancel()?.build()?;
         let flow = s.flow;
         let client = self.endpoint.send_request(now, cancel, flow)?;
         self.clients.insert(client, (Some(id), Purpose::Cancel));
+        self.schedule(id);
         Ok(())
     }
 
@@ -1312,6 +1317,12 @@ impl UserAgent {
         let Some(s) = self.session_mut(id) else {
             return;
         };
+        if s.cancel_deadline.is_some_and(|at| now >= at)
+            && matches!(s.phase, Phase::Initial | Phase::Early)
+        {
+            self.end(id, EndReason::Cancelled);
+            return;
+        }
         if let Some(r) = &mut s.retransmit {
             if now >= r.deadline {
                 s.retransmit = None;
@@ -1552,6 +1563,7 @@ impl UserAgent {
             rseqs: Default::default(),
             prack_owed: None,
             prack_client: None,
+            cancel_deadline: None,
         });
         self.servers.insert(server, id);
         self.events.push_back(UaEvent::IncomingCall {
@@ -1620,8 +1632,11 @@ impl UserAgent {
                     self.answer_with(now, server, &msg, StatusCode::REQUEST_PENDING, None);
                     return;
                 }
-                if s.incoming.is_some() {
-                    // §14.2: theirs is outstanding: 500 with Retry-After.
+                let owes_answer = s.offer_answer.state() == OfferState::OfferReceived;
+                if s.incoming.is_some() || (!msg.body().is_empty() && owes_answer) {
+                    // §14.2, RFC 3311 §5.2: theirs is outstanding, or an
+                    // offer of theirs is not answered yet: 500 with
+                    // Retry-After.
                     let wait = (self.rng.next_u64() % 10).to_string();
                     self.answer_with(
                         now,

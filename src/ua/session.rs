@@ -221,6 +221,9 @@ pub(super) struct Session {
     /// The UAC's PRACK in flight: its transaction, the dialog's remote tag
     /// and the RSeq.
     pub(super) prack_client: Option<(ClientId, String, u32)>,
+    /// When a cancelled INVITE without a final response is given up (RFC
+    /// 3261 §9.1: 64·T1 after the CANCEL).
+    pub(super) cancel_deadline: Option<Instant>,
     /// The UAC owes a PRACK with an answer to the offer in a reliable
     /// provisional response: the dialog's remote tag and the RSeq.
     pub(super) prack_owed: Option<(String, u32)>,
@@ -245,6 +248,9 @@ impl Session {
         let r = self.retransmit.as_ref().map(|r| r.next.min(r.deadline));
         let g = self.glare_retry.as_ref().map(|g| g.0);
         let p = self.reliable.as_ref().map(|r| r.next.min(r.deadline));
-        [r, g, p].into_iter().flatten().min()
+        let c = self
+            .cancel_deadline
+            .filter(|_| matches!(self.phase, Phase::Initial | Phase::Early));
+        [r, g, p, c].into_iter().flatten().min()
     }
 }
