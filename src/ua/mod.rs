@@ -69,6 +69,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod register;
 mod session;
 mod table;
 
@@ -93,6 +94,7 @@ use crate::status::StatusCode;
 use crate::transport::Transport;
 use crate::uri::{HostPort, SipUri, Uri};
 
+pub use register::{Authenticator, Binding, Register, RegistrationId};
 pub use session::{Body, OfferAnswer, OfferState, Phase};
 use session::{Incoming, Outgoing, Reliable, Retransmit, Session};
 use table::DialogTable;
@@ -326,6 +328,30 @@ pub enum UaEvent {
         /// timed out.
         response: Message,
     },
+    /// A registration's REGISTER got a 2xx (the first time, and after each
+    /// refresh): what the registrar granted.
+    Registered {
+        /// The registration.
+        registration: RegistrationId,
+        /// The granted expiry, Service-Route, P-Associated-URI and contacts.
+        binding: Binding,
+    },
+    /// The registration's bindings were removed ([`UserAgent::unregister`],
+    /// or the registrar granted 0 s); its handle is no longer valid.
+    Unregistered {
+        /// The registration.
+        registration: RegistrationId,
+    },
+    /// A REGISTER failed beyond what the user agent answers itself (a
+    /// challenge it cannot answer or answered too often, a 423 without a
+    /// usable Min-Expires, any other failure, 408 for a timeout); the
+    /// registration ended.
+    RegistrationFailed {
+        /// The registration.
+        registration: RegistrationId,
+        /// The final status.
+        status: StatusCode,
+    },
     /// The session ended; its handle is no longer valid.
     Ended {
         /// The session.
@@ -375,6 +401,15 @@ enum Purpose {
     /// The user's own request.
     User,
     Prack,
+    /// A REGISTER of the registration with this index and generation.
+    Register(u32, u32),
+}
+
+/// What a timer of the user agent belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum TimerKey {
+    Session(u32),
+    Registration(u32),
 }
 
 /// The user-agent core. See the [module documentation](self).
@@ -389,7 +424,9 @@ pub struct UserAgent {
     dialogs: DialogTable,
     clients: HashMap<ClientId, (Option<SessionId>, Purpose)>,
     servers: HashMap<ServerId, SessionId>,
-    timers: BinaryHeap<Reverse<(Instant, u32)>>,
+    timers: BinaryHeap<Reverse<(Instant, TimerKey)>>,
+    registrations: Vec<Option<register::Registration>>,
+    free_registrations: Vec<u32>,
     events: VecDeque<UaEvent>,
     /// Sessions alive.
     live: usize,
@@ -466,6 +503,8 @@ impl UserAgent {
             clients: HashMap::new(),
             servers: HashMap::new(),
             timers: BinaryHeap::new(),
+            registrations: Vec::new(),
+            free_registrations: Vec::new(),
             events: VecDeque::new(),
             live: 0,
         }
@@ -571,7 +610,7 @@ impl UserAgent {
 
     fn schedule(&mut self, id: SessionId) {
         if let Some(at) = self.session(id).and_then(Session::wake) {
-            self.timers.push(Reverse((at, id.index)));
+            self.timers.push(Reverse((at, TimerKey::Session(id.index))));
         }
     }
 
@@ -1263,19 +1302,24 @@ impl UserAgent {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.endpoint.handle_timeout(now);
         self.pump(now);
-        while let Some(Reverse((at, index))) = self.timers.peek().copied() {
+        while let Some(Reverse((at, key))) = self.timers.peek().copied() {
             if at > now {
                 break;
             }
             self.timers.pop();
-            let Some(Some(s)) = self.sessions.get(index as usize) else {
-                continue;
-            };
-            let id = SessionId {
-                index,
-                generation: s.generation,
-            };
-            self.on_timer(now, id);
+            match key {
+                TimerKey::Session(index) => {
+                    let Some(Some(s)) = self.sessions.get(index as usize) else {
+                        continue;
+                    };
+                    let id = SessionId {
+                        index,
+                        generation: s.generation,
+                    };
+                    self.on_timer(now, id);
+                }
+                TimerKey::Registration(index) => self.on_registration_timer(now, index),
+            }
             self.pump(now);
         }
     }
@@ -1299,8 +1343,16 @@ impl UserAgent {
     /// When to call [`UserAgent::handle_timeout`] next.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
         // Drop timers of sessions that ended.
-        while let Some(Reverse((_, index))) = self.timers.peek() {
-            if matches!(self.sessions.get(*index as usize), Some(Some(_))) {
+        while let Some(Reverse((at, key))) = self.timers.peek() {
+            let alive = match *key {
+                TimerKey::Session(index) => {
+                    matches!(self.sessions.get(index as usize), Some(Some(_)))
+                }
+                TimerKey::Registration(index) => {
+                    self.registration_wake(index).is_some_and(|w| w <= *at)
+                }
+            };
+            if alive {
                 break;
             }
             self.timers.pop();
@@ -1848,6 +1900,10 @@ impl UserAgent {
             (Purpose::Bye, Some(id)) if status.is_final() => {
                 self.end(id, EndReason::LocalBye(Some(status)));
             }
+            (Purpose::Register(index, generation), _) if status.is_final() => {
+                let id = RegistrationId { index, generation };
+                self.on_register_response(now, id, client, &response);
+            }
             (Purpose::User, session) => self.events.push_back(UaEvent::Response {
                 transaction: client,
                 session,
@@ -2166,8 +2222,12 @@ impl UserAgent {
                 };
                 let failed = !matches!(reason, Termination::Completed);
                 let Some(id) = session else {
-                    if failed && purpose == Purpose::User {
-                        self.user_timeout(client, None);
+                    match purpose {
+                        Purpose::User if failed => self.user_timeout(client, None),
+                        Purpose::Register(index, generation) if failed => {
+                            self.on_register_timeout(RegistrationId { index, generation }, client)
+                        }
+                        _ => {}
                     }
                     return;
                 };
@@ -2205,7 +2265,7 @@ impl UserAgent {
                             s.prack_client.take_if(|(c, _, _)| *c == client);
                         }
                     }
-                    Purpose::Cancel | Purpose::OrphanBye => {}
+                    Purpose::Cancel | Purpose::OrphanBye | Purpose::Register(..) => {}
                 }
             }
             TransactionId::Server(server) => {
