@@ -956,3 +956,131 @@ fn an_offer_while_one_is_unanswered_gets_500_with_retry_after() {
         OfferState::OfferReceived
     );
 }
+
+fn short_timers(_: usize, c: &mut imsip::ua::UaConfig) {
+    c.session_timer = Some(imsip::ua::SessionTimerConfig {
+        interval: 90,
+        min_se: 90,
+    });
+}
+
+#[test]
+fn the_refresher_refreshes_with_update_at_half_the_interval() {
+    let mut net = Net::with_config(2, Network::PERFECT, 10, short_timers);
+    let alice = call(&mut net, true);
+    net.run(
+        Duration::from_secs(400),
+        vec![hangup_at(Duration::from_secs(300), 0, alice)],
+        auto_answer,
+    );
+    let ladder = net.ladder();
+    let ok = net
+        .wire
+        .iter()
+        .find(|w| {
+            let m = w.message();
+            w.from == 1
+                && m.status() == Some(StatusCode::OK)
+                && m.cseq().unwrap().method == Method::Invite
+        })
+        .unwrap()
+        .message();
+    assert_eq!(
+        ok.get("Session-Expires").unwrap().value_str(),
+        Some("90;refresher=uac"),
+        "{ladder}"
+    );
+    assert_eq!(ok.get("Require").unwrap().value_str(), Some("timer"));
+    let updates: Vec<Duration> = net
+        .wire
+        .iter()
+        .filter(|w| w.message().method() == Some(Method::Update))
+        .map(|w| {
+            assert_eq!(w.from, 0, "the caller refreshes");
+            w.at
+        })
+        .collect();
+    // Every 45 s after the 2xx (at 20 ms), each answered 10 ms later... the
+    // next one 45 s after that answer.
+    assert_eq!(updates.len(), 6, "{ladder}");
+    assert!(updates[0] >= Duration::from_secs(45) && updates[0] < Duration::from_secs(46));
+    // Refreshes are the core's: neither user saw them.
+    assert_eq!(count(&net, 1, |e| matches!(e, UaEvent::Update { .. })), 0);
+    assert_eq!(count(&net, 0, |e| matches!(e, UaEvent::Updated { .. })), 0);
+    assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
+    assert_eq!(ended(&net, 1), [EndReason::RemoteBye]);
+}
+
+#[test]
+fn an_unrefreshed_session_expires_with_bye() {
+    let mut net = Net::with_config(2, Network::PERFECT, 11, short_timers);
+    // The refresher's UPDATEs are lost.
+    net.filter = Some(Box::new(|from, m| {
+        from == 0 && m.method() == Some(Method::Update)
+    }));
+    let _alice = call(&mut net, true);
+    net.run(Duration::from_secs(400), Vec::new(), auto_answer);
+    let ladder = net.ladder();
+    let bye = net
+        .wire
+        .iter()
+        .find(|w| w.message().method() == Some(Method::Bye))
+        .unwrap_or_else(|| panic!("{ladder}"));
+    assert_eq!(bye.from, 1, "{ladder}");
+    // 90 s less a third (30 s) after the 2xx left, at 30 ms (after the
+    // PRACK of the reliable 180).
+    assert_eq!(bye.at, Duration::from_millis(60_030), "{ladder}");
+    assert_eq!(ended(&net, 1), [EndReason::SessionExpired]);
+    assert_eq!(ended(&net, 0), [EndReason::RemoteBye]);
+}
+
+#[test]
+fn interval_too_small_is_retried_with_the_min_se() {
+    let mut net = Net::with_config(2, Network::PERFECT, 12, |i, c| {
+        c.reliable_provisional = false;
+        c.session_timer = Some(imsip::ua::SessionTimerConfig {
+            interval: if i == 0 { 90 } else { 1800 },
+            min_se: if i == 0 { 90 } else { 120 },
+        });
+    });
+    let alice = call(&mut net, true);
+    net.run(
+        Duration::from_secs(30),
+        vec![hangup_at(Duration::from_secs(10), 0, alice)],
+        auto_answer,
+    );
+    let ladder = net.ladder();
+    let lines: Vec<String> = net.wire.iter().map(|w| w.line()).collect();
+    assert_eq!(
+        lines[..7],
+        [
+            "INVITE sip:bob@127.0.0.2 SIP/2.0",
+            "SIP/2.0 422 Session Interval Too Small",
+            "ACK sip:bob@127.0.0.2 SIP/2.0",
+            "INVITE sip:bob@127.0.0.2 SIP/2.0",
+            "SIP/2.0 180 Ringing",
+            "SIP/2.0 200 OK",
+            "ACK sip:bob@127.0.0.2:5060 SIP/2.0",
+        ],
+        "{ladder}"
+    );
+    let first = net.wire[0].message();
+    let again = net.wire[3].message();
+    assert_eq!(again.cseq().unwrap().seq, 2);
+    assert_eq!(again.call_id().unwrap(), first.call_id().unwrap());
+    assert_eq!(again.from_tag().unwrap(), first.from_tag().unwrap());
+    assert_eq!(
+        again.get("Session-Expires").unwrap().value_str(),
+        Some("120")
+    );
+    assert_eq!(again.get("Min-SE").unwrap().value_str(), Some("120"));
+    assert_eq!(
+        net.wire[1].message().get("Min-SE").unwrap().value_str(),
+        Some("120")
+    );
+    assert_eq!(
+        count(&net, 1, |e| matches!(e, UaEvent::IncomingCall { .. })),
+        1
+    );
+    assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
+}

@@ -72,6 +72,7 @@
 mod register;
 mod session;
 mod table;
+mod timer;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -98,12 +99,13 @@ pub use register::{Authenticator, Binding, Register, RegistrationId};
 pub use session::{Body, OfferAnswer, OfferState, Phase};
 use session::{Incoming, Outgoing, Reliable, Retransmit, Session};
 use table::DialogTable;
+pub use timer::{SessionTimer, SessionTimerConfig};
 
 /// The methods a user agent built on this core allows (its Allow header).
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, INFO, MESSAGE, NOTIFY, REFER";
 
-/// The option tags the core implements (RFC 3262).
-const SUPPORTED: &[&str] = &["100rel"];
+/// The option tags the core implements (RFC 3262, RFC 4028).
+const SUPPORTED: &[&str] = &["100rel", "timer"];
 
 /// How a user agent behaves.
 #[derive(Clone, Debug)]
@@ -122,6 +124,10 @@ pub struct UaConfig {
     /// would start one more is answered 503 with Retry-After, and
     /// [`UserAgent::call`] fails with [`UaError::Capacity`].
     pub max_sessions: usize,
+    /// Session timers (RFC 4028): INVITEs ask for this interval, incoming
+    /// ones are negotiated against it, and the refresher refreshes. `None`
+    /// turns them off. On by default (1800 s, Min-SE 90 s).
+    pub session_timer: Option<SessionTimerConfig>,
 }
 
 impl Default for UaConfig {
@@ -131,6 +137,7 @@ impl Default for UaConfig {
             user_agent: Some(concat!("imsip/", env!("CARGO_PKG_VERSION")).to_owned()),
             reliable_provisional: true,
             max_sessions: 65_536,
+            session_timer: Some(SessionTimerConfig::default()),
         }
     }
 }
@@ -223,6 +230,9 @@ pub enum EndReason {
     /// A reliable provisional response got no PRACK within 64·T1 (RFC
     /// 3262 §3): the INVITE was rejected with 500.
     NoPrack,
+    /// The session timer ran out (RFC 4028 §10): not refreshed in time, or
+    /// this side's refresh failed; a BYE was sent.
+    SessionExpired,
 }
 
 impl fmt::Display for EndReason {
@@ -237,6 +247,7 @@ impl fmt::Display for EndReason {
             EndReason::NoAck => f.write_str("no ACK for the 2xx"),
             EndReason::Timeout => f.write_str("timed out"),
             EndReason::NoPrack => f.write_str("no PRACK for a reliable provisional response"),
+            EndReason::SessionExpired => f.write_str("the session timer expired"),
         }
     }
 }
@@ -465,6 +476,12 @@ fn peer_wants_100rel(invite: &MessageRef<'_>, preferred: bool) -> bool {
     has(HeaderName::Require) || (preferred && has(HeaderName::Supported))
 }
 
+/// Whether `msg`'s Allow lists UPDATE.
+fn allows_update(msg: &MessageRef<'_>) -> bool {
+    msg.values(HeaderName::Allow)
+        .any(|m| m.eq_ignore_ascii_case(b"UPDATE"))
+}
+
 /// The RSeq of a reliable provisional response (RFC 3262: `Require:
 /// 100rel` and an RSeq).
 fn reliable_rseq(response: &MessageRef<'_>) -> Option<u32> {
@@ -645,8 +662,17 @@ impl UserAgent {
         if let Some(ua) = &self.config.user_agent {
             b = b.raw_header("User-Agent", ua);
         }
-        if self.config.reliable_provisional {
-            b = b.raw_header("Supported", "100rel");
+        match (self.config.reliable_provisional, self.config.session_timer) {
+            (true, Some(_)) => b = b.raw_header("Supported", "100rel, timer"),
+            (true, None) => b = b.raw_header("Supported", "100rel"),
+            (false, Some(_)) => b = b.raw_header("Supported", "timer"),
+            (false, None) => {}
+        }
+        if let Some(st) = self.config.session_timer {
+            b = b.raw_header("Session-Expires", &st.interval.to_string());
+            if st.min_se != 90 {
+                b = b.raw_header("Min-SE", &st.min_se.to_string());
+            }
         }
         for (name, value) in &call.headers {
             b = b.raw_header(name, value);
@@ -686,6 +712,9 @@ impl UserAgent {
             prack_owed: None,
             prack_client: None,
             cancel_deadline: None,
+            timer_offer: None,
+            timer: None,
+            peer_allows_update: false,
         });
         self.clients.insert(client, (Some(id), Purpose::Invite));
         Ok(id)
@@ -919,9 +948,20 @@ impl UserAgent {
     ) -> Result<(), UaError> {
         let s = self.get(id)?;
         let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
-        let response = self.uas_response(id, StatusCode::OK, body.as_ref(), &[])?;
+        let timer_offer = s.timer_offer;
+        let peer_supports_timer = timer::supports_timer(&s.invite.as_ref());
+        let se = timer_offer.map(|(i, r)| format!("{i};refresher={}", r.as_str()));
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(se) = &se {
+            headers.push(("Session-Expires", se));
+            if peer_supports_timer {
+                headers.push(("Require", "timer"));
+            }
+        }
+        let response = self.uas_response(id, StatusCode::OK, body.as_ref(), &headers)?;
         let t1 = self.config.endpoint.timers.t1;
         let s = self.get(id)?;
+        s.timer = timer_offer.map(|(i, r)| SessionTimer::start(now, i, timer::is_me(r, false)));
         if s.dialogs.is_empty() {
             let dialog = Dialog::uas(&s.invite.as_ref(), &s.local_tag, true)?;
             s.dialogs.push(dialog);
@@ -1148,12 +1188,33 @@ impl UserAgent {
         invite: bool,
         offer: Option<Body>,
     ) -> Result<(), UaError> {
+        self.send_update_with(now, id, invite, offer, false)
+    }
+
+    /// Sends a re-INVITE or UPDATE; `refresh` for a session refresh the
+    /// core sends itself. A running session timer goes along
+    /// (Session-Expires naming this side the refresher).
+    fn send_update_with(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        invite: bool,
+        offer: Option<Body>,
+        refresh: bool,
+    ) -> Result<(), UaError> {
         let method = if invite {
             Method::Invite
         } else {
             Method::Update
         };
-        let client = self.send_in_dialog(now, id, method, offer.as_ref(), &[])?;
+        let timer = self.get(id)?.timer;
+        let se = timer.map(|t| format!("{};refresher=uac", t.interval));
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(se) = &se {
+            headers.push(("Session-Expires", se));
+            headers.push(("Supported", "timer"));
+        }
+        let client = self.send_in_dialog(now, id, method, offer.as_ref(), &headers)?;
         self.clients.insert(client, (Some(id), Purpose::Update));
         let s = self.get(id)?;
         if let Some(body) = &offer {
@@ -1163,6 +1224,7 @@ impl UserAgent {
             client,
             is_invite: invite,
             body: offer,
+            refresh,
         });
         Ok(())
     }
@@ -1198,6 +1260,35 @@ impl UserAgent {
             .raw_header("Allow", ALLOW);
         if let Some(server) = &server_header {
             b = b.raw_header("Server", server);
+        }
+        // A running session timer is refreshed by this exchange: the
+        // request's Session-Expires, or the timer as it was.
+        if let Some(t) = s.timer
+            && request.method() != Some(Method::Prack)
+        {
+            let (interval, refresher) = match timer::session_expires(&request) {
+                Some((i, r)) => (i, r.unwrap_or(crate::header::Refresher::Uac)),
+                None => (
+                    t.interval,
+                    if t.refreshing {
+                        crate::header::Refresher::Uas
+                    } else {
+                        crate::header::Refresher::Uac
+                    },
+                ),
+            };
+            b = b.raw_header(
+                "Session-Expires",
+                &format!("{interval};refresher={}", refresher.as_str()),
+            );
+            if timer::supports_timer(&request) {
+                b = b.raw_header("Require", "timer");
+            }
+            s.timer = Some(SessionTimer::start(
+                now,
+                interval,
+                timer::is_me(refresher, false),
+            ));
         }
         if let Some(body) = &body {
             b = b.body(&body.content_type, body.data.clone());
@@ -1432,27 +1523,71 @@ impl UserAgent {
         let Some(s) = self.session_mut(id) else {
             return;
         };
-        if let Some((at, invite, _)) = &s.glare_retry
+        if let Some((at, ..)) = &s.glare_retry
             && now >= *at
         {
-            let invite = *invite;
-            let body = s.glare_retry.take().and_then(|g| g.2);
-            if s.phase == Phase::Confirmed && s.outgoing.is_none() && s.incoming.is_none() {
-                if let Err(e) = self.send_update(now, id, invite, body) {
-                    let _ = e;
-                    self.events.push_back(UaEvent::UpdateFailed {
-                        session: id,
-                        status: StatusCode::SERVER_INTERNAL_ERROR,
-                    });
-                }
-            } else {
+            let (_, invite, body, refresh) = s.glare_retry.take().expect("checked");
+            let free = s.phase == Phase::Confirmed && s.outgoing.is_none() && s.incoming.is_none();
+            let failed = match free {
+                true => self
+                    .send_update_with(now, id, invite, body, refresh)
+                    .err()
+                    .map(|_| StatusCode::SERVER_INTERNAL_ERROR),
+                false => Some(StatusCode::REQUEST_PENDING),
+            };
+            if let Some(status) = failed
+                && !refresh
+            {
                 self.events.push_back(UaEvent::UpdateFailed {
                     session: id,
-                    status: StatusCode::REQUEST_PENDING,
+                    status,
                 });
             }
         }
+        self.session_timer(now, id);
         self.schedule(id);
+    }
+
+    /// The session timer (RFC 4028 §10): the refresher refreshes (UPDATE
+    /// when the peer allows it, else a re-INVITE repeating the last
+    /// description), the other side ends an unrefreshed session with BYE.
+    fn session_timer(&mut self, now: Instant, id: SessionId) {
+        let Some(s) = self.session_mut(id) else {
+            return;
+        };
+        let Some(t) = s.timer.filter(|t| now >= t.due) else {
+            return;
+        };
+        if s.phase != Phase::Confirmed {
+            return;
+        }
+        if !t.refreshing {
+            s.timer = None;
+            let _ = self.send_bye(now, id);
+            self.end(id, EndReason::SessionExpired);
+            return;
+        }
+        if s.outgoing.is_some() || s.incoming.is_some() || s.glare_retry.is_some() {
+            // A modification is under way: it refreshes the session too.
+            s.timer = Some(SessionTimer::start(now, t.interval, true));
+            return;
+        }
+        let invite = !s.peer_allows_update;
+        let body = if invite {
+            s.offer_answer.local().map(|b| Body::sdp(b.clone()))
+        } else {
+            None
+        };
+        // Until the refresh is answered, the timer stands; its answer
+        // restarts it.
+        s.timer = Some(SessionTimer {
+            due: now + std::time::Duration::from_secs(u64::from(t.interval)),
+            ..t
+        });
+        if self.send_update_with(now, id, invite, body, true).is_err() {
+            let _ = self.send_bye(now, id);
+            self.end(id, EndReason::SessionExpired);
+        }
     }
 
     /// Handles everything the endpoint reported.
@@ -1576,6 +1711,27 @@ impl UserAgent {
             self.answer_with(now, server, &msg, StatusCode::BAD_REQUEST, None);
             return;
         }
+        let timer_offer = match self
+            .config
+            .session_timer
+            .map(|c| timer::uas_decision(&msg, &c))
+        {
+            Some(Err(min)) => {
+                // RFC 4028 §8.1: too short an interval.
+                let min = min.to_string();
+                self.answer_with(
+                    now,
+                    server,
+                    &msg,
+                    StatusCode::SESSION_INTERVAL_TOO_SMALL,
+                    Some(("Min-SE", &min)),
+                );
+                return;
+            }
+            Some(Ok(d)) => d,
+            None => None,
+        };
+        let peer_allows_update = allows_update(&msg);
         let user = msg
             .request_uri()
             .and_then(Result::ok)
@@ -1616,6 +1772,9 @@ impl UserAgent {
             prack_owed: None,
             prack_client: None,
             cancel_deadline: None,
+            timer_offer,
+            timer: None,
+            peer_allows_update,
         });
         self.servers.insert(server, id);
         self.events.push_back(UaEvent::IncomingCall {
@@ -1714,17 +1873,35 @@ impl UserAgent {
                 if let Some(d) = s.dialogs.get_mut(index) {
                     let _ = d.refresh_target(&msg);
                 }
-                if !msg.body().is_empty() {
-                    s.offer_answer.received(&request.body());
+                // A refresh changes nothing the user decides (RFC 4028): an
+                // UPDATE without a body, or a re-INVITE whose offer repeats
+                // the peer's last description. The core answers it, the
+                // second with this side's last description.
+                let body = request.body();
+                let repeat = s
+                    .offer_answer
+                    .local()
+                    .filter(|_| {
+                        is_invite && !body.is_empty() && s.offer_answer.remote() == Some(&body)
+                    })
+                    .cloned();
+                let refresh = s.phase == Phase::Confirmed
+                    && ((!is_invite && body.is_empty()) || repeat.is_some());
+                if !body.is_empty() {
+                    s.offer_answer.received(&body);
                 }
                 s.incoming = Some(Incoming {
                     server,
                     request: request.clone(),
                 });
-                self.events.push_back(UaEvent::Update {
-                    session: id,
-                    request,
-                });
+                if refresh {
+                    let _ = self.accept_update(now, id, repeat.map(Body::sdp));
+                } else {
+                    self.events.push_back(UaEvent::Update {
+                        session: id,
+                        request,
+                    });
+                }
             }
             _ => self.events.push_back(UaEvent::Request {
                 transaction: server,
@@ -2036,6 +2213,16 @@ impl UserAgent {
                     let s = self.session_mut(id).expect("found above");
                     s.dialogs.push(dialog);
                     s.phase = Phase::Confirmed;
+                    s.peer_allows_update = allows_update(&msg);
+                    // RFC 4028 §7.2: without a refresher parameter the UAC
+                    // refreshes; without Session-Expires there is no timer.
+                    s.timer = timer::session_expires(&msg).map(|(i, r)| {
+                        SessionTimer::start(
+                            now,
+                            i,
+                            timer::is_me(r.unwrap_or(crate::header::Refresher::Uac), true),
+                        )
+                    });
                     // A body after an exchange in reliable provisional
                     // responses repeats the answer (RFC 3262 §5).
                     let repeated = s.offer_answer.state() == OfferState::Stable
@@ -2058,6 +2245,7 @@ impl UserAgent {
                         // The 200 beat the CANCEL: acknowledge and hang up.
                         let _ = self.send_bye(now, id);
                     } else {
+                        self.schedule(id);
                         self.events.push_back(UaEvent::Answered {
                             session: id,
                             response,
@@ -2079,6 +2267,12 @@ impl UserAgent {
             }
             return;
         }
+        if code == 422 && !s.cancelled && self.retry_422(now, id, &msg).is_some() {
+            return;
+        }
+        let Some(s) = self.session_mut(id) else {
+            return;
+        };
         // 3xx–6xx: the INVITE failed and its early dialogs with it.
         let reason = if s.cancelled && code == 487 {
             EndReason::Cancelled
@@ -2086,6 +2280,29 @@ impl UserAgent {
             EndReason::Rejected(status)
         };
         self.end(id, reason);
+    }
+
+    /// The INVITE again after a 422 (RFC 4028 §7.4), asking for the
+    /// Min-SE of the response; `None` when that asks for nothing larger.
+    fn retry_422(&mut self, now: Instant, id: SessionId, response: &MessageRef<'_>) -> Option<()> {
+        let min = timer::min_se(response)?;
+        let s = self.session(id)?;
+        let (invite, flow) = (s.invite.clone(), s.flow);
+        let asked = timer::session_expires(&invite.as_ref()).map_or(0, |(i, _)| i);
+        if min <= asked {
+            return None;
+        }
+        let mut edit = invite.as_ref().reissue(&mut self.rng).ok()?;
+        edit.replace("Session-Expires", &min.to_string());
+        edit.replace("Min-SE", &min.to_string());
+        let again = edit.finish().ok()?;
+        let client = self.endpoint.send_request(now, again.clone(), flow).ok()?;
+        self.clients.insert(client, (Some(id), Purpose::Invite));
+        let s = self.session_mut(id)?;
+        s.invite = again;
+        s.dialogs.clear();
+        s.rseqs.clear();
+        Some(())
     }
 
     /// A 2xx of a dialog no session keeps (another fork's, or after the
@@ -2148,18 +2365,34 @@ impl UserAgent {
             if !msg.body().is_empty() {
                 s.offer_answer.received(&response.body());
             }
+            // The 2xx's Session-Expires (RFC 4028 §7.2), or the timer as
+            // it was, starts again.
+            let negotiated = timer::session_expires(&msg);
+            if let Some(t) = s.timer {
+                s.timer = Some(match negotiated {
+                    Some((i, r)) => SessionTimer::start(
+                        now,
+                        i,
+                        timer::is_me(r.unwrap_or(crate::header::Refresher::Uac), true),
+                    ),
+                    None => SessionTimer::start(now, t.interval, t.refreshing),
+                });
+            }
             if outgoing.is_invite {
                 let seq = msg.cseq().map(|c| c.seq).unwrap_or(1);
-                if offer_in_2xx {
+                if offer_in_2xx && !outgoing.refresh {
                     s.ack_owed = Some(seq);
                 } else {
                     let _ = self.send_ack(id, seq, None);
                 }
             }
-            self.events.push_back(UaEvent::Updated {
-                session: id,
-                response,
-            });
+            self.schedule(id);
+            if !outgoing.refresh {
+                self.events.push_back(UaEvent::Updated {
+                    session: id,
+                    response,
+                });
+            }
             return;
         }
         if outgoing.body.is_some() {
@@ -2170,8 +2403,19 @@ impl UserAgent {
             let owner = s.role == Role::Uac;
             let wait = glare_wait(owner, &mut self.rng);
             let s = self.session_mut(id).expect("found above");
-            s.glare_retry = Some((now + wait, outgoing.is_invite, outgoing.body));
+            s.glare_retry = Some((
+                now + wait,
+                outgoing.is_invite,
+                outgoing.body,
+                outgoing.refresh,
+            ));
             self.schedule(id);
+            return;
+        }
+        if outgoing.refresh {
+            // RFC 4028 §10: a failed refresh ends the session.
+            let _ = self.send_bye(now, id);
+            self.end(id, EndReason::SessionExpired);
             return;
         }
         if status == StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST

@@ -162,6 +162,9 @@ pub(super) struct Outgoing {
     pub(super) client: ClientId,
     pub(super) is_invite: bool,
     pub(super) body: Option<Body>,
+    /// A session refresh (RFC 4028) the core sent itself: its outcome is
+    /// not reported.
+    pub(super) refresh: bool,
 }
 
 /// A re-INVITE or UPDATE the peer sent, waiting for the user.
@@ -205,7 +208,8 @@ pub(super) struct Session {
     pub(super) outgoing: Option<Outgoing>,
     pub(super) incoming: Option<Incoming>,
     /// A re-INVITE or UPDATE to send again after a 491 (RFC 3261 §14.1).
-    pub(super) glare_retry: Option<(Instant, bool, Option<Body>)>,
+    /// (when, re-INVITE rather than UPDATE, the offer, a refresh).
+    pub(super) glare_retry: Option<(Instant, bool, Option<Body>, bool)>,
     /// The UAS's next RSeq.
     pub(super) rseq: u32,
     /// The UAS's reliable provisional response waiting for its PRACK.
@@ -224,6 +228,12 @@ pub(super) struct Session {
     /// When a cancelled INVITE without a final response is given up (RFC
     /// 3261 §9.1: 64·T1 after the CANCEL).
     pub(super) cancel_deadline: Option<Instant>,
+    /// The UAS's session-timer decision for its 2xx (RFC 4028 §9).
+    pub(super) timer_offer: Option<(u32, crate::header::Refresher)>,
+    /// The running session timer.
+    pub(super) timer: Option<super::timer::SessionTimer>,
+    /// Whether the peer allows UPDATE (its Allow), for refreshes.
+    pub(super) peer_allows_update: bool,
     /// The UAC owes a PRACK with an answer to the offer in a reliable
     /// provisional response: the dialog's remote tag and the RSeq.
     pub(super) prack_owed: Option<(String, u32)>,
@@ -251,6 +261,7 @@ impl Session {
         let c = self
             .cancel_deadline
             .filter(|_| matches!(self.phase, Phase::Initial | Phase::Early));
-        [r, g, p, c].into_iter().flatten().min()
+        let t = self.timer.as_ref().map(|t| t.due);
+        [r, g, p, c, t].into_iter().flatten().min()
     }
 }
