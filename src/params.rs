@@ -402,6 +402,12 @@ impl<'a> Params<'a> {
         }
         let separate = self.prefixed || !self.raw.is_empty();
         let raw = self.raw.to_mut();
+        // One reservation per parameter, with room for a few more: lists
+        // are built a parameter at a time (a branch, then rport, a tag).
+        let need = 2 + name.len() + value.map_or(0, str::len);
+        if raw.capacity() - raw.len() < need {
+            raw.reserve(need.max(48));
+        }
         if separate {
             raw.push(';');
         }
@@ -427,6 +433,7 @@ impl<'a> Params<'a> {
         self.plain = false;
         let separate = self.prefixed || !self.raw.is_empty();
         let raw = self.raw.to_mut();
+        raw.reserve(2 + name.len() + quoted.len());
         if separate {
             raw.push(';');
         }

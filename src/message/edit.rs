@@ -11,6 +11,7 @@
 use bytes::Bytes;
 
 use super::build::BuildError;
+use super::parse::Index;
 use super::{Message, MessageRef, ParseConfig};
 use crate::header::{MaxForwards, MediaType, RecordRoute, TypedHeader, Via};
 use crate::syntax::{self, ListElements};
@@ -423,7 +424,74 @@ impl<'m> Editor<'m> {
             Some(b) => out.extend_from_slice(b),
             None => out.extend_from_slice(&buf[body_start..]),
         }
+        if let Some(index) = self.shifted_index(&out, config) {
+            let msg = Message {
+                bytes: Bytes::from(out),
+                index: std::sync::Arc::new(index),
+            };
+            debug_assert_eq!(
+                Message::parse_with(msg.bytes.clone(), config)
+                    .ok()
+                    .map(|m| m.index),
+                Some(msg.index.clone()),
+                "the shifted index differs from the parser's"
+            );
+            return Ok(msg);
+        }
         Message::parse_with(Bytes::from(out), config).map_err(BuildError::Parse)
+    }
+
+    /// The index of the output without parsing it, when the only change is
+    /// one field's value replaced (what a server's Via stamp is): the
+    /// original index with that field's value and everything after it
+    /// moved. `None` when anything else changed or a parser limit could be
+    /// in play; the output is parsed then.
+    fn shifted_index(&self, out: &[u8], config: &ParseConfig) -> Option<Index> {
+        let [(i, Change::Replace(v))] = self.changes.as_slice() else {
+            return None;
+        };
+        if !self.inserts.is_empty()
+            || self.request_uri.is_some()
+            || self.body.is_some()
+            || v.is_empty()
+            || v.trim_ascii().len() != v.len()
+            || out.len() > config.max_message_size
+            || out.len() > usize::from(u16::MAX)
+        {
+            return None;
+        }
+        let original = &*self.msg.index;
+        let entry = original.headers.get(*i)?;
+        if entry.id == crate::header::HeaderName::ContentLength as u8 {
+            return None;
+        }
+        let old_len = usize::from(entry.value_len) + usize::from(entry.value_off)
+            - usize::from(entry.name_len);
+        let new_len = 2 + v.len();
+        if usize::from(entry.name_len) + new_len + 2 > config.max_line_length {
+            return None;
+        }
+        let delta = new_len as isize - old_len as isize;
+        let shift = |p: usize| -> Option<usize> { p.checked_add_signed(delta) };
+        let mut index = original.clone();
+        let e = &mut index.headers[*i];
+        e.value_off = u16::from(e.name_len) + 2;
+        e.value_len = u16::try_from(v.len()).ok()?;
+        for e in index.headers.iter_mut().skip(*i + 1) {
+            e.name_start = u16::try_from(shift(usize::from(e.name_start))?).ok()?;
+        }
+        index.head_end = u32::try_from(shift(index.head_end as usize)?).ok()?;
+        index.body_start = u32::try_from(shift(index.body_start as usize)?).ok()?;
+        index.len = u32::try_from(shift(index.len as usize)?).ok()?;
+        let first_via = index
+            .headers
+            .iter()
+            .position(|e| e.id == crate::header::HeaderName::Via as u8);
+        if first_via == Some(*i) {
+            index.top_via_plain = !v.contains(',');
+        }
+        index.checked = Default::default();
+        (index.len as usize == out.len()).then_some(index)
     }
 }
 

@@ -443,6 +443,15 @@ pub struct UserAgent {
     live: usize,
 }
 
+/// The live session `id` in `sessions`.
+fn slot(sessions: &mut [Option<Session>], id: SessionId) -> Result<&mut Session, UaError> {
+    sessions
+        .get_mut(id.index as usize)
+        .and_then(Option::as_mut)
+        .filter(|s| s.generation == id.generation)
+        .ok_or(UaError::UnknownSession)
+}
+
 /// The Via a request sent on `flow` gets: the flow's local address, a new
 /// branch, `rport` (RFC 3581).
 fn via_for(flow: &Flow, rng: &mut impl Random) -> Via<'static> {
@@ -888,15 +897,18 @@ impl UserAgent {
         body: Option<&Body>,
         headers: &[(&str, &str)],
     ) -> Result<Message, UaError> {
-        let server_header = self.config.user_agent.clone();
-        let s = self.get(id)?;
+        let Self {
+            sessions, config, ..
+        } = self;
+        let s = slot(sessions, id)?;
+        let server_header = config.user_agent.as_deref();
         let mut b = s.invite.as_ref().response(status)?.to_tag(&s.local_tag);
         if status.as_u16() > 100 && status.as_u16() < 300 {
             b = b
                 .raw_header("Contact", &s.contact)
                 .raw_header("Allow", ALLOW);
         }
-        if let Some(server) = &server_header {
+        if let Some(server) = server_header {
             b = b.raw_header("Server", server);
         }
         for (name, value) in headers {
@@ -1097,20 +1109,27 @@ impl UserAgent {
         body: Option<&Body>,
         headers: &[(&str, &str)],
     ) -> Result<ClientId, UaError> {
-        let user_agent = self.config.user_agent.clone();
-        let s = self.session(id).ok_or(UaError::UnknownSession)?;
-        let dialog = s.dialogs.get(index).ok_or(UaError::State("no dialog"))?;
+        let Self {
+            sessions,
+            config,
+            rng,
+            ..
+        } = self;
+        let s = slot(sessions, id)?;
+        let dialog = s
+            .dialogs
+            .get_mut(index)
+            .ok_or(UaError::State("no dialog"))?;
         let flow = hop_flow(dialog, &s.flow);
-        let via = via_for(&flow, &mut self.rng);
-        let s = self.get(id)?;
-        let contact = s.contact.clone();
-        let dialog = &mut s.dialogs[index];
+        let via = via_for(&flow, rng);
         let refresh = matches!(method, Method::Invite | Method::Update);
         let mut b = dialog.request(method, &via);
         if refresh {
-            b = b.raw_header("Contact", &contact).raw_header("Allow", ALLOW);
+            b = b
+                .raw_header("Contact", &s.contact)
+                .raw_header("Allow", ALLOW);
         }
-        if let Some(ua) = &user_agent {
+        if let Some(ua) = config.user_agent.as_deref() {
             b = b.raw_header("User-Agent", ua);
         }
         for (name, value) in headers {
