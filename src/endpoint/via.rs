@@ -39,11 +39,10 @@ fn host_ip(host: &Host<'_>) -> Option<IpAddr> {
 /// for; `rport` with the source port when asked for. `noted` is what the
 /// parse of `via` noted.
 pub(crate) fn stamp(via: &Via<'_>, noted: &Noted<'_>, source: SocketAddr) -> Option<Via<'static>> {
-    let rport_requested = noted.rport == Some(Rport::Requested);
-    let differs = host_ip(&via.sent_by.host) != Some(source.ip());
-    if !differs && !rport_requested {
+    if !needs_stamp(via, noted, source) {
         return None;
     }
+    let rport_requested = noted.rport == Some(Rport::Requested);
     let mut v = via.clone().into_owned();
     let ip = source.ip().to_string();
     // The values are an IP address and a port: always valid parameters.
@@ -52,6 +51,53 @@ pub(crate) fn stamp(via: &Via<'_>, noted: &Noted<'_>, source: SocketAddr) -> Opt
         let _ = v.params.set("rport", Some(&source.port().to_string()));
     }
     Some(v)
+}
+
+/// Whether [`stamp`] changes the Via: the sent-by host is not the source
+/// address, or `rport` was asked for.
+pub(crate) fn needs_stamp(via: &Via<'_>, noted: &Noted<'_>, source: SocketAddr) -> bool {
+    noted.rport == Some(Rport::Requested) || host_ip(&via.sent_by.host) != Some(source.ip())
+}
+
+/// [`stamp`] as text: `value`, the top Via value as written, with
+/// `received` (in place of any) appended and a bare `rport` given the
+/// source port, everything else as written; the parse of `value` gave `via`
+/// and `noted`. `None` when nothing changes, or when `via`'s parameters are
+/// not a slice of `value` (they were unfolded): then use [`stamp`].
+pub(crate) fn stamp_text(
+    value: &str,
+    via: &Via<'_>,
+    noted: &Noted<'_>,
+    source: SocketAddr,
+) -> Option<String> {
+    use std::fmt::Write;
+    if !needs_stamp(via, noted, source) {
+        return None;
+    }
+    let rport_requested = noted.rport == Some(Rport::Requested);
+    let params = via.params.as_str();
+    let off = (params.as_ptr() as usize).checked_sub(value.as_ptr() as usize)?;
+    if value.get(off..off + params.len()) != Some(params) {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len() + 40);
+    out.push_str(&value[..off]);
+    for p in via.params.iter() {
+        if p.is("received") {
+            continue;
+        }
+        out.push(';');
+        out.push_str(p.name);
+        if rport_requested && p.value.is_none() && p.is("rport") {
+            let _ = write!(out, "={}", source.port());
+        } else if let Some(v) = p.value {
+            out.push('=');
+            out.push_str(v);
+        }
+    }
+    let _ = write!(out, ";received={}", source.ip());
+    out.push_str(&value[off + params.len()..]);
+    Some(out)
 }
 
 /// Where responses to a request with top Via `via` (whose parse noted
@@ -127,6 +173,54 @@ mod tests {
 
     fn addr(s: &str) -> SocketAddr {
         s.parse().unwrap()
+    }
+
+    /// The text stamp and the typed one agree: the same Via once parsed.
+    #[test]
+    fn stamp_text_is_the_typed_stamp() {
+        let vias = [
+            "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;rport",
+            "SIP/2.0/UDP 192.0.2.1;rport;branch=z9hG4bK1",
+            "SIP/2.0/UDP host.example.com;branch=z9hG4bK1",
+            "SIP/2.0/TCP 192.0.2.9;branch=z9hG4bK1;received=10.0.0.1;rport",
+            "SIP/2.0/UDP [2001:db8::1]:5070;branch=z9hG4bK1;RPORT;x=\"a;b\"",
+            "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=7",
+            "SIP / 2.0 / UDP 192.0.2.1 ; branch=z9hG4bK1 ; rport",
+        ];
+        for source in ["192.0.2.1:5060", "198.51.100.7:40000", "[2001:db8::9]:5099"] {
+            let source = addr(source);
+            for text in vias {
+                let mut noted = Noted::default();
+                let via = crate::header::via::parse_noting(text, &mut noted).unwrap();
+                let typed = stamp(&via, &noted, source);
+                match stamp_text(text, &via, &noted, source) {
+                    Some(t) => {
+                        let again = Via::parse(&t).unwrap_or_else(|e| panic!("{t}: {e}"));
+                        let typed = typed.expect("both stamp");
+                        // The same Via, parameters in any order (the text
+                        // keeps `rport` where it was).
+                        let sorted = |v: &Via<'_>| {
+                            let mut p: Vec<(String, Option<String>)> = v
+                                .params
+                                .iter()
+                                .map(|p| (p.name.to_ascii_lowercase(), p.value.map(str::to_owned)))
+                                .collect();
+                            p.sort();
+                            (v.sent_by.to_string(), v.transport.to_string(), p)
+                        };
+                        assert_eq!(sorted(&again), sorted(&typed), "{text} from {source}: {t}");
+                    }
+                    None => {
+                        // Nothing to stamp, or parameters that were
+                        // unfolded: the typed stamp decides.
+                        let unchanged = typed.is_none();
+                        let unfolded = via.params.as_str().as_ptr() < text.as_ptr()
+                            || via.params.as_str().as_ptr() > text[text.len()..].as_ptr();
+                        assert!(unchanged || unfolded, "{text} from {source}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -206,8 +206,17 @@ impl<'m> Editor<'m> {
     /// no Via yet, `via` is pushed.
     pub fn set_top_via(&mut self, via: &Via<'_>) {
         let value = encoded(via);
+        if !self.set_top_via_value(value) {
+            self.push_via(via);
+        }
+    }
+
+    /// [`Editor::set_top_via`] with the value as text (the endpoint's
+    /// stamp, made without a parse); `false` when there is no Via to
+    /// replace (nothing is done then).
+    pub(crate) fn set_top_via_value(&mut self, value: String) -> bool {
         if !self.check("Via", &value) {
-            return;
+            return true;
         }
         for i in self.positions("Via") {
             let Some(current) = self.value(i) else {
@@ -225,9 +234,9 @@ impl<'m> Editor<'m> {
                 format!("{value}, {rest}")
             };
             self.set_change(i, Change::Replace(new));
-            return;
+            return true;
         }
-        self.push_via(via);
+        false
     }
 
     /// Removes the top Via value, the first value of the first Via field (a
