@@ -496,6 +496,14 @@ impl Dialog {
         }
     }
 
+    /// Sets the last CSeq number this side sent: for a dialog made by a
+    /// request of the peer that answers one of this side's (a NOTIFY that
+    /// comes before its SUBSCRIBE's 2xx, RFC 6665 §4.1.2.4), whose next
+    /// request must come after it.
+    pub fn set_local_seq(&mut self, seq: u32) {
+        self.local_seq = Some(seq);
+    }
+
     /// The CSeq number the next request within the dialog gets, counted
     /// now (RFC 3261 §12.2.1.1: one more than the last, or 1 for the first
     /// one the UAS sends).

@@ -71,6 +71,7 @@
 
 mod register;
 mod session;
+mod subscribe;
 mod table;
 mod timer;
 
@@ -98,6 +99,7 @@ use crate::uri::{HostPort, SipUri, Uri};
 pub use register::{Authenticator, Binding, Register, RegistrationId};
 pub use session::{Body, OfferAnswer, OfferState, Phase};
 use session::{Incoming, Outgoing, Reliable, Retransmit, Session};
+pub use subscribe::{NotifyState, Subscribe, SubscriptionEnd, SubscriptionId};
 use table::DialogTable;
 pub use timer::{SessionTimer, SessionTimerConfig};
 
@@ -363,6 +365,56 @@ pub enum UaEvent {
         /// The final status.
         status: StatusCode,
     },
+    /// A SUBSCRIBE outside any dialog: accept it with
+    /// [`UserAgent::accept_subscription`] (then notify at once) or reject
+    /// it with [`UserAgent::reject_subscription`]. Its Event header names
+    /// the package.
+    SubscriptionRequest {
+        /// The new subscription (notifier side).
+        subscription: SubscriptionId,
+        /// The SUBSCRIBE.
+        request: Message,
+    },
+    /// This side's SUBSCRIBE (first or refresh) got a 2xx: the duration
+    /// granted, in seconds.
+    Subscribed {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// Seconds granted.
+        expires: u32,
+    },
+    /// A NOTIFY for a subscription of this side, answered 200 already: its
+    /// body is the package's; its Subscription-State was applied (a
+    /// `terminated` one is followed by [`UaEvent::SubscriptionEnded`]).
+    Notify {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// The NOTIFY.
+        request: Message,
+    },
+    /// A NOTIFY came from another fork of this side's SUBSCRIBE: a
+    /// subscription of its own (RFC 6665 §4.1.2.4), reported by its
+    /// NOTIFYs from now on.
+    SubscriptionForked {
+        /// The subscription made by the SUBSCRIBE.
+        subscription: SubscriptionId,
+        /// The new one, for the other fork.
+        fork: SubscriptionId,
+    },
+    /// The subscriber refreshed (notifier side): the new duration.
+    SubscriptionRefreshed {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// Seconds granted.
+        expires: u32,
+    },
+    /// A subscription ended; its handle is no longer valid.
+    SubscriptionEnded {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// Why.
+        reason: SubscriptionEnd,
+    },
     /// The session ended; its handle is no longer valid.
     Ended {
         /// The session.
@@ -414,6 +466,29 @@ enum Purpose {
     Prack,
     /// A REGISTER of the registration with this index and generation.
     Register(u32, u32),
+    /// A SUBSCRIBE of the subscription with this index and generation.
+    Subscribe(u32, u32),
+    /// A NOTIFY this side sent.
+    Notify,
+}
+
+/// What a dialog belongs to: an INVITE session or a subscription.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    Session(SessionId),
+    Subscription(SubscriptionId),
+}
+
+impl From<SessionId> for Owner {
+    fn from(id: SessionId) -> Owner {
+        Owner::Session(id)
+    }
+}
+
+impl From<SubscriptionId> for Owner {
+    fn from(id: SubscriptionId) -> Owner {
+        Owner::Subscription(id)
+    }
 }
 
 /// What a timer of the user agent belongs to.
@@ -421,6 +496,7 @@ enum Purpose {
 enum TimerKey {
     Session(u32),
     Registration(u32),
+    Subscription(u32),
 }
 
 /// The user-agent core. See the [module documentation](self).
@@ -438,6 +514,11 @@ pub struct UserAgent {
     timers: BinaryHeap<Reverse<(Instant, TimerKey)>>,
     registrations: Vec<Option<register::Registration>>,
     free_registrations: Vec<u32>,
+    subscriptions: Vec<Option<subscribe::Subscription>>,
+    free_subscriptions: Vec<u32>,
+    /// Subscriptions whose NOTIFY may come before their dialog, by Call-ID
+    /// and From tag.
+    pending_subscriptions: HashMap<(String, String), SubscriptionId>,
     events: VecDeque<UaEvent>,
     /// Sessions alive.
     live: usize,
@@ -531,6 +612,9 @@ impl UserAgent {
             timers: BinaryHeap::new(),
             registrations: Vec::new(),
             free_registrations: Vec::new(),
+            subscriptions: Vec::new(),
+            free_subscriptions: Vec::new(),
+            pending_subscriptions: HashMap::new(),
             events: VecDeque::new(),
             live: 0,
         }
@@ -1429,6 +1513,7 @@ impl UserAgent {
                     self.on_timer(now, id);
                 }
                 TimerKey::Registration(index) => self.on_registration_timer(now, index),
+                TimerKey::Subscription(index) => self.on_subscription_timer(now, index),
             }
             self.pump(now);
         }
@@ -1460,6 +1545,9 @@ impl UserAgent {
                 }
                 TimerKey::Registration(index) => {
                     self.registration_wake(index).is_some_and(|w| w <= *at)
+                }
+                TimerKey::Subscription(index) => {
+                    self.subscription_wake(index).is_some_and(|w| w <= *at)
                 }
             };
             if alive {
@@ -1668,8 +1756,16 @@ impl UserAgent {
         }
         let method = msg.method();
         match DialogIdRef::of_request(&msg) {
-            Some(dialog_id) => {
-                let Some(id) = self.dialogs.get(dialog_id) else {
+            Some(dialog_id) => match self.dialogs.get(dialog_id) {
+                Some(Owner::Session(id)) => self.in_dialog(now, id, server, request, origin),
+                Some(Owner::Subscription(id)) => {
+                    self.in_subscription(now, id, server, request, origin)
+                }
+                // A NOTIFY may come before the SUBSCRIBE's 2xx, or from
+                // another fork (RFC 6665 §4.1.2.4).
+                None if method == Some(Method::Notify)
+                    && self.notify_outside_dialog(now, server, &request, origin) => {}
+                None => {
                     // §12.2.2: no such dialog.
                     self.answer_with(
                         now,
@@ -1678,12 +1774,11 @@ impl UserAgent {
                         StatusCode::CALL_OR_TRANSACTION_DOES_NOT_EXIST,
                         None,
                     );
-                    return;
-                };
-                self.in_dialog(now, id, server, request, origin);
-            }
+                }
+            },
             None => match method {
                 Some(Method::Invite) => self.on_invite(now, server, request, origin),
+                Some(Method::Subscribe) => self.on_subscribe(now, server, request, origin),
                 // A CANCEL that matched no INVITE (§9.2).
                 Some(Method::Cancel) => self.answer_with(
                     now,
@@ -2006,7 +2101,7 @@ impl UserAgent {
         let Some(dialog_id) = DialogIdRef::of_request(&msg) else {
             return;
         };
-        let Some(id) = self.dialogs.get(dialog_id) else {
+        let Some(Owner::Session(id)) = self.dialogs.get(dialog_id) else {
             return;
         };
         let seq = msg.cseq().map(|c| c.seq).unwrap_or(0);
@@ -2099,6 +2194,10 @@ impl UserAgent {
             (Purpose::Register(index, generation), _) if status.is_final() => {
                 let id = RegistrationId { index, generation };
                 self.on_register_response(now, id, client, &response);
+            }
+            (Purpose::Subscribe(index, generation), _) if status.is_final() => {
+                let id = SubscriptionId { index, generation };
+                self.on_subscribe_response(now, id, client, &response);
             }
             (Purpose::User, session) => self.events.push_back(UaEvent::Response {
                 transaction: client,
@@ -2459,7 +2558,7 @@ impl UserAgent {
         let Some(dialog_id) = DialogIdRef::of_response(&msg) else {
             return;
         };
-        let Some(id) = self.dialogs.get(dialog_id) else {
+        let Some(Owner::Session(id)) = self.dialogs.get(dialog_id) else {
             return;
         };
         let Some(s) = self.session(id) else {
@@ -2489,6 +2588,9 @@ impl UserAgent {
                         Purpose::User if failed => self.user_timeout(client, None),
                         Purpose::Register(index, generation) if failed => {
                             self.on_register_timeout(RegistrationId { index, generation }, client)
+                        }
+                        Purpose::Subscribe(index, generation) if failed => {
+                            self.on_subscribe_timeout(SubscriptionId { index, generation }, client)
                         }
                         _ => {}
                     }
@@ -2528,7 +2630,11 @@ impl UserAgent {
                             s.prack_client.take_if(|(c, _, _)| *c == client);
                         }
                     }
-                    Purpose::Cancel | Purpose::OrphanBye | Purpose::Register(..) => {}
+                    Purpose::Cancel
+                    | Purpose::OrphanBye
+                    | Purpose::Register(..)
+                    | Purpose::Subscribe(..)
+                    | Purpose::Notify => {}
                 }
             }
             TransactionId::Server(server) => {

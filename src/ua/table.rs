@@ -5,7 +5,7 @@ use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
 
-use super::SessionId;
+use super::Owner;
 use crate::dialog::{DialogId, DialogIdRef};
 
 /// Dialog identifiers and the session each belongs to. Keys are hashed
@@ -13,7 +13,7 @@ use crate::dialog::{DialogId, DialogIdRef};
 /// that collide.
 #[derive(Debug, Default)]
 pub(super) struct DialogTable {
-    table: HashTable<(DialogId, SessionId)>,
+    table: HashTable<(DialogId, Owner)>,
     hasher: RandomState,
 }
 
@@ -23,15 +23,16 @@ impl DialogTable {
             .hash_one((id.call_id, id.local_tag, id.remote_tag))
     }
 
-    /// The session of dialog `id`.
-    pub(super) fn get(&self, id: DialogIdRef<'_>) -> Option<SessionId> {
+    /// What dialog `id` belongs to.
+    pub(super) fn get(&self, id: DialogIdRef<'_>) -> Option<Owner> {
         let hash = self.hash(id);
         self.table.find(hash, |(k, _)| *k == id).map(|(_, s)| *s)
     }
 
     /// Records that dialog `id` belongs to `session` (replacing what it
     /// belonged to before).
-    pub(super) fn insert(&mut self, id: DialogId, session: SessionId) {
+    pub(super) fn insert(&mut self, id: DialogId, session: impl Into<Owner>) {
+        let session = session.into();
         let hash = self.hash(id.as_ref());
         match self.table.find_mut(hash, |(k, _)| *k == id.as_ref()) {
             Some(entry) => entry.1 = session,
@@ -49,7 +50,8 @@ impl DialogTable {
     }
 
     /// Forgets dialog `id` if it belongs to `session`.
-    pub(super) fn remove(&mut self, id: DialogIdRef<'_>, session: SessionId) {
+    pub(super) fn remove(&mut self, id: DialogIdRef<'_>, session: impl Into<Owner>) {
+        let session = session.into();
         let hash = self.hash(id);
         if let Ok(entry) = self
             .table
