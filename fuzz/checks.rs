@@ -439,7 +439,7 @@ pub(crate) fn ua(data: &[u8]) {
     while i < data.len() {
         let op = byte(&mut i);
         n += 1;
-        match op % 8 {
+        match op % 11 {
             // Arbitrary octets from the peer.
             0 => {
                 let want = usize::from(byte(&mut i));
@@ -573,10 +573,46 @@ RAck: {rseq} {} INVITE\r\nContact: <sip:peer@192.0.2.1:5060>\r\nContent-Length: 
                 );
                 ua.handle_input(now, flow, bytes::Bytes::from(text));
             }
+            // A subscription or a registration from the user agent.
+            8 => {
+                let kind = byte(&mut i);
+                let from = Uri::parse("sip:ua@192.0.2.100").unwrap().into_owned();
+                let to = Uri::parse("sip:peer@192.0.2.1").unwrap().into_owned();
+                if kind & 1 == 0 {
+                    let _ = ua.subscribe(
+                        now,
+                        imsip::ua::Subscribe::new(from, to, "presence", flow)
+                            .expires(u32::from(kind)),
+                    );
+                } else {
+                    let _ = ua.register(
+                        now,
+                        imsip::ua::Register::new(to, from, flow)
+                            .expires(u32::from(kind) * 10)
+                            .auth(imsip::ua::Authenticator::digest("ua", b"pw")),
+                    );
+                }
+            }
+            // A SUBSCRIBE from the peer.
+            9 => {
+                let expires = byte(&mut i);
+                let text = format!(
+                    "SUBSCRIBE sip:ua@192.0.2.100 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKs{n}\r\n\
+Max-Forwards: 70\r\nFrom: <sip:peer@192.0.2.1>;tag=s{n}\r\nTo: <sip:ua@192.0.2.100>\r\n\
+Call-ID: s{n}\r\nCSeq: 1 SUBSCRIBE\r\nContact: <sip:peer@192.0.2.1:5060>\r\nEvent: presence\r\n\
+Expires: {expires}\r\nContent-Length: 0\r\n\r\n"
+                );
+                ua.handle_input(now, flow, bytes::Bytes::from(text));
+            }
             _ => {
                 // The user answers what it was asked.
                 while let Some(e) = ua.poll_event() {
                     match e {
+                        UaEvent::SubscriptionRequest { subscription, .. } => {
+                            let _ = ua.accept_subscription(now, subscription, 600);
+                            let _ =
+                                ua.notify(now, subscription, imsip::ua::NotifyState::Active, None);
+                        }
                         UaEvent::IncomingCall { session, .. } => sessions.push(session),
                         UaEvent::Request {
                             transaction,
@@ -614,6 +650,7 @@ RAck: {rseq} {} INVITE\r\nContact: <sip:peer@192.0.2.1:5060>\r\nContent-Length: 
         }
         sessions.truncate(64);
         assert!(ua.sessions() <= 4, "sessions beyond max_sessions");
+        assert!(ua.subscriptions() <= 4, "subscriptions beyond max_sessions");
         assert!(ua.endpoint().transactions() <= 16);
         if let Some(at) = ua.poll_timeout() {
             assert!(

@@ -122,9 +122,10 @@ pub struct UaConfig {
     /// INVITE that supports it (always to one that requires it). Default
     /// on.
     pub reliable_provisional: bool,
-    /// The most sessions alive at once (default 65 536): an INVITE that
-    /// would start one more is answered 503 with Retry-After, and
-    /// [`UserAgent::call`] fails with [`UaError::Capacity`].
+    /// The most INVITE sessions, and the most subscriptions, alive at once
+    /// (default 65 536 each): an INVITE or SUBSCRIBE that would start one
+    /// more is answered 503 with Retry-After, and [`UserAgent::call`] or
+    /// [`UserAgent::subscribe`] fails with [`UaError::Capacity`].
     pub max_sessions: usize,
     /// Session timers (RFC 4028): INVITEs ask for this interval, incoming
     /// ones are negotiated against it, and the refresher refreshes. `None`
@@ -519,6 +520,8 @@ pub struct UserAgent {
     /// Subscriptions whose NOTIFY may come before their dialog, by Call-ID
     /// and From tag.
     pending_subscriptions: HashMap<(String, String), SubscriptionId>,
+    /// Subscriptions alive.
+    live_subscriptions: usize,
     events: VecDeque<UaEvent>,
     /// Sessions alive.
     live: usize,
@@ -615,6 +618,7 @@ impl UserAgent {
             subscriptions: Vec::new(),
             free_subscriptions: Vec::new(),
             pending_subscriptions: HashMap::new(),
+            live_subscriptions: 0,
             events: VecDeque::new(),
             live: 0,
         }
@@ -633,6 +637,11 @@ impl UserAgent {
     /// How many sessions are alive.
     pub fn sessions(&self) -> usize {
         self.live
+    }
+
+    /// How many subscriptions are alive (either side).
+    pub fn subscriptions(&self) -> usize {
+        self.live_subscriptions
     }
 
     fn session(&self, id: SessionId) -> Option<&Session> {

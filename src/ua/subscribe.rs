@@ -196,6 +196,7 @@ impl UserAgent {
     }
 
     fn insert_subscription(&mut self, sub: Subscription) -> SubscriptionId {
+        self.live_subscriptions += 1;
         let generation = sub.generation;
         let index = match self.free_subscriptions.pop() {
             Some(i) => {
@@ -224,6 +225,7 @@ impl UserAgent {
         }
         self.subscriptions[id.index as usize] = None;
         self.free_subscriptions.push(id.index);
+        self.live_subscriptions -= 1;
         self.events.push_back(UaEvent::SubscriptionEnded {
             subscription: id,
             reason,
@@ -254,6 +256,9 @@ impl UserAgent {
     /// [`UaError::Build`] for a malformed extra header, or the endpoint's
     /// refusal.
     pub fn subscribe(&mut self, now: Instant, spec: Subscribe) -> Result<SubscriptionId, UaError> {
+        if self.live_subscriptions >= self.config.max_sessions {
+            return Err(UaError::Capacity);
+        }
         let flow = spec.flow;
         let from =
             crate::header::From::new(NameAddr::new(spec.from.clone())).with_tag(&mut self.rng);
@@ -527,6 +532,8 @@ impl UserAgent {
         dialog.set_local_seq(sent);
         let target = if sub.dialog.is_none() {
             id
+        } else if self.live_subscriptions >= self.config.max_sessions {
+            return false;
         } else {
             // Another fork: a subscription of its own (RFC 6665 §4.1.2.4).
             let generation = self.generation();
@@ -678,6 +685,17 @@ impl UserAgent {
         let Ok(call_id) = msg.call_id() else {
             return;
         };
+        if self.live_subscriptions >= self.config.max_sessions {
+            let retry = self.config.endpoint.retry_after.to_string();
+            self.answer_with(
+                now,
+                server,
+                &msg,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(("Retry-After", &retry)),
+            );
+            return;
+        }
         let user = msg
             .request_uri()
             .and_then(Result::ok)
