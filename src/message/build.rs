@@ -136,7 +136,7 @@ impl Fields {
             return;
         }
         if self.buf.capacity() == 0 {
-            self.buf.reserve(512);
+            self.buf.reserve(256);
         }
         let name = H::NAME.as_str().as_bytes();
         let start = self.buf.len();
@@ -201,7 +201,7 @@ impl Fields {
     /// Fields after the status line of `status` with its standard reason
     /// phrase, written straight into the buffer.
     fn status(status: StatusCode) -> Fields {
-        let mut buf = Vec::with_capacity(512);
+        let mut buf = Vec::with_capacity(256);
         write_status_line(status, status.reason_phrase(), |part| {
             buf.extend_from_slice(part);
         });
@@ -215,7 +215,7 @@ impl Fields {
     /// Fields after the request line `method uri SIP/2.0`, written
     /// straight into the buffer (`uri` writes the URI).
     fn request_line(method: &str, uri: impl FnOnce(&mut Vec<u8>)) -> Fields {
-        let mut buf = Vec::with_capacity(512);
+        let mut buf = Vec::with_capacity(256);
         buf.extend_from_slice(method.as_bytes());
         buf.push(b' ');
         uri(&mut buf);
