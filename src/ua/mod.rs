@@ -16,8 +16,15 @@
 //! - requests within a dialog: 481 outside any dialog, 500 for a lower
 //!   CSeq, 491 and 500 for overlapping re-INVITEs and the §14.1 glare
 //!   retry, target refresh from re-INVITE and UPDATE (RFC 3311);
+//! - reliable provisional responses (RFC 3262: RSeq, PRACK, one at a
+//!   time, the 2xx held back), session timers (RFC 4028: negotiation, 422,
+//!   refresh by the refresher, BYE on expiry);
 //! - the RFC 3264 offer/answer state of each session ([`OfferAnswer`]),
-//!   with the bodies opaque.
+//!   with the bodies opaque;
+//! - the registration client ([`UserAgent::register`]: Digest or IMS AKA,
+//!   423, refresh, the binding granted) and RFC 6665 subscriptions on
+//!   both sides ([`UserAgent::subscribe`], [`UserAgent::accept_subscription`],
+//!   [`UserAgent::notify`]).
 //!
 //! Drive it like the endpoint: feed [`UserAgent::handle_input`] and
 //! [`UserAgent::handle_timeout`], then drain [`UserAgent::poll_transmit`],
