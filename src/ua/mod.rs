@@ -597,12 +597,12 @@ fn reliable_rseq(response: &MessageRef<'_>) -> Option<u32> {
     }
 }
 
-/// The first Retry-After or 2 s and `owner` per RFC 3261 §14.1: the owner
-/// of the Call-ID waits 2.1–4 s, the other side 0–2 s, in 10 ms units.
+/// How long to wait before a re-INVITE or UPDATE refused with 491 is sent
+/// again (RFC 3261 §14.1): the owner of the Call-ID (the dialog's UAC)
+/// waits 2.1–4 s, the other side 0–2 s, chosen in 10 ms units.
 fn glare_wait(owner: bool, rng: &mut impl Random) -> Duration {
-    let units = rng.next_u64() % 200;
-    let base = if owner { 210 } else { 0 };
-    Duration::from_millis((base + units.min(if owner { 190 } else { 200 })) * 10)
+    let (base, span) = if owner { (210, 191) } else { (0, 201) };
+    Duration::from_millis((base + rng.next_u64() % span) * 10)
 }
 
 impl UserAgent {
@@ -1964,7 +1964,6 @@ impl UserAgent {
             Some(Method::Prack) => self.on_prack(now, id, server, request),
             Some(Method::Invite | Method::Update) => {
                 let is_invite = msg.method() == Some(Method::Invite);
-                let owner = s.role == Role::Uac;
                 if s.outgoing.is_some()
                     || (is_invite && s.retransmit.is_some())
                     || (!msg.body().is_empty() && s.offer_answer.state() == OfferState::OfferSent)
@@ -1998,7 +1997,6 @@ impl UserAgent {
                     );
                     return;
                 }
-                let _ = owner;
                 let s = self.session_mut(id).expect("found above");
                 if let Some(d) = s.dialogs.get_mut(index) {
                     let _ = d.refresh_target(&msg);
@@ -2188,19 +2186,17 @@ impl UserAgent {
                 let Some(s) = self.session_mut(id) else {
                     return;
                 };
-                if let Some((c, tag, rseq)) = s.prack_client.take_if(|(c, _, _)| *c == client) {
-                    let _ = c;
-                    if status.is_success() {
-                        if let Some(entry) =
-                            s.rseqs.iter_mut().find(|(t, r, _)| *t == tag && *r == rseq)
-                        {
-                            entry.2 = true;
-                        }
-                        // The answer to an offer the PRACK carried.
-                        if s.offer_answer.state() == OfferState::OfferSent && !msg.body().is_empty()
-                        {
-                            s.offer_answer.received(&response.body());
-                        }
+                if let Some((_, tag, rseq)) = s.prack_client.take_if(|(c, _, _)| *c == client)
+                    && status.is_success()
+                {
+                    if let Some(entry) =
+                        s.rseqs.iter_mut().find(|(t, r, _)| *t == tag && *r == rseq)
+                    {
+                        entry.2 = true;
+                    }
+                    // The answer to an offer the PRACK carried.
+                    if s.offer_answer.state() == OfferState::OfferSent && !msg.body().is_empty() {
+                        s.offer_answer.received(&response.body());
                     }
                 }
             }

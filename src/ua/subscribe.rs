@@ -568,7 +568,7 @@ impl UserAgent {
             sub.dialog = Some(dialog);
             // The dialog is made by the NOTIFY: its CSeq is recorded.
         }
-        self.on_notify(now, target, server, request.clone(), true);
+        self.on_notify(now, target, server, request.clone());
         true
     }
 
@@ -593,24 +593,16 @@ impl UserAgent {
             return;
         }
         match (msg.method(), sub.role) {
-            (Some(Method::Notify), Role::Uac) => self.on_notify(now, id, server, request, false),
+            (Some(Method::Notify), Role::Uac) => self.on_notify(now, id, server, request),
             (Some(Method::Subscribe), Role::Uas) => self.on_refresh(now, id, server, &request),
             _ => self.answer_with(now, server, &msg, StatusCode::METHOD_NOT_ALLOWED, None),
         }
     }
 
-    /// A NOTIFY for subscription `id` (the dialog's CSeq checked, or
-    /// recorded when `first`): answered 200, reported, and its
+    /// A NOTIFY for subscription `id` (its CSeq checked by the dialog, or
+    /// recorded by the dialog it made): answered 200, reported, and its
     /// Subscription-State applied.
-    fn on_notify(
-        &mut self,
-        now: Instant,
-        id: SubscriptionId,
-        server: ServerId,
-        request: Message,
-        first: bool,
-    ) {
-        let _ = first;
+    fn on_notify(&mut self, now: Instant, id: SubscriptionId, server: ServerId, request: Message) {
         let msg = request.as_ref();
         let state = match msg.header::<SubscriptionState<'_>>() {
             Some(Ok(s)) => s.into_owned(),
