@@ -659,7 +659,10 @@ Expires: {expires}\r\nContent-Length: 0\r\n\r\n"
         if let Some(at) = ua.poll_timeout() {
             // Refreshes and session timers wait long (up to the expiries
             // asked for here, under an hour); nothing waits a day.
-            assert!(at <= now + Duration::from_secs(86_400), "a timer a day away");
+            assert!(
+                at <= now + Duration::from_secs(86_400),
+                "a timer a day away"
+            );
         }
     }
 }
