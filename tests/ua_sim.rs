@@ -1084,3 +1084,117 @@ fn interval_too_small_is_retried_with_the_min_se() {
     );
     assert_eq!(ended(&net, 0), [EndReason::LocalBye(Some(StatusCode::OK))]);
 }
+
+#[test]
+fn a_challenged_invite_is_sent_again_with_credentials() {
+    use imsip::auth::digest::{Challenger, DigestServer, ServerConfig};
+    let now = std::time::Instant::now();
+    let mut ua = UserAgent::new(imsip::ua::UaConfig::default());
+    let flow = imsip::Flow::new(
+        imsip::Transport::Udp,
+        "127.0.0.1:5060".parse().unwrap(),
+        "127.0.0.9:5060".parse().unwrap(),
+    );
+    let session = ua
+        .call(
+            now,
+            Call::new(uri("sip:alice@127.0.0.1"), uri("sip:bob@example.com"), flow)
+                .body(Body::sdp(OFFER))
+                .credentials("alice", b"secret"),
+        )
+        .unwrap();
+    let invite = Message::parse(ua.poll_transmit().unwrap().payload).unwrap();
+    // A proxy challenges it.
+    let mut proxy = DigestServer::new(ServerConfig::new("example.com"), [7; 32], now);
+    let challenge = proxy
+        .challenge(
+            now,
+            &invite.as_ref(),
+            Challenger::Proxy,
+            &mut imsip::random::SeededRandom::new(1),
+            false,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let out = exchange(
+        &mut ua,
+        now,
+        std::str::from_utf8(challenge.bytes()).unwrap(),
+    );
+    // The transaction's ACK for the 407, then the INVITE again.
+    let methods: Vec<_> = out
+        .iter()
+        .map(|m| m.as_ref().method().unwrap().as_str().to_owned())
+        .collect();
+    assert_eq!(methods, ["ACK", "INVITE"]);
+    let again = out[1].as_ref();
+    assert_eq!(again.cseq().unwrap().seq, 2);
+    assert_eq!(again.call_id().unwrap(), invite.as_ref().call_id().unwrap());
+    assert!(again.get("Proxy-Authorization").is_some());
+    assert_eq!(again.body(), OFFER.as_bytes());
+    let verified = proxy.verify_request(now, &again, Challenger::Proxy, |user, alg| {
+        (user == "alice").then(|| imsip::auth::digest::ha1(alg, "alice", "example.com", b"secret"))
+    });
+    assert!(verified.is_ok());
+    // The answer to the second INVITE confirms the session.
+    let ok = out[1]
+        .as_ref()
+        .response(StatusCode::OK)
+        .unwrap()
+        .raw_header("Contact", "<sip:bob@127.0.0.9>")
+        .build()
+        .unwrap();
+    let acked = exchange(&mut ua, now, std::str::from_utf8(ok.bytes()).unwrap());
+    assert_eq!(acked[0].as_ref().method(), Some(Method::Ack));
+    assert_eq!(ua.phase(session), Some(Phase::Confirmed));
+    // Challenged again and again: given up after two answers.
+    let mut ua = UserAgent::new(imsip::ua::UaConfig::default());
+    let s2 = ua
+        .call(
+            now,
+            Call::new(uri("sip:alice@127.0.0.1"), uri("sip:bob@example.com"), flow)
+                .credentials("alice", b"wrong"),
+        )
+        .unwrap();
+    let mut last = Message::parse(ua.poll_transmit().unwrap().payload).unwrap();
+    let mut sent = 1;
+    loop {
+        let c = proxy
+            .challenge(
+                now,
+                &last.as_ref(),
+                Challenger::Proxy,
+                &mut imsip::random::SeededRandom::new(sent),
+                true,
+            )
+            .unwrap()
+            .build()
+            .unwrap();
+        let out = exchange(&mut ua, now, std::str::from_utf8(c.bytes()).unwrap());
+        match out
+            .iter()
+            .find(|m| m.as_ref().method() == Some(Method::Invite))
+        {
+            Some(m) => {
+                last = m.clone();
+                sent += 1;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(sent, 3);
+    let ended: Vec<_> = std::iter::from_fn(|| ua.poll_event())
+        .filter_map(|e| match e {
+            UaEvent::Ended { session, reason } => Some((session, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ended,
+        [(
+            s2,
+            EndReason::Rejected(StatusCode::PROXY_AUTHENTICATION_REQUIRED)
+        )]
+    );
+}

@@ -169,7 +169,7 @@ impl fmt::Debug for SessionId {
 
 /// An outgoing call: who calls whom over which flow, with an optional
 /// offer and extra headers.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 #[must_use]
 pub struct Call {
     from: NameAddr<'static>,
@@ -178,6 +178,7 @@ pub struct Call {
     flow: Flow,
     body: Option<Body>,
     headers: Vec<(String, String)>,
+    auth: Option<Box<crate::auth::digest::DigestClient>>,
 }
 
 impl Call {
@@ -191,7 +192,17 @@ impl Call {
             flow,
             body: None,
             headers: Vec::new(),
+            auth: None,
         }
+    }
+
+    /// Digest credentials: a 401 or 407 to the INVITE is answered once
+    /// per challenge with a new INVITE carrying them (RFC 3261 §22.2).
+    pub fn credentials(mut self, username: &str, password: &[u8]) -> Call {
+        self.auth = Some(Box::new(crate::auth::digest::DigestClient::new(
+            username, password,
+        )));
+        self
     }
 
     /// The offer (RFC 3264): without one, the answerer offers in its 2xx
@@ -793,6 +804,7 @@ impl UserAgent {
         }
         let invite = b.build()?;
         let client = self.endpoint.send_request(now, invite.clone(), flow)?;
+        let auth = call.auth;
         let generation = self.generation();
         let id = self.insert(Session {
             generation,
@@ -824,6 +836,8 @@ impl UserAgent {
             timer_offer: None,
             timer: None,
             peer_allows_update: false,
+            auth,
+            challenges: 0,
         });
         self.clients.insert(client, (Some(id), Purpose::Invite));
         Ok(id)
@@ -1905,6 +1919,8 @@ impl UserAgent {
             timer_offer,
             timer: None,
             peer_allows_update,
+            auth: None,
+            challenges: 0,
         });
         self.servers.insert(server, id);
         self.events.push_back(UaEvent::IncomingCall {
@@ -2397,7 +2413,12 @@ impl UserAgent {
             }
             return;
         }
-        if code == 422 && !s.cancelled && self.retry_422(now, id, &msg).is_some() {
+        let cancelled = s.cancelled;
+        if code == 422 && !cancelled && self.retry_422(now, id, &msg).is_some() {
+            return;
+        }
+        if matches!(code, 401 | 407) && !cancelled && self.retry_challenged(now, id, &msg).is_some()
+        {
             return;
         }
         let Some(s) = self.session_mut(id) else {
@@ -2410,6 +2431,44 @@ impl UserAgent {
             EndReason::Rejected(status)
         };
         self.end(id, reason);
+    }
+
+    /// The INVITE again with credentials after a 401 or 407 (RFC 3261
+    /// §22.2), at most twice in a row; `None` without credentials or when
+    /// the challenge cannot be answered.
+    fn retry_challenged(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        response: &MessageRef<'_>,
+    ) -> Option<()> {
+        let Self { sessions, rng, .. } = self;
+        let s = slot(sessions, id).ok()?;
+        if s.challenges >= 2 {
+            return None;
+        }
+        let auth = s.auth.as_mut()?;
+        let again = auth.retry(&s.invite.as_ref(), response, rng).ok()?;
+        s.challenges += 1;
+        let flow = s.flow;
+        let client = self.endpoint.send_request(now, again.clone(), flow).ok()?;
+        self.clients.insert(client, (Some(id), Purpose::Invite));
+        self.restart_invite(id, again);
+        Some(())
+    }
+
+    /// The session goes on with `invite`, a new INVITE transaction (after
+    /// a 422 or a challenge): the early dialogs of the old one are gone.
+    fn restart_invite(&mut self, id: SessionId, invite: Message) {
+        let Some(s) = self.session_mut(id) else {
+            return;
+        };
+        s.invite = invite;
+        s.rseqs.clear();
+        let early: Vec<_> = s.dialogs.drain(..).map(|d| d.id().clone()).collect();
+        for d in early {
+            self.dialogs.remove(d.as_ref(), id);
+        }
     }
 
     /// The INVITE again after a 422 (RFC 4028 §7.4), asking for the
@@ -2428,10 +2487,7 @@ impl UserAgent {
         let again = edit.finish().ok()?;
         let client = self.endpoint.send_request(now, again.clone(), flow).ok()?;
         self.clients.insert(client, (Some(id), Purpose::Invite));
-        let s = self.session_mut(id)?;
-        s.invite = again;
-        s.dialogs.clear();
-        s.rseqs.clear();
+        self.restart_invite(id, again);
         Some(())
     }
 

@@ -234,6 +234,10 @@ pub(super) struct Session {
     pub(super) timer: Option<super::timer::SessionTimer>,
     /// Whether the peer allows UPDATE (its Allow), for refreshes.
     pub(super) peer_allows_update: bool,
+    /// The UAC's Digest credentials for a challenged INVITE.
+    pub(super) auth: Option<Box<crate::auth::digest::DigestClient>>,
+    /// Challenges answered for this INVITE so far.
+    pub(super) challenges: u8,
     /// The UAC owes a PRACK with an answer to the offer in a reliable
     /// provisional response: the dialog's remote tag and the RSeq.
     pub(super) prack_owed: Option<(String, u32)>,
