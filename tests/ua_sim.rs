@@ -1198,3 +1198,119 @@ fn a_challenged_invite_is_sent_again_with_credentials() {
         )]
     );
 }
+
+/// A forked INVITE: nodes 1 and 2 both get it (node 2 as another branch of
+/// a forking proxy would); both ring, node 2 answers first, node 1 later.
+fn forked_callee(ua: &mut UserAgent, now: std::time::Instant, i: usize, e: &UaEvent) {
+    if i > 0
+        && let UaEvent::IncomingCall { session, .. } = e
+    {
+        ua.progress(now, *session, StatusCode::RINGING, None)
+            .unwrap();
+    }
+}
+
+fn answer_at(at: Duration, node: usize) -> Step {
+    (
+        at,
+        Box::new(move |net: &mut Net| {
+            let now = net.now;
+            let calls: Vec<SessionId> = net.events[node]
+                .iter()
+                .filter_map(|(_, e)| match e {
+                    UaEvent::IncomingCall { session, .. } => Some(*session),
+                    _ => None,
+                })
+                .collect();
+            for s in calls {
+                let _ = net.nodes[node].answer(now, s, Some(Body::sdp(ANSWER)));
+            }
+        }),
+    )
+}
+
+#[test]
+fn a_forked_invite_with_two_early_dialogs_and_a_late_2xx() {
+    let network = Network {
+        loss: 10,
+        duplication: 10,
+        delay: Duration::from_millis(10),
+        jitter: Duration::from_millis(30),
+    };
+    for seed in 0..100 {
+        let net_network = if seed == 0 { Network::PERFECT } else { network };
+        let mut net = Net::with_config(3, net_network, seed, |_, c| c.reliable_provisional = false);
+        net.fork = Some((0, 1, 2));
+        let alice = call(&mut net, true);
+        net.run(
+            Duration::from_secs(120),
+            vec![
+                answer_at(Duration::from_secs(1), 2),
+                answer_at(Duration::from_secs(3), 1),
+                hangup_at(Duration::from_secs(10), 0, alice),
+            ],
+            forked_callee,
+        );
+        let ladder = net.ladder();
+        // Both forks rang: two early dialogs (when their 180 got through).
+        let tags: std::collections::HashSet<String> = net.events[0]
+            .iter()
+            .filter_map(|(_, e)| match e {
+                UaEvent::Progress { response, .. } => {
+                    Some(response.as_ref().to_tag().unwrap().unwrap().to_owned())
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(tags.len() <= 2, "seed {seed}\n{ladder}");
+        if seed == 0 {
+            assert_eq!(tags.len(), 2, "{ladder}");
+        }
+        // One 2xx won (node 2's, answered first, unless every copy of the
+        // INVITE to it was lost: the caller stops retransmitting once a 2xx
+        // is in, where a forking proxy would have gone on hop by hop).
+        assert_eq!(
+            count(&net, 0, |e| matches!(e, UaEvent::Answered { .. })),
+            1,
+            "seed {seed}\n{ladder}"
+        );
+        assert_eq!(net.nodes[0].sessions(), 0, "seed {seed}\n{ladder}");
+        assert_eq!(
+            ended(&net, 0),
+            [EndReason::LocalBye(Some(StatusCode::OK))],
+            "seed {seed}\n{ladder}"
+        );
+        // Each callee that got the INVITE ended once: hung up by the caller
+        // (the winner at the end, the late one at once, its 2xx ACKed), or
+        // on its own for want of an ACK.
+        for node in [1, 2] {
+            if count(&net, node, |e| matches!(e, UaEvent::IncomingCall { .. })) == 1 {
+                let end = ended(&net, node);
+                assert!(
+                    end == [EndReason::RemoteBye] || end == [EndReason::NoAck],
+                    "seed {seed} node {node}: {end:?}\n{ladder}"
+                );
+                assert!(count(&net, node, |e| matches!(e, UaEvent::Confirmed { .. })) <= 1);
+            } else {
+                assert_ne!(seed, 0);
+            }
+            assert_eq!(net.nodes[node].sessions(), 0, "seed {seed}\n{ladder}");
+        }
+        if seed == 0 {
+            // Node 1's late 2xx was acknowledged, then hung up at once.
+            assert_eq!(
+                count(&net, 1, |e| matches!(e, UaEvent::Confirmed { .. })),
+                1,
+                "{ladder}"
+            );
+            let bye_to_1 = net
+                .wire
+                .iter()
+                .find(|w| w.to == Some(1) && w.message().method() == Some(Method::Bye))
+                .unwrap();
+            assert!(bye_to_1.at < Duration::from_secs(4), "{ladder}");
+        }
+        let dialog = net.nodes[0].dialog(alice);
+        assert!(dialog.is_none(), "ended");
+    }
+}

@@ -63,6 +63,10 @@ pub(crate) struct Net {
     pub(crate) network: Network,
     /// Drops a message from node `i` when it returns true.
     pub(crate) filter: Option<Filter>,
+    /// `(a, b, c)`: requests from node `a` to node `b` outside a dialog
+    /// (no To tag: an INVITE, its CANCEL) reach node `c` as well, as a
+    /// forking proxy would have them; each copy has its own fate.
+    pub(crate) fork: Option<(usize, usize, usize)>,
     rng: SeededRandom,
     flight: Vec<InFlight>,
     seq: u64,
@@ -100,6 +104,7 @@ impl Net {
             wire: Vec::new(),
             network,
             filter: None,
+            fork: None,
             rng: SeededRandom::new(seed),
             flight: Vec::new(),
             seq: 0,
@@ -128,6 +133,20 @@ impl Net {
             payload: payload.clone(),
         });
         let Some(to) = to else { return };
+        if let Some((a, b, c)) = self.fork
+            && i == a
+            && to == b
+            && MessageRef::parse(&payload)
+                .is_ok_and(|m| m.is_request() && m.to_tag().ok().flatten().is_none())
+        {
+            self.deliver(i, c, payload.clone());
+        }
+        self.deliver(i, to, payload);
+    }
+
+    /// One datagram from node `i` to node `to` into the network: filtered,
+    /// lost, duplicated and delayed as the network says.
+    fn deliver(&mut self, i: usize, to: usize, payload: Bytes) {
         if let Some(filter) = &mut self.filter
             && let Ok(m) = MessageRef::parse(&payload)
             && filter(i, &m)
