@@ -806,39 +806,10 @@ impl UserAgent {
         let client = self.endpoint.send_request(now, invite.clone(), flow)?;
         let auth = call.auth;
         let generation = self.generation();
-        let id = self.insert(Session {
-            generation,
-            role: Role::Uac,
-            phase: Phase::Initial,
-            invite,
-            flow,
-            server: None,
-            dialogs: Default::default(),
-            local_tag: String::new(),
-            contact,
-            ack: None,
-            ack_owed: None,
-            retransmit: None,
-            hangup_pending: false,
-            cancelled: false,
-            offer_answer,
-            outgoing: None,
-            incoming: None,
-            glare_retry: None,
-            rseq: 0,
-            reliable: None,
-            queued: Default::default(),
-            answer_pending: None,
-            rseqs: Default::default(),
-            prack_owed: None,
-            prack_client: None,
-            cancel_deadline: None,
-            timer_offer: None,
-            timer: None,
-            peer_allows_update: false,
-            auth,
-            challenges: 0,
-        });
+        let mut session = Session::new(generation, Role::Uac, invite, flow, contact);
+        session.offer_answer = offer_answer;
+        session.auth = auth;
+        let id = self.insert(session);
         self.clients.insert(client, (Some(id), Purpose::Invite));
         Ok(id)
     }
@@ -1889,39 +1860,14 @@ impl UserAgent {
         let local_tag = random::tag(&mut self.rng);
         // RFC 3262 §3: the first RSeq is random, below 2**31 with room.
         let first_rseq = (self.rng.next_u64() % (1 << 30)) as u32 + 1;
-        let id = self.insert(Session {
-            generation,
-            role: Role::Uas,
-            phase: Phase::Initial,
-            invite: request.clone(),
-            flow: origin,
-            server: Some(server),
-            dialogs: Default::default(),
-            local_tag,
-            contact,
-            ack: None,
-            ack_owed: None,
-            retransmit: None,
-            hangup_pending: false,
-            cancelled: false,
-            offer_answer,
-            outgoing: None,
-            incoming: None,
-            glare_retry: None,
-            rseq: first_rseq,
-            reliable: None,
-            queued: Default::default(),
-            answer_pending: None,
-            rseqs: Default::default(),
-            prack_owed: None,
-            prack_client: None,
-            cancel_deadline: None,
-            timer_offer,
-            timer: None,
-            peer_allows_update,
-            auth: None,
-            challenges: 0,
-        });
+        let mut session = Session::new(generation, Role::Uas, request.clone(), origin, contact);
+        session.server = Some(server);
+        session.local_tag = local_tag;
+        session.offer_answer = offer_answer;
+        session.rseq = first_rseq;
+        session.timer_offer = timer_offer;
+        session.peer_allows_update = peer_allows_update;
+        let id = self.insert(session);
         self.servers.insert(server, id);
         self.events.push_back(UaEvent::IncomingCall {
             session: id,

@@ -244,6 +244,50 @@ pub(super) struct Session {
 }
 
 impl Session {
+    /// A session in its first phase, started by `invite` (sent as `Uac`,
+    /// received as `Uas`) on `flow`; the rest as nothing has happened yet.
+    pub(super) fn new(
+        generation: u32,
+        role: Role,
+        invite: Message,
+        flow: Flow,
+        contact: String,
+    ) -> Session {
+        Session {
+            generation,
+            role,
+            phase: Phase::Initial,
+            invite,
+            flow,
+            server: None,
+            dialogs: SmallVec::new(),
+            local_tag: String::new(),
+            contact,
+            ack: None,
+            ack_owed: None,
+            retransmit: None,
+            hangup_pending: false,
+            cancelled: false,
+            offer_answer: OfferAnswer::new(),
+            outgoing: None,
+            incoming: None,
+            glare_retry: None,
+            rseq: 0,
+            reliable: None,
+            queued: Default::default(),
+            answer_pending: None,
+            rseqs: SmallVec::new(),
+            prack_owed: None,
+            prack_client: None,
+            cancel_deadline: None,
+            timer_offer: None,
+            timer: None,
+            peer_allows_update: false,
+            auth: None,
+            challenges: 0,
+        }
+    }
+
     /// The confirmed (or, on the UAS, early) dialog.
     pub(super) fn dialog(&self) -> Option<&Dialog> {
         self.dialogs.first()

@@ -159,6 +159,18 @@ impl Subscription {
     }
 }
 
+/// The live subscription `id` in `subscriptions`.
+fn sub_slot(
+    subscriptions: &mut [Option<Subscription>],
+    id: SubscriptionId,
+) -> Result<&mut Subscription, UaError> {
+    subscriptions
+        .get_mut(id.index as usize)
+        .and_then(Option::as_mut)
+        .filter(|s| s.generation == id.generation)
+        .ok_or(UaError::UnknownSession)
+}
+
 /// Refresh a subscription granted for `granted` seconds: at 90 % of it
 /// for long ones, halfway for short ones.
 fn refresh_after(granted: u32) -> Duration {
@@ -350,11 +362,7 @@ impl UserAgent {
             config,
             ..
         } = self;
-        let sub = subscriptions
-            .get_mut(id.index as usize)
-            .and_then(Option::as_mut)
-            .filter(|s| s.generation == id.generation)
-            .ok_or(UaError::UnknownSession)?;
+        let sub = sub_slot(subscriptions, id)?;
         let dialog = sub.dialog.as_mut().ok_or(UaError::State("no dialog yet"))?;
         let flow = super::hop_flow(dialog, &sub.flow);
         let via = via_for(&flow, rng);
@@ -468,11 +476,7 @@ impl UserAgent {
         let Self {
             subscriptions, rng, ..
         } = self;
-        let sub = subscriptions
-            .get_mut(id.index as usize)
-            .and_then(Option::as_mut)
-            .filter(|s| s.generation == id.generation)
-            .ok_or(UaError::UnknownSession)?;
+        let sub = sub_slot(subscriptions, id)?;
         let mut edit = sub.request.as_ref().reissue(rng)?;
         edit.replace("Expires", &expires.to_string());
         let request = edit.finish()?;
@@ -829,11 +833,7 @@ impl UserAgent {
             config,
             ..
         } = self;
-        let sub = subscriptions
-            .get_mut(id.index as usize)
-            .and_then(Option::as_mut)
-            .filter(|s| s.generation == id.generation)
-            .ok_or(UaError::UnknownSession)?;
+        let sub = sub_slot(subscriptions, id)?;
         let left = sub
             .expires_at
             .map_or(0, |at| at.saturating_duration_since(now).as_secs());
