@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["message"],
     &["multipart", "auth", "transaction", "dialog"],
     &["endpoint"],
-    &["ua"],
+    &["ua", "registrar"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
