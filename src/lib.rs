@@ -76,7 +76,7 @@
 //! | messages | [`message`] | [`MessageRef`], [`Message`], framing, validation per request ([`ValidationPolicy`]), builders, the minimal-diff [`Editor`] |
 //! | beside each other | [`multipart`], [`auth`], [`transaction`], [`dialog`] | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines; the RFC 3261 §12 dialog state and in-dialog requests |
 //! | endpoint | [`endpoint`] | the sans-IO driver: matching, retransmission, §18 routing, flows |
-//! | user agent, registrar | [`ua`], [`registrar`] | the user-agent core over an endpoint: INVITE sessions on both sides, forking, CANCEL, 2xx/ACK, re-INVITE and UPDATE with glare, 100rel/PRACK, session timers, offer/answer state; the registration client; RFC 6665 subscriptions; the RFC 3261 §10.3 registrar and the location service |
+//! | user agent, registrar, proxy | [`ua`], [`registrar`], [`proxy`] | the user-agent core over an endpoint: INVITE sessions on both sides, forking, CANCEL, 2xx/ACK, re-INVITE and UPDATE with glare, 100rel/PRACK, session timers, offer/answer state; the registration client; RFC 6665 subscriptions; the RFC 3261 §10.3 registrar and the location service; the §16 proxy rules (validation, loop detection, route preprocessing, forwarding) |
 //!
 //! ## Driving the stateful layers
 //!
@@ -117,6 +117,7 @@ pub mod message;
 mod method;
 pub mod multipart;
 pub mod params;
+pub mod proxy;
 pub mod random;
 pub mod registrar;
 mod status;

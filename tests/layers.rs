@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["message"],
     &["multipart", "auth", "transaction", "dialog"],
     &["endpoint"],
-    &["ua", "registrar"],
+    &["ua", "registrar", "proxy"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
