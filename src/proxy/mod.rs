@@ -40,6 +40,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod core;
+
+pub use self::core::{Forking, Proxy, ProxyConfig, ProxyEvent, RequestId, Target};
+
 use std::hash::{BuildHasher, Hasher};
 
 use crate::header::{HeaderName, NameAddr, RecordRoute, Route, Via};

@@ -987,8 +987,16 @@ impl UserAgent {
         } = self;
         let s = slot(sessions, id)?;
         let server_header = config.user_agent.as_deref();
-        let mut b = s.invite.as_ref().response(status)?.to_tag(&s.local_tag);
+        let invite = s.invite.as_ref();
+        let mut b = invite.response(status)?.to_tag(&s.local_tag);
         if status.as_u16() > 100 && status.as_u16() < 300 {
+            // §12.1.1: a response that makes a dialog carries the
+            // request's Record-Route, as received.
+            for rr in invite.get_all_known(HeaderName::RecordRoute) {
+                if let Some(v) = rr.value_str() {
+                    b = b.raw_header("Record-Route", v);
+                }
+            }
             b = b
                 .raw_header("Contact", &s.contact)
                 .raw_header("Allow", ALLOW);

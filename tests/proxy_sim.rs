@@ -1,0 +1,525 @@
+//! The stateful proxy core between user agents, in virtual time: a call
+//! through a record-routing proxy with the BYE following the route set;
+//! parallel forking (200 + 486, 486 + 603); sequential forking by q-value;
+//! CANCEL of a forked INVITE; a loop detected.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use imsip::header::QValue;
+use imsip::proxy::{Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, Target};
+use imsip::ua::{Body, Call, EndReason, UaConfig, UaEvent, UserAgent};
+use imsip::uri::{HostPort, Uri};
+use imsip::{Flow, StatusCode, Transport};
+
+enum Node {
+    Ua(Box<UserAgent>),
+    Proxy(Box<Proxy>),
+}
+
+impl Node {
+    fn handle_input(&mut self, now: Instant, flow: Flow, data: Bytes) {
+        match self {
+            Node::Ua(u) => u.handle_input(now, flow, data),
+            Node::Proxy(p) => p.handle_input(now, flow, data),
+        }
+    }
+    fn handle_timeout(&mut self, now: Instant) {
+        match self {
+            Node::Ua(u) => u.handle_timeout(now),
+            Node::Proxy(p) => p.handle_timeout(now),
+        }
+    }
+    fn poll_transmit(&mut self) -> Option<imsip::Transmit> {
+        match self {
+            Node::Ua(u) => u.poll_transmit(),
+            Node::Proxy(p) => p.poll_transmit(),
+        }
+    }
+    fn poll_timeout(&mut self) -> Option<Instant> {
+        match self {
+            Node::Ua(u) => u.poll_timeout(),
+            Node::Proxy(p) => p.poll_timeout(),
+        }
+    }
+    fn ua(&mut self) -> &mut UserAgent {
+        match self {
+            Node::Ua(u) => u,
+            Node::Proxy(_) => panic!("not a user agent"),
+        }
+    }
+}
+
+/// A command at a moment of virtual time.
+type Step = (Duration, Box<dyn FnMut(&mut World)>);
+
+/// Who answers how: (ring, then answer with this status after this delay).
+type Behaviour = Vec<Option<(Duration, StatusCode)>>;
+
+struct World {
+    t0: Instant,
+    now: Instant,
+    nodes: Vec<Node>,
+    addrs: Vec<SocketAddr>,
+    flight: Vec<(Instant, u64, usize, SocketAddr, Bytes)>,
+    seq: u64,
+    wire: Vec<(Duration, usize, usize, String)>,
+    events: Vec<Vec<(Duration, UaEvent)>>,
+    completed: Vec<(String, StatusCode)>,
+    /// bob's targets: (node, q) and how they fork.
+    bob: Vec<(usize, u16)>,
+    forking: Forking,
+    behaviour: Behaviour,
+    pending_answers: Vec<(Instant, usize, imsip::ua::SessionId, StatusCode)>,
+}
+
+const PROXY: usize = 1;
+
+impl World {
+    fn new(uas: usize) -> World {
+        let addrs: Vec<SocketAddr> = (0..uas + 1)
+            .map(|i| format!("127.0.0.{}:5060", i + 1).parse().unwrap())
+            .collect();
+        let mut nodes = Vec::new();
+        for (i, addr) in addrs.iter().enumerate() {
+            if i == PROXY {
+                let identity = ProxyIdentity::new(
+                    Uri::parse("sip:127.0.0.2:5060;lr").unwrap().into_owned(),
+                    HostPort::from(*addr).into_owned(),
+                    [3; 16],
+                );
+                let mut config = ProxyConfig::new(identity);
+                config.endpoint.seed = Some(9);
+                nodes.push(Node::Proxy(Box::new(Proxy::new(config))));
+            } else {
+                let mut c = UaConfig::default();
+                c.endpoint.seed = Some(i as u64);
+                c.reliable_provisional = false;
+                nodes.push(Node::Ua(Box::new(UserAgent::new(c))));
+            }
+        }
+        let t0 = Instant::now();
+        World {
+            t0,
+            now: t0,
+            nodes,
+            events: (0..=uas).map(|_| Vec::new()).collect(),
+            addrs,
+            flight: Vec::new(),
+            seq: 0,
+            wire: Vec::new(),
+            completed: Vec::new(),
+            bob: Vec::new(),
+            forking: Forking::Parallel,
+            behaviour: (0..=uas).map(|_| None).collect(),
+            pending_answers: Vec::new(),
+        }
+    }
+
+    fn call(&mut self) -> imsip::ua::SessionId {
+        let flow = Flow::new(Transport::Udp, self.addrs[0], self.addrs[PROXY]);
+        let now = self.now;
+        self.nodes[0]
+            .ua()
+            .call(
+                now,
+                Call::new(
+                    Uri::parse("sip:alice@example.com").unwrap().into_owned(),
+                    Uri::parse("sip:bob@example.com").unwrap().into_owned(),
+                    flow,
+                )
+                .body(Body::sdp("v=0\r\n")),
+            )
+            .unwrap()
+    }
+
+    fn drain(&mut self, i: usize) {
+        loop {
+            let mut moved = false;
+            while let Some(t) = self.nodes[i].poll_transmit() {
+                moved = true;
+                let to = self
+                    .addrs
+                    .iter()
+                    .position(|a| *a == t.flow.remote)
+                    .expect("a node");
+                let line = String::from_utf8_lossy(&t.payload)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                self.wire.push((self.now - self.t0, i, to, line));
+                self.seq += 1;
+                self.flight.push((
+                    self.now + Duration::from_millis(5),
+                    self.seq,
+                    to,
+                    self.addrs[i],
+                    t.payload,
+                ));
+            }
+            match &mut self.nodes[i] {
+                Node::Proxy(p) => {
+                    while let Some(e) = p.poll_event() {
+                        moved = true;
+                        match e {
+                            ProxyEvent::Request {
+                                id,
+                                request,
+                                origin,
+                                next_hop,
+                            } => {
+                                let m = request.as_ref();
+                                if let Some(hop) = next_hop {
+                                    assert!(p.forward_route(self.now, id, &hop, origin));
+                                    continue;
+                                }
+                                let user = m
+                                    .request_uri()
+                                    .unwrap()
+                                    .unwrap()
+                                    .as_sip()
+                                    .and_then(|s| s.user().map(str::to_owned));
+                                if user.as_deref() == Some("bob") {
+                                    let targets = self
+                                        .bob
+                                        .iter()
+                                        .map(|(n, q)| {
+                                            let uri =
+                                                Uri::parse(&format!("sip:bob@{}", self.addrs[*n]))
+                                                    .unwrap()
+                                                    .into_owned();
+                                            let mut t = Target::direct(
+                                                uri,
+                                                Transport::Udp,
+                                                self.addrs[PROXY],
+                                            )
+                                            .unwrap();
+                                            t.q = QValue::from_thousandths(*q).unwrap();
+                                            t
+                                        })
+                                        .collect();
+                                    p.forward(self.now, id, targets, self.forking);
+                                } else {
+                                    let r =
+                                        m.response(StatusCode::NOT_FOUND).unwrap().build().unwrap();
+                                    p.respond(self.now, id, r).unwrap();
+                                }
+                            }
+                            ProxyEvent::Completed { method, status, .. } => {
+                                self.completed.push((method, status))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Node::Ua(u) => {
+                    while let Some(e) = u.poll_event() {
+                        moved = true;
+                        if let UaEvent::IncomingCall { session, .. } = &e
+                            && let Some((after, status)) = self.behaviour[i]
+                        {
+                            u.progress(self.now, *session, StatusCode::RINGING, None)
+                                .unwrap();
+                            self.pending_answers
+                                .push((self.now + after, i, *session, status));
+                        }
+                        self.events[i].push((self.now - self.t0, e));
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    fn run(&mut self, limit: Duration, mut at: Vec<Step>) {
+        at.sort_by_key(|(d, _)| *d);
+        let mut at = std::collections::VecDeque::from(at);
+        for i in 0..self.nodes.len() {
+            self.drain(i);
+        }
+        loop {
+            let timers = self.nodes.iter_mut().filter_map(|n| n.poll_timeout()).min();
+            let next = [
+                self.flight.iter().map(|f| f.0).min(),
+                timers,
+                at.front().map(|(d, _)| self.t0 + *d),
+                self.pending_answers.iter().map(|p| p.0).min(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let Some(next) = next else { break };
+            if next - self.t0 > limit {
+                break;
+            }
+            self.now = self.now.max(next);
+            while at.front().is_some_and(|(d, _)| self.t0 + *d <= self.now) {
+                let (_, mut f) = at.pop_front().unwrap();
+                f(self);
+            }
+            let due: Vec<_> = self
+                .pending_answers
+                .iter()
+                .filter(|p| p.0 <= self.now)
+                .cloned()
+                .collect();
+            self.pending_answers.retain(|p| p.0 > self.now);
+            for (_, i, s, status) in due {
+                let now = self.now;
+                let ua = self.nodes[i].ua();
+                let _ = if status.is_success() {
+                    ua.answer(now, s, Some(Body::sdp("v=0\r\n")))
+                } else {
+                    ua.reject(now, s, status)
+                };
+            }
+            let now = self.now;
+            let mut due: Vec<_> = Vec::new();
+            self.flight.retain(|f| {
+                if f.0 <= now {
+                    due.push(f.clone());
+                    false
+                } else {
+                    true
+                }
+            });
+            due.sort_by_key(|f| (f.0, f.1));
+            for (_, _, to, from, payload) in due {
+                let flow = Flow::new(Transport::Udp, self.addrs[to], from);
+                self.nodes[to].handle_input(now, flow, payload);
+            }
+            for i in 0..self.nodes.len() {
+                self.nodes[i].handle_timeout(now);
+            }
+            for i in 0..self.nodes.len() {
+                self.drain(i);
+            }
+        }
+    }
+
+    fn ladder(&self) -> String {
+        self.wire
+            .iter()
+            .map(|(at, f, t, l)| format!("{:>8.3}s {f} -> {t}: {l}\n", at.as_secs_f64()))
+            .collect()
+    }
+
+    fn ended(&self, node: usize) -> Vec<EndReason> {
+        self.events[node]
+            .iter()
+            .filter_map(|(_, e)| match e {
+                UaEvent::Ended { reason, .. } => Some(reason.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn hangup(at: Duration, node: usize, s: imsip::ua::SessionId) -> Step {
+        (
+            at,
+            Box::new(move |w: &mut World| {
+                let now = w.now;
+                let _ = w.nodes[node].ua().hangup(now, s);
+            }),
+        )
+    }
+}
+
+#[test]
+fn a_call_through_a_record_routing_proxy() {
+    let mut w = World::new(2);
+    w.bob = vec![(2, 1000)];
+    w.behaviour[2] = Some((Duration::from_millis(500), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    let path: Vec<(usize, usize, String)> = w
+        .wire
+        .iter()
+        .map(|(_, f, t, l)| (*f, *t, l.split(' ').next().unwrap().to_owned()))
+        .collect();
+    let hops = |m: &str| -> Vec<(usize, usize)> {
+        path.iter()
+            .filter(|(_, _, l)| l == m)
+            .map(|(f, t, _)| (*f, *t))
+            .collect()
+    };
+    assert_eq!(hops("INVITE"), [(0, 1), (1, 2)], "{ladder}");
+    // The ACK and the BYE follow the route set through the proxy.
+    assert_eq!(hops("ACK"), [(0, 1), (1, 2)], "{ladder}");
+    assert_eq!(hops("BYE"), [(0, 1), (1, 2)], "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+    assert_eq!(w.ended(2), [EndReason::RemoteBye], "{ladder}");
+    let rs = w.nodes[0].ua().dialog(s);
+    assert!(rs.is_none(), "ended");
+    // The proxy forwarded and forgot both transactions.
+    assert_eq!(
+        w.completed,
+        [
+            ("INVITE".to_owned(), StatusCode::OK),
+            ("BYE".to_owned(), StatusCode::OK)
+        ],
+        "{ladder}"
+    );
+    match &mut w.nodes[PROXY] {
+        Node::Proxy(p) => assert_eq!(p.contexts(), 0),
+        _ => unreachable!(),
+    }
+    // The callee saw the Record-Route.
+    let invite_at_bob = w.events[2].iter().find_map(|(_, e)| match e {
+        UaEvent::IncomingCall { request, .. } => Some(request.clone()),
+        _ => None,
+    });
+    let invite = invite_at_bob.unwrap();
+    assert_eq!(
+        invite.as_ref().get("Record-Route").unwrap().value_str(),
+        Some("<sip:127.0.0.2:5060;lr>")
+    );
+    assert_eq!(
+        invite
+            .as_ref()
+            .header::<imsip::header::MaxForwards>()
+            .unwrap()
+            .unwrap()
+            .0,
+        69
+    );
+}
+
+#[test]
+fn parallel_fork_one_200_one_486() {
+    let mut w = World::new(3);
+    w.bob = vec![(2, 1000), (3, 1000)];
+    w.behaviour[2] = Some((Duration::from_millis(300), StatusCode::BUSY_HERE));
+    w.behaviour[3] = Some((Duration::from_millis(800), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    assert_eq!(
+        w.events[0]
+            .iter()
+            .filter(|(_, e)| matches!(e, UaEvent::Answered { .. }))
+            .count(),
+        1,
+        "{ladder}"
+    );
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+    assert_eq!(
+        w.ended(2),
+        [EndReason::Declined(StatusCode::BUSY_HERE)],
+        "{ladder}"
+    );
+    assert_eq!(w.ended(3), [EndReason::RemoteBye], "{ladder}");
+    // The 486 never reached the caller: the 200 did.
+    assert!(
+        !w.wire
+            .iter()
+            .any(|(_, f, t, l)| *f == 1 && *t == 0 && l.contains("486")),
+        "{ladder}"
+    );
+}
+
+#[test]
+fn parallel_fork_all_fail_the_6xx_wins() {
+    let mut w = World::new(3);
+    w.bob = vec![(2, 1000), (3, 1000)];
+    w.behaviour[2] = Some((Duration::from_millis(300), StatusCode::BUSY_HERE));
+    w.behaviour[3] = Some((Duration::from_millis(800), StatusCode::DECLINE));
+    w.call();
+    w.run(Duration::from_secs(60), Vec::new());
+    let ladder = w.ladder();
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::DECLINE)],
+        "{ladder}"
+    );
+}
+
+#[test]
+fn sequential_fork_by_q_value() {
+    let mut w = World::new(3);
+    w.bob = vec![(3, 500), (2, 1000)];
+    w.forking = Forking::Sequential;
+    w.behaviour[2] = Some((Duration::from_millis(300), StatusCode::BUSY_HERE));
+    w.behaviour[3] = Some((Duration::from_millis(300), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    let invites: Vec<(Duration, usize)> = w
+        .wire
+        .iter()
+        .filter(|(_, f, _, l)| *f == 1 && l.starts_with("INVITE"))
+        .map(|(at, _, t, _)| (*at, *t))
+        .collect();
+    // q=1.0 (node 2) first; node 3 only after its 486.
+    assert_eq!(
+        invites.iter().map(|i| i.1).collect::<Vec<_>>(),
+        [2, 3],
+        "{ladder}"
+    );
+    assert!(invites[1].0 >= Duration::from_millis(300), "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+}
+
+#[test]
+fn cancel_of_a_forked_invite() {
+    let mut w = World::new(3);
+    w.bob = vec![(2, 1000), (3, 1000)];
+    w.behaviour[2] = Some((Duration::from_secs(30), StatusCode::OK));
+    w.behaviour[3] = Some((Duration::from_secs(30), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(1), 0, s)],
+    );
+    let ladder = w.ladder();
+    assert_eq!(w.ended(0), [EndReason::Cancelled], "{ladder}");
+    assert_eq!(w.ended(2), [EndReason::Cancelled], "{ladder}");
+    assert_eq!(w.ended(3), [EndReason::Cancelled], "{ladder}");
+    let cancels = w
+        .wire
+        .iter()
+        .filter(|(_, f, _, l)| *f == 1 && l.starts_with("CANCEL"))
+        .count();
+    assert_eq!(cancels, 2, "{ladder}");
+}
+
+#[test]
+fn a_request_routed_back_to_the_proxy_is_a_loop() {
+    let mut w = World::new(2);
+    // bob's "contact" is the proxy itself.
+    w.bob = vec![(PROXY, 1000)];
+    w.call();
+    w.run(Duration::from_secs(60), Vec::new());
+    let ladder = w.ladder();
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::LOOP_DETECTED)],
+        "{ladder}"
+    );
+}
