@@ -108,6 +108,16 @@ pub enum ProxyEvent {
         /// route the caller may just follow with [`Proxy::forward_route`].
         next_hop: Option<Box<Uri<'static>>>,
     },
+    /// An ACK (for a 2xx) whose next hop the proxy cannot tell: no Route
+    /// left and this proxy in the Request-URI (a client that ignores the
+    /// route set). Send it on with [`Proxy::forward_stateless`] after the
+    /// same lookup as its INVITE's, or drop it.
+    Ack {
+        /// The ACK.
+        request: Message,
+        /// The flow it came in on.
+        origin: Flow,
+    },
     /// A request ended here with a final response sent upstream.
     Completed {
         /// The request's method.
@@ -793,15 +803,37 @@ impl Proxy {
             .filter_map(Result::ok)
             .map(|r| r.name_addr.uri.into_owned())
             .find(|u| !self.config.identity.is_me(u))
-            .or_else(|| msg.request_uri().and_then(Result::ok).map(Uri::into_owned));
-        let Some(flow) = next.and_then(|u| direct_flow(&u, origin.transport, origin.local)) else {
+            .or_else(|| {
+                msg.request_uri()
+                    .and_then(Result::ok)
+                    .map(Uri::into_owned)
+                    .filter(|u| !self.config.identity.is_me(u))
+            });
+        let Some(next) = next else {
+            self.events.push_back(ProxyEvent::Ack {
+                request: ack,
+                origin,
+            });
             return;
         };
+        if let Some(flow) = direct_flow(&next, origin.transport, origin.local) {
+            self.send_stateless_to(&ack, None, flow);
+        }
+    }
+
+    /// Forwards `request` (an ACK of [`ProxyEvent::Ack`]) statelessly to
+    /// `target` (§16.11): the target's URI as Request-URI, Max-Forwards
+    /// lowered, this proxy's Via.
+    pub fn forward_stateless(&mut self, request: &Message, target: &Target) {
+        self.send_stateless_to(request, Some(&target.uri), target.flow);
+    }
+
+    fn send_stateless_to(&mut self, request: &Message, uri: Option<&Uri<'_>>, flow: Flow) {
         self.forwards = self.forwards.wrapping_add(1);
         if let Ok(out) = forward(
-            &msg,
+            &request.as_ref(),
             &self.config.identity,
-            None,
+            uri,
             false,
             flow.transport,
             self.forwards,

@@ -1,0 +1,152 @@
+//! `examples/proxy.rs` over real sockets with SIPp on 127.0.0.1: SIPp as a
+//! UAS registers bob and answers a call that SIPp's built-in `uac` makes
+//! through the proxy (Record-Route present, the BYE through the proxy); an
+//! unknown user gets 404.
+//!
+//! Needs `sipp`; skipped without it unless `IMSIP_REQUIRE_SIPP` is set (CI
+//! sets it).
+
+#[path = "../examples/proxy.rs"]
+mod proxy;
+
+use std::net::UdpSocket;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+fn sipp_available() -> bool {
+    let found = Command::new("sipp").arg("-v").output().is_ok();
+    if !found && std::env::var_os("IMSIP_REQUIRE_SIPP").is_some() {
+        panic!("IMSIP_REQUIRE_SIPP is set but sipp is not installed (apt-get install sip-tester)");
+    }
+    if !found {
+        eprintln!("sipp not installed: skipping");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn scenario(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sipp")
+        .join(format!("{name}.xml"))
+}
+
+#[test]
+fn sipp_calls_a_registered_sipp_through_the_proxy() {
+    if !sipp_available() {
+        return;
+    }
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = thread::spawn(move || {
+        let options = proxy::Options {
+            domain: "example.com".to_owned(),
+            users: None,
+        };
+        proxy::serve(&socket, &options, &flag).unwrap();
+    });
+    let log =
+        |n: &str| std::env::temp_dir().join(format!("imsip-proxy-{n}-{}.log", std::process::id()));
+    // The callee registers from its port, then answers there.
+    let bob = free_port().to_string();
+    let registered = Command::new("sipp")
+        .arg("-sf")
+        .arg(scenario("uac_register_bob"))
+        .arg(addr.to_string())
+        .args(["-i", "127.0.0.1", "-p", &bob])
+        .args([
+            "-m",
+            "1",
+            "-timeout",
+            "20",
+            "-nostdin",
+            "-trace_err",
+            "-error_file",
+        ])
+        .arg(log("reg"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("sipp runs");
+    let mut uas = Command::new("sipp")
+        .arg("-sf")
+        .arg(scenario("uas_through_proxy"))
+        .args(["-i", "127.0.0.1", "-p", &bob])
+        .args([
+            "-m",
+            "1",
+            "-timeout",
+            "30",
+            "-nostdin",
+            "-trace_err",
+            "-error_file",
+        ])
+        .arg(log("uas"))
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("sipp runs");
+    thread::sleep(Duration::from_millis(500));
+    let uac = Command::new("sipp")
+        .args(["-sn", "uac", "-s", "bob"])
+        .arg(addr.to_string())
+        .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
+        .args([
+            "-m",
+            "1",
+            "-timeout",
+            "30",
+            "-nostdin",
+            "-trace_err",
+            "-error_file",
+        ])
+        .arg(log("uac"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("sipp runs");
+    let uas_status = uas.wait().unwrap();
+    let unknown = Command::new("sipp")
+        .arg("-sf")
+        .arg(scenario("uac_unknown_404"))
+        .arg(addr.to_string())
+        .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
+        .args([
+            "-m",
+            "1",
+            "-timeout",
+            "20",
+            "-nostdin",
+            "-trace_err",
+            "-error_file",
+        ])
+        .arg(log("404"))
+        .stdout(Stdio::null())
+        .status()
+        .expect("sipp runs");
+    stop.store(true, Ordering::Relaxed);
+    server.join().unwrap();
+    let read = |n: &str| std::fs::read_to_string(log(n)).unwrap_or_default();
+    assert!(
+        registered.success(),
+        "sipp register: {registered}\n{}",
+        read("reg")
+    );
+    assert!(uac.success(), "sipp uac: {uac}\n{}", read("uac"));
+    assert!(
+        uas_status.success(),
+        "sipp uas: {uas_status}\n{}",
+        read("uas")
+    );
+    assert!(unknown.success(), "sipp 404: {unknown}\n{}", read("404"));
+}
