@@ -666,3 +666,147 @@ Expires: {expires}\r\nContent-Length: 0\r\n\r\n"
         }
     }
 }
+
+/// Drives a proxy with arbitrary input and time, plus requests and
+/// responses fitted to what it forwards, routing every request to one
+/// target. Nothing may panic, everything sent must parse, state stays
+/// bounded.
+pub(crate) fn proxy(data: &[u8]) {
+    use imsip::proxy::{Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, Target};
+    use imsip::uri::{HostPort, Uri};
+    use imsip::{Flow, StatusCode, Transport};
+    use std::time::{Duration, Instant};
+
+    let local: std::net::SocketAddr = "192.0.2.100:5060".parse().unwrap();
+    let client: std::net::SocketAddr = "192.0.2.1:5060".parse().unwrap();
+    let server: std::net::SocketAddr = "192.0.2.2:5060".parse().unwrap();
+    let identity = ProxyIdentity::new(
+        Uri::parse("sip:192.0.2.100;lr").unwrap().into_owned(),
+        HostPort::from(local).into_owned(),
+        [5; 16],
+    );
+    let mut config = ProxyConfig::new(identity);
+    config.endpoint.max_transactions = 32;
+    config.endpoint.seed = Some(3);
+    let mut proxy = Proxy::new(config);
+    let mut now = Instant::now();
+    let mut forwarded: Option<Message> = None;
+    let byte = |i: &mut usize| {
+        let b = data.get(*i).copied().unwrap_or(0);
+        *i += 1;
+        b
+    };
+    let mut n = 0u32;
+    let mut i = 0;
+    while i < data.len() {
+        let op = byte(&mut i);
+        n += 1;
+        match op % 5 {
+            0 => {
+                let want = usize::from(byte(&mut i));
+                let start = i.min(data.len());
+                let datagram = &data[start..start + want.min(data.len() - start)];
+                i = start + datagram.len();
+                let from = if op & 0x80 == 0 { client } else { server };
+                proxy.handle_input(
+                    now,
+                    Flow::new(Transport::Udp, local, from),
+                    bytes::Bytes::copy_from_slice(datagram),
+                );
+            }
+            1 => {
+                now += Duration::from_millis(97 * u64::from(byte(&mut i)));
+                proxy.handle_timeout(now);
+            }
+            // A request from the client side.
+            2 => {
+                let kind = byte(&mut i);
+                let method = ["INVITE", "OPTIONS", "BYE", "ACK", "CANCEL", "REGISTER"]
+                    [usize::from(kind) % 6];
+                let mf = if kind & 0x40 != 0 { "0" } else { "70" };
+                let tag = if kind & 0x80 != 0 { ";tag=t" } else { "" };
+                let route = if kind & 0x20 != 0 {
+                    "Route: <sip:192.0.2.100;lr>, <sip:192.0.2.2;lr>\r\n"
+                } else {
+                    ""
+                };
+                let text = format!(
+                    "{method} sip:bob@192.0.2.100 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKc{}\r\n\
+Max-Forwards: {mf}\r\n{route}From: <sip:a@x>;tag=f\r\nTo: <sip:bob@x>{tag}\r\nCall-ID: p{}\r\nCSeq: 1 {method}\r\n\
+Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
+                    n / 3,
+                    n / 7
+                );
+                proxy.handle_input(
+                    now,
+                    Flow::new(Transport::Udp, local, client),
+                    bytes::Bytes::from(text),
+                );
+            }
+            // A response from the server side to what was forwarded.
+            3 => {
+                let s = byte(&mut i);
+                if let Some(req) = &forwarded {
+                    let code = [100u16, 180, 200, 302, 401, 407, 486, 503, 603][usize::from(s) % 9];
+                    if let Ok(b) = req.as_ref().response(StatusCode::new(code).unwrap())
+                        && let Ok(r) = b.build()
+                    {
+                        proxy.handle_input(
+                            now,
+                            Flow::new(Transport::Udp, local, server),
+                            r.bytes().clone(),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut transmits = 0;
+        while let Some(t) = proxy.poll_transmit() {
+            transmits += 1;
+            let m = Message::parse(t.payload).expect("the proxy sends what parses");
+            if m.as_ref().is_request() && t.flow.remote == server {
+                forwarded = Some(m);
+            }
+        }
+        assert!(transmits <= 64);
+        while let Some(e) = proxy.poll_event() {
+            match e {
+                ProxyEvent::Request {
+                    id,
+                    request,
+                    origin,
+                    next_hop,
+                } => {
+                    if let Some(hop) = next_hop
+                        && proxy.forward_route(now, id, &hop, origin)
+                    {
+                        continue;
+                    }
+                    let uri = Uri::parse("sip:bob@192.0.2.2").unwrap().into_owned();
+                    let target = Target::direct(uri, Transport::Udp, local).unwrap();
+                    let fork = if request.as_ref().cseq().map_or(0, |c| c.seq) % 2 == 0 {
+                        Forking::Parallel
+                    } else {
+                        Forking::Sequential
+                    };
+                    proxy.forward(now, id, vec![target.clone(), target], fork);
+                }
+                ProxyEvent::Ack { request, .. } => {
+                    let uri = Uri::parse("sip:bob@192.0.2.2").unwrap().into_owned();
+                    let target = Target::direct(uri, Transport::Udp, local).unwrap();
+                    proxy.forward_stateless(&request, &target);
+                }
+                _ => {}
+            }
+        }
+        while let Some(t) = proxy.poll_transmit() {
+            Message::parse(t.payload).expect("the proxy sends what parses");
+        }
+        assert!(proxy.endpoint().transactions() <= 32);
+        assert!(
+            proxy.contexts() <= 32,
+            "contexts outlive their transactions"
+        );
+    }
+}

@@ -55,3 +55,8 @@ fn endpoint_corpus() {
 fn ua_corpus() {
     assert!(replay("ua", checks::ua) >= 4);
 }
+
+#[test]
+fn proxy_corpus() {
+    assert!(replay("proxy", checks::proxy) >= 3);
+}

@@ -523,3 +523,27 @@ fn a_request_routed_back_to_the_proxy_is_a_loop() {
         "{ladder}"
     );
 }
+
+#[test]
+fn timer_c_cancels_a_branch_that_rings_too_long() {
+    let mut w = World::new(2);
+    w.bob = vec![(2, 1000)];
+    // Bob rings and would answer only after 10 minutes.
+    w.behaviour[2] = Some((Duration::from_secs(600), StatusCode::OK));
+    w.call();
+    w.run(Duration::from_secs(300), Vec::new());
+    let ladder = w.ladder();
+    let cancel = w
+        .wire
+        .iter()
+        .find(|(_, f, _, l)| *f == PROXY && l.starts_with("CANCEL"))
+        .unwrap_or_else(|| panic!("{ladder}"));
+    // Timer C (181 s) from the 180's arrival at the proxy (15 ms).
+    assert_eq!(cancel.0, Duration::from_millis(181_015), "{ladder}");
+    assert_eq!(w.ended(2), [EndReason::Cancelled], "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::REQUEST_TERMINATED)],
+        "{ladder}"
+    );
+}
