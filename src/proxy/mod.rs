@@ -1,6 +1,6 @@
 //! The proxy core (RFC 3261 §16): the rules a proxy applies to a request
 //! before it forwards it, as functions over the message and the minimal-diff
-//! [`Editor`](crate::Editor).
+//! [`Editor`].
 //!
 //! - [`ProxyIdentity`]: the URIs that name this proxy, the sent-by of its
 //!   Via, and the key of its loop-detection hash.
