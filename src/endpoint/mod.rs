@@ -104,7 +104,7 @@ mod client;
 mod key;
 mod machine;
 mod server;
-mod via;
+pub(crate) mod via;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -182,6 +182,37 @@ impl Flow {
     /// The same flow towards another remote address.
     pub const fn to(self, remote: SocketAddr) -> Flow {
         Flow { remote, ..self }
+    }
+
+    /// A flow from `local` to the address a SIP or SIPS URI names when
+    /// its host is an IP address: over its `transport` parameter (else
+    /// `transport`), to its port (else the transport's default). `None`
+    /// for a host name (RFC 3263 resolution is the caller's) or another
+    /// scheme.
+    ///
+    /// ```
+    /// use imsip::{Flow, Transport};
+    /// use imsip::uri::Uri;
+    ///
+    /// let local = "192.0.2.1:5060".parse().unwrap();
+    /// let uri = Uri::parse("sip:bob@192.0.2.4;transport=tcp").unwrap();
+    /// let flow = Flow::direct(&uri, Transport::Udp, local).unwrap();
+    /// assert_eq!((flow.transport, flow.remote.to_string()), (Transport::Tcp, "192.0.2.4:5060".to_owned()));
+    /// assert!(Flow::direct(&Uri::parse("sip:bob@example.com").unwrap(), Transport::Udp, local).is_none());
+    /// ```
+    pub fn direct(
+        uri: &crate::uri::Uri<'_>,
+        transport: Transport,
+        local: SocketAddr,
+    ) -> Option<Flow> {
+        let sip = uri.as_sip()?;
+        let ip = sip.host().ip()?;
+        let transport = sip
+            .transport()
+            .and_then(Transport::from_token)
+            .unwrap_or(transport);
+        let port = sip.port().unwrap_or_else(|| transport.default_port());
+        Some(Flow::new(transport, local, SocketAddr::new(ip, port)))
     }
 }
 

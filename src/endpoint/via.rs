@@ -116,26 +116,45 @@ pub(crate) fn response_destination(
     if transport.is_reliable() {
         return source;
     }
-    // A stamped Via has `rport` set to the source port when it was asked
-    // for, and `received` set to the source address.
+    if !stamped {
+        // The Via is its own authority (its sent-by is the source).
+        return via_destination(via, noted, transport).unwrap_or(source);
+    }
+    // A stamped Via has `received` set to the source address and a
+    // requested `rport` set to the source port.
+    let sent_by_port = via.sent_by.port.unwrap_or_else(|| transport.default_port());
+    if let Some(maddr) = noted.maddr().as_ref().and_then(host_ip) {
+        return SocketAddr::new(maddr, sent_by_port);
+    }
     let port = match noted.rport {
         Some(Rport::Requested) => source.port(),
         Some(Rport::Port(p)) => p,
-        None => via.sent_by.port.unwrap_or_else(|| transport.default_port()),
+        None => sent_by_port,
     };
+    SocketAddr::new(source.ip(), port)
+}
+
+/// Where a response goes by the Via value `via` alone, over an unreliable
+/// transport (§18.2.2, RFC 3581): to `maddr` when it is an address (at the
+/// sent-by port), else to `received` or the sent-by address, at the
+/// `rport` port or the sent-by port. `None` when the sent-by is a name and
+/// no `received` says where it was. A proxy forwarding a response
+/// statelessly uses it on the Via below its own.
+pub(crate) fn via_destination(
+    via: &Via<'_>,
+    noted: &Noted<'_>,
+    transport: Transport,
+) -> Option<SocketAddr> {
+    let sent_by_port = via.sent_by.port.unwrap_or_else(|| transport.default_port());
     if let Some(maddr) = noted.maddr().as_ref().and_then(host_ip) {
-        let port = via.sent_by.port.unwrap_or_else(|| transport.default_port());
-        return SocketAddr::new(maddr, port);
+        return Some(SocketAddr::new(maddr, sent_by_port));
     }
-    let received = if stamped {
-        Some(source.ip())
-    } else {
-        noted.received
+    let port = match noted.rport {
+        Some(Rport::Port(p)) => p,
+        _ => sent_by_port,
     };
-    let ip = received
-        .or_else(|| host_ip(&via.sent_by.host))
-        .unwrap_or(source.ip());
-    SocketAddr::new(ip, port)
+    let ip = noted.received.or_else(|| host_ip(&via.sent_by.host))?;
+    Some(SocketAddr::new(ip, port))
 }
 
 /// The sent-by of a Via as matching compares it, written into `key`: the

@@ -65,7 +65,7 @@ impl Target {
     /// A target at the address in `uri` (an IP address; the port or 5060)
     /// over `transport` from `local`, preference 1.
     pub fn direct(uri: Uri<'static>, transport: Transport, local: SocketAddr) -> Option<Target> {
-        let flow = direct_flow(&uri, transport, local)?;
+        let flow = Flow::direct(&uri, transport, local)?;
         Some(Target {
             uri,
             flow,
@@ -154,7 +154,6 @@ struct Context {
     challenges: Vec<(HeaderName, String)>,
     final_sent: bool,
     cancelled: bool,
-    forwards: u32,
 }
 
 /// The stateful proxy core. Feed it like the endpoint; it reports requests
@@ -170,31 +169,16 @@ pub struct Proxy {
     forwards: u32,
 }
 
-fn direct_flow(uri: &Uri<'_>, transport: Transport, local: SocketAddr) -> Option<Flow> {
-    let sip = uri.as_sip()?;
-    let ip = sip.host().ip()?;
-    let transport = sip
-        .transport()
-        .and_then(Transport::from_token)
-        .unwrap_or(transport);
-    let port = sip.port().unwrap_or_else(|| transport.default_port());
-    Some(Flow::new(transport, local, SocketAddr::new(ip, port)))
-}
-
-/// Where a response goes after this proxy's Via is removed: to the top
-/// Via left (its `received` and `rport`, else its sent-by), §18.2.2.
+/// Where a response goes after this proxy's Via is removed: by the top
+/// Via left, as the endpoint sends responses (§18.2.2, RFC 3581).
 fn response_flow(
     response: &MessageRef<'_>,
     local: SocketAddr,
     transport: Transport,
 ) -> Option<Flow> {
-    let via = response.via().ok()?;
-    let ip = via.received().or_else(|| via.sent_by.host.ip())?;
-    let port = match via.rport() {
-        Some(crate::header::Rport::Port(p)) => p,
-        _ => via.sent_by.port.unwrap_or_else(|| transport.default_port()),
-    };
-    Some(Flow::new(transport, local, SocketAddr::new(ip, port)))
+    let (via, noted) = response.via_noted().ok()?;
+    let remote = crate::endpoint::via::via_destination(&via, &noted, transport)?;
+    Some(Flow::new(transport, local, remote))
 }
 
 impl Proxy {
@@ -332,7 +316,7 @@ impl Proxy {
         next_hop: &Uri<'_>,
         origin: Flow,
     ) -> bool {
-        let Some(flow) = direct_flow(next_hop, origin.transport, origin.local) else {
+        let Some(flow) = Flow::direct(next_hop, origin.transport, origin.local) else {
             return false;
         };
         let Some(ctx) = self.contexts.get_mut(&id.0) else {
@@ -416,7 +400,6 @@ impl Proxy {
             }
             let ctx = self.contexts.get_mut(&server).expect("found above");
             ctx.branches.push(branch);
-            ctx.forwards += 1;
         }
         self.maybe_finish(now, server);
     }
@@ -498,7 +481,6 @@ impl Proxy {
                 challenges: Vec::new(),
                 final_sent: false,
                 cancelled: false,
-                forwards: 0,
             },
         );
         self.events.push_back(ProxyEvent::Request {
@@ -816,7 +798,7 @@ impl Proxy {
             });
             return;
         };
-        if let Some(flow) = direct_flow(&next, origin.transport, origin.local) {
+        if let Some(flow) = Flow::direct(&next, origin.transport, origin.local) {
             self.send_stateless_to(&ack, None, flow);
         }
     }

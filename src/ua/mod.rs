@@ -85,7 +85,6 @@ mod timer;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::fmt;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
@@ -2702,19 +2701,5 @@ fn dialog_from_2xx(response: &MessageRef<'_>) -> Option<Dialog> {
 /// The flow of the next hop of `dialog`: the next hop's address when it is
 /// an IP address, or else `base` (the flow the session runs on).
 fn hop_flow(dialog: &Dialog, base: &Flow) -> Flow {
-    direct_flow(dialog.next_hop(), base).unwrap_or(*base)
-}
-
-/// A flow to `uri` when its host is an IP address: its transport
-/// parameter or the base's, its port or the transport's default, from the
-/// base's local address.
-fn direct_flow(uri: &Uri<'_>, base: &Flow) -> Option<Flow> {
-    let sip = uri.as_sip()?;
-    let ip = sip.host().ip()?;
-    let transport = sip
-        .transport()
-        .and_then(Transport::from_token)
-        .unwrap_or(base.transport);
-    let port = sip.port().unwrap_or_else(|| transport.default_port());
-    Some(Flow::new(transport, base.local, SocketAddr::new(ip, port)))
+    Flow::direct(dialog.next_hop(), base.transport, base.local).unwrap_or(*base)
 }
