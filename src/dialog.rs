@@ -555,10 +555,9 @@ impl Dialog {
         b.header(&MaxForwards(70))
             .raw_header("From", &self.local)
             .raw_header("To", &self.remote)
-            .header(&CallId::new(self.id.call_id.as_str()).unwrap_or_else(|| {
-                // The Call-ID came from a message that parsed.
-                CallId::new("invalid").expect("a word is a Call-ID")
-            }))
+            // The Call-ID came from a message that parsed; the builder
+            // checks it again.
+            .raw_header("Call-ID", &self.id.call_id)
             .header(&CSeq { seq, method })
     }
 

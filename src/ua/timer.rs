@@ -106,7 +106,7 @@ pub(super) fn uas_decision(
     }
 }
 
-/// Whether this side (with `role` in the dialog) is the refresher named by
+/// Whether this side is the refresher named by
 /// `refresher` in a transaction it sent (`sent`) or received.
 pub(super) fn is_me(refresher: Refresher, sent: bool) -> bool {
     matches!(
