@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use imsip::random::{Random, SeededRandom};
+use imsip::random::SeededRandom;
 use imsip::ua::{UaConfig, UaEvent, UserAgent};
 use imsip::{Flow, MessageRef, Transport};
 
@@ -120,10 +120,6 @@ impl Net {
         Flow::new(Transport::Udp, self.addrs[from], self.addrs[to])
     }
 
-    fn percent(&mut self, p: u64) -> bool {
-        p > 0 && self.rng.next_u64() % 100 < p
-    }
-
     fn transmit(&mut self, i: usize, remote: SocketAddr, payload: Bytes) {
         let to = self.addrs.iter().position(|a| *a == remote);
         self.wire.push(Wire {
@@ -153,24 +149,10 @@ impl Net {
         {
             return;
         }
-        if self.percent(self.network.loss) {
-            return;
-        }
-        let copies = if self.percent(self.network.duplication) {
-            2
-        } else {
-            1
-        };
-        for _ in 0..copies {
-            let jitter = if self.network.jitter.is_zero() {
-                Duration::ZERO
-            } else {
-                let j = self.network.jitter.as_micros() as u64;
-                Duration::from_micros(self.rng.next_u64() % (j + 1))
-            };
+        for delay in self.network.fate(&mut self.rng) {
             self.seq += 1;
             self.flight.push(InFlight {
-                at: self.now + self.network.delay + jitter,
+                at: self.now + delay,
                 seq: self.seq,
                 to,
                 from: self.addrs[i],

@@ -27,6 +27,28 @@ pub(crate) struct Network {
 }
 
 impl Network {
+    /// What happens to one datagram: the delay of each copy that arrives
+    /// (none when it is lost, two when it is duplicated), drawn from
+    /// `rng`.
+    pub(crate) fn fate(&self, rng: &mut SeededRandom) -> Vec<Duration> {
+        let mut percent = |p: u64| p > 0 && rng.next_u64() % 100 < p;
+        if percent(self.loss) {
+            return Vec::new();
+        }
+        let copies = if percent(self.duplication) { 2 } else { 1 };
+        (0..copies)
+            .map(|_| {
+                let jitter = if self.jitter.is_zero() {
+                    Duration::ZERO
+                } else {
+                    let j = self.jitter.as_micros() as u64;
+                    Duration::from_micros(rng.next_u64() % (j + 1))
+                };
+                self.delay + jitter
+            })
+            .collect()
+    }
+
     pub(crate) const PERFECT: Network = Network {
         loss: 0,
         duplication: 0,
@@ -95,10 +117,6 @@ impl Pair {
         self.now - self.t0
     }
 
-    fn percent(&mut self, p: u64) -> bool {
-        p > 0 && self.rng.next_u64() % 100 < p
-    }
-
     /// Moves every transmit of node `i` into the network and every event
     /// into `events[i]`.
     pub(crate) fn drain(&mut self, i: usize) {
@@ -121,24 +139,10 @@ impl Pair {
             at: self.elapsed(),
             payload: t.payload.clone(),
         });
-        if self.percent(self.network.loss) {
-            return;
-        }
-        let copies = if self.percent(self.network.duplication) {
-            2
-        } else {
-            1
-        };
-        for _ in 0..copies {
-            let jitter = if self.network.jitter.is_zero() {
-                Duration::ZERO
-            } else {
-                let j = self.network.jitter.as_micros() as u64;
-                Duration::from_micros(self.rng.next_u64() % (j + 1))
-            };
+        for delay in self.network.fate(&mut self.rng) {
             self.seq += 1;
             self.flight.push(InFlight {
-                at: self.now + self.network.delay + jitter,
+                at: self.now + delay,
                 seq: self.seq,
                 to,
                 from: self.addrs[i],
