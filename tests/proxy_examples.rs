@@ -6,6 +6,10 @@
 //! Needs `sipp`; skipped without it unless `IMSIP_REQUIRE_SIPP` is set (CI
 //! sets it).
 
+mod common;
+
+use common::peer::{free_udp_port, sipp_available};
+
 #[path = "../examples/proxy.rs"]
 mod proxy;
 
@@ -16,25 +20,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
-
-fn sipp_available() -> bool {
-    let found = Command::new("sipp").arg("-v").output().is_ok();
-    if !found && std::env::var_os("IMSIP_REQUIRE_SIPP").is_some() {
-        panic!("IMSIP_REQUIRE_SIPP is set but sipp is not installed (apt-get install sip-tester)");
-    }
-    if !found {
-        eprintln!("sipp not installed: skipping");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn scenario(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -61,7 +46,7 @@ fn sipp_calls_a_registered_sipp_through_the_proxy() {
     let log =
         |n: &str| std::env::temp_dir().join(format!("imsip-proxy-{n}-{}.log", std::process::id()));
     // The callee registers from its port, then answers there.
-    let bob = free_port().to_string();
+    let bob = free_udp_port().to_string();
     let registered = Command::new("sipp")
         .arg("-sf")
         .arg(scenario("uac_register_bob"))
@@ -101,7 +86,7 @@ fn sipp_calls_a_registered_sipp_through_the_proxy() {
     let uac = Command::new("sipp")
         .args(["-sn", "uac", "-s", "bob"])
         .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
+        .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
         .args([
             "-m",
             "1",
@@ -120,7 +105,7 @@ fn sipp_calls_a_registered_sipp_through_the_proxy() {
         .arg("-sf")
         .arg(scenario("uac_unknown_404"))
         .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
+        .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
         .args([
             "-m",
             "1",

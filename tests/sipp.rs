@@ -7,30 +7,13 @@
 
 mod common;
 
+use common::peer::{free_udp_port, sipp_available};
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::Ordering;
 
 use common::registrar::{self, Outcome};
-
-fn sipp_available() -> bool {
-    let found = Command::new("sipp").arg("-v").output().is_ok();
-    if !found && std::env::var_os("IMSIP_REQUIRE_SIPP").is_some() {
-        panic!("IMSIP_REQUIRE_SIPP is set but sipp is not installed (apt-get install sip-tester)");
-    }
-    if !found {
-        eprintln!("sipp not installed: skipping the SIPp interop test");
-    }
-    found
-}
-
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Runs one scenario once; true when SIPp reports success (exit code 0).
 fn run(scenario: &str, target: std::net::SocketAddr) -> bool {

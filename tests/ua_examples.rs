@@ -6,6 +6,10 @@
 //! The SIPp parts need `sipp`; they are skipped without it unless
 //! `IMSIP_REQUIRE_SIPP` is set (CI sets it).
 
+mod common;
+
+use common::peer::{free_udp_port, sipp_available};
+
 #[path = "../examples/uac_call.rs"]
 mod uac_call;
 #[path = "../examples/uas_answer.rs"]
@@ -19,25 +23,6 @@ use std::thread;
 use std::time::Duration;
 
 use imsip::uri::Uri;
-
-fn sipp_available() -> bool {
-    let found = Command::new("sipp").arg("-v").output().is_ok();
-    if !found && std::env::var_os("IMSIP_REQUIRE_SIPP").is_some() {
-        panic!("IMSIP_REQUIRE_SIPP is set but sipp is not installed (apt-get install sip-tester)");
-    }
-    if !found {
-        eprintln!("sipp not installed: skipping");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `uas_answer` on an ephemeral port, in a thread, until the flag is set.
 fn spawn_uas() -> (SocketAddr, Arc<AtomicBool>, thread::JoinHandle<()>) {
@@ -61,7 +46,7 @@ fn sipp_uac_makes_20_calls_to_uas_answer() {
     let status = Command::new("sipp")
         .args(["-sn", "uac"])
         .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
+        .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
         .args([
             "-m",
             "20",
@@ -91,7 +76,7 @@ fn uac_call_calls_sipp_uas() {
     if !sipp_available() {
         return;
     }
-    let port = free_port();
+    let port = free_udp_port();
     let log = std::env::temp_dir().join(format!("imsip-sipp-uas-{}.log", std::process::id()));
     let mut sipp = Command::new("sipp")
         .args(["-sn", "uas", "-i", "127.0.0.1", "-p", &port.to_string()])

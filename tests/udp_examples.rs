@@ -7,6 +7,10 @@
 //! The SIPp parts need `sipp`; they are skipped without it unless
 //! `IMSIP_REQUIRE_SIPP` is set (CI sets it).
 
+mod common;
+
+use common::peer::sipp_available;
+
 #[path = "../examples/tokio_uas.rs"]
 mod tokio_uas;
 #[path = "../examples/uac_options.rs"]
@@ -20,14 +24,6 @@ use std::process::{Command, Stdio};
 use std::thread;
 
 use imsip::StatusCode;
-
-fn sipp_available() -> bool {
-    let found = Command::new("sipp").arg("-v").output().is_ok();
-    if !found && std::env::var_os("IMSIP_REQUIRE_SIPP").is_some() {
-        panic!("IMSIP_REQUIRE_SIPP is set but sipp is not installed (apt-get install sip-tester)");
-    }
-    found
-}
 
 fn sipp(scenario: &str, extra: &[&str]) -> Command {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp");

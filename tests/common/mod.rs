@@ -130,5 +130,6 @@ Content-Length: 0\r\n\
 
 pub(crate) mod net;
 pub(crate) mod pair;
+pub(crate) mod peer;
 pub(crate) mod registrar;
 pub(crate) mod strategies;
