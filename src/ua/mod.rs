@@ -1500,7 +1500,9 @@ impl UserAgent {
     }
 
     /// Time passed: fires the endpoint's timers and the user agent's (2xx
-    /// retransmission, ACK wait, glare retry).
+    /// and reliable 1xx retransmission, ACK and PRACK waits, glare retry,
+    /// session timers, registration and subscription refreshes and
+    /// expiries).
     pub fn handle_timeout(&mut self, now: Instant) {
         self.endpoint.handle_timeout(now);
         self.pump(now);
