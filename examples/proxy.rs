@@ -145,7 +145,11 @@ pub(crate) fn serve(
         let mut secret = [0u8; 32];
         OsRandom::new().fill_bytes(&mut secret);
         registrar = registrar.with_digest(
-            DigestServer::new(ServerConfig::new(&options.domain), secret, Instant::now()),
+            DigestServer::new(
+                ServerConfig::interop(&options.domain),
+                secret,
+                Instant::now(),
+            ),
             move |user, alg| {
                 users
                     .get(user)
@@ -200,13 +204,13 @@ pub(crate) fn serve(
                         }
                     }
                 }
-                ProxyEvent::Ack { request, .. } => {
+                ProxyEvent::Ack { request, origin } => {
                     // An ACK without a route set: where its INVITE went.
                     if let Ok(t) =
                         targets(&request.as_ref(), options, &identity, &location, local, now)
                         && let Some(first) = t.first()
                     {
-                        proxy.forward_stateless(&request, first);
+                        proxy.forward_stateless(&request, origin, first);
                     }
                 }
                 ProxyEvent::Completed {

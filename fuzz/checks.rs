@@ -792,10 +792,10 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                     };
                     proxy.forward(now, id, vec![target.clone(), target], fork);
                 }
-                ProxyEvent::Ack { request, .. } => {
+                ProxyEvent::Ack { request, origin } => {
                     let uri = Uri::parse("sip:bob@192.0.2.2").unwrap().into_owned();
                     let target = Target::direct(uri, Transport::Udp, local).unwrap();
-                    proxy.forward_stateless(&request, &target);
+                    proxy.forward_stateless(&request, origin, &target);
                 }
                 _ => {}
             }

@@ -1,7 +1,9 @@
 //! The stateful proxy core between user agents, in virtual time: a call
 //! through a record-routing proxy with the BYE following the route set;
 //! parallel forking (200 + 486, 486 + 603); sequential forking by q-value;
-//! CANCEL of a forked INVITE; a loop detected.
+//! CANCEL of a forked INVITE; a loop detected; Max-Forwards 0 answered
+//! 483; a proxy that record-routes as a strict router (RFC 2543) on the
+//! path of a call; Timer C.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -78,6 +80,10 @@ const PROXY: usize = 1;
 
 impl World {
     fn new(uas: usize) -> World {
+        World::with_record_route(uas, "sip:127.0.0.2:5060;lr")
+    }
+
+    fn with_record_route(uas: usize, record_route: &str) -> World {
         let addrs: Vec<SocketAddr> = (0..uas + 1)
             .map(|i| format!("127.0.0.{}:5060", i + 1).parse().unwrap())
             .collect();
@@ -85,7 +91,7 @@ impl World {
         for (i, addr) in addrs.iter().enumerate() {
             if i == PROXY {
                 let identity = ProxyIdentity::new(
-                    Uri::parse("sip:127.0.0.2:5060;lr").unwrap().into_owned(),
+                    Uri::parse(record_route).unwrap().into_owned(),
                     HostPort::from(*addr).into_owned(),
                     [3; 16],
                 );
@@ -546,4 +552,86 @@ fn timer_c_cancels_a_branch_that_rings_too_long() {
         [EndReason::Rejected(StatusCode::REQUEST_TERMINATED)],
         "{ladder}"
     );
+}
+
+#[test]
+fn max_forwards_0_is_answered_483_and_not_forwarded() {
+    let mut w = World::new(2);
+    w.bob = vec![(2, 1000)];
+    let options = imsip::Message::parse(Bytes::from_static(
+        b"OPTIONS sip:bob@example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKmf0\r\nMax-Forwards: 0\r\n\
+From: <sip:alice@example.com>;tag=m\r\nTo: <sip:bob@example.com>\r\n\
+Call-ID: mf0\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+    ))
+    .unwrap();
+    let flow = Flow::new(Transport::Udp, w.addrs[0], w.addrs[PROXY]);
+    let now = w.now;
+    w.nodes[0].ua().send_request(now, options, flow).unwrap();
+    w.run(Duration::from_secs(60), Vec::new());
+    let ladder = w.ladder();
+    let status = w.events[0].iter().find_map(|(_, e)| match e {
+        UaEvent::Response { response, .. } => response.as_ref().status(),
+        _ => None,
+    });
+    assert_eq!(status, Some(StatusCode::TOO_MANY_HOPS), "{ladder}");
+    assert!(
+        !w.wire.iter().any(|(_, _, t, _)| *t == 2),
+        "nothing reached bob: {ladder}"
+    );
+    assert_eq!(
+        w.completed,
+        [("OPTIONS".to_owned(), StatusCode::TOO_MANY_HOPS)],
+        "{ladder}"
+    );
+}
+
+#[test]
+fn a_strict_routing_record_route_on_the_path_of_a_call() {
+    // The proxy's Record-Route has no `lr`: to both user agents it is a
+    // strict router (RFC 3261 §12.2.1.1), so requests of the dialog carry
+    // it as Request-URI and the remote target last in Route; the proxy
+    // puts the target back (§16.4) and forwards.
+    let mut w = World::with_record_route(2, "sip:127.0.0.2:5060");
+    w.bob = vec![(2, 1000)];
+    w.behaviour[2] = Some((Duration::from_millis(500), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    let lines = |from: usize, to: usize, m: &str| -> Vec<String> {
+        w.wire
+            .iter()
+            .filter(|(_, f, t, l)| *f == from && *t == to && l.starts_with(m))
+            .map(|(_, _, _, l)| l.clone())
+            .collect()
+    };
+    // Caller to proxy: the proxy's URI as Request-URI.
+    assert_eq!(
+        lines(0, 1, "ACK"),
+        ["ACK sip:127.0.0.2:5060 SIP/2.0"],
+        "{ladder}"
+    );
+    assert_eq!(
+        lines(0, 1, "BYE"),
+        ["BYE sip:127.0.0.2:5060 SIP/2.0"],
+        "{ladder}"
+    );
+    // Proxy to callee: the callee's contact again.
+    let contact = format!("sip:bob@{}", w.addrs[2]);
+    for m in ["ACK", "BYE"] {
+        assert_eq!(
+            lines(1, 2, m),
+            [format!("{m} {contact} SIP/2.0")],
+            "{ladder}"
+        );
+    }
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+    assert_eq!(w.ended(2), [EndReason::RemoteBye], "{ladder}");
 }

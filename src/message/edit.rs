@@ -284,7 +284,20 @@ impl<'m> Editor<'m> {
             Some(&i) => i,
             None => self.positions("Via").last().map_or(0, |&i| i + 1),
         };
-        self.insert(at, "Record-Route", &encoded(record_route));
+        let value = encoded(record_route);
+        if self.check("Record-Route", &value) {
+            // On top of any Record-Route inserted before (RFC 5658 double
+            // record-routing inserts two).
+            let line = format!("Record-Route: {value}");
+            let above = self
+                .inserts
+                .iter()
+                .position(|(i, l)| *i == at && l.starts_with("Record-Route:"));
+            match above {
+                Some(p) => self.inserts.insert(p, (at, line)),
+                None => self.inserts.push((at, line)),
+            }
+        }
     }
 
     /// Replaces the Request-URI of a request.

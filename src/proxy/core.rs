@@ -18,7 +18,7 @@ use crate::status::StatusCode;
 use crate::transport::Transport;
 use crate::uri::Uri;
 
-use super::{ProxyIdentity, check, forward};
+use super::{ProxyIdentity, check, forward_between};
 
 /// How a proxy behaves.
 #[derive(Clone, Debug)]
@@ -145,6 +145,8 @@ struct Branch {
 struct Context {
     server: ServerId,
     request: Message,
+    /// The flow the request came in on.
+    origin: Flow,
     is_invite: bool,
     branches: Vec<Branch>,
     /// Groups still to start (sequential forking), highest q first.
@@ -368,12 +370,13 @@ impl Proxy {
             let n = self.forwards;
             let ctx = self.contexts.get_mut(&server).expect("found above");
             let uri = retarget.then_some(&target.uri);
-            let out = forward(
+            let out = forward_between(
                 &ctx.request.as_ref(),
                 &self.config.identity,
                 uri,
                 record_route,
-                target.flow.transport,
+                &ctx.origin,
+                &target.flow,
                 n,
             );
             let mut branch = Branch {
@@ -474,6 +477,7 @@ impl Proxy {
             Context {
                 server,
                 request: request.clone(),
+                origin,
                 is_invite,
                 branches: Vec::new(),
                 waiting: VecDeque::new(),
@@ -799,25 +803,32 @@ impl Proxy {
             return;
         };
         if let Some(flow) = Flow::direct(&next, origin.transport, origin.local) {
-            self.send_stateless_to(&ack, None, flow);
+            self.send_stateless_to(&ack, None, origin, flow);
         }
     }
 
     /// Forwards `request` (an ACK of [`ProxyEvent::Ack`]) statelessly to
     /// `target` (§16.11): the target's URI as Request-URI, Max-Forwards
     /// lowered, this proxy's Via.
-    pub fn forward_stateless(&mut self, request: &Message, target: &Target) {
-        self.send_stateless_to(request, Some(&target.uri), target.flow);
+    pub fn forward_stateless(&mut self, request: &Message, origin: Flow, target: &Target) {
+        self.send_stateless_to(request, Some(&target.uri), origin, target.flow);
     }
 
-    fn send_stateless_to(&mut self, request: &Message, uri: Option<&Uri<'_>>, flow: Flow) {
+    fn send_stateless_to(
+        &mut self,
+        request: &Message,
+        uri: Option<&Uri<'_>>,
+        origin: Flow,
+        flow: Flow,
+    ) {
         self.forwards = self.forwards.wrapping_add(1);
-        if let Ok(out) = forward(
+        if let Ok(out) = forward_between(
             &request.as_ref(),
             &self.config.identity,
             uri,
             false,
-            flow.transport,
+            &origin,
+            &flow,
             self.forwards,
         ) {
             self.endpoint.send_stateless(&out, flow);
@@ -830,7 +841,7 @@ impl Proxy {
     fn on_stray(&mut self, response: Message, origin: Flow) {
         let msg = response.as_ref();
         let Ok(top) = msg.via() else { return };
-        if top.sent_by != *self.config.identity.sent_by() {
+        if !self.config.identity.sends_as(&top.sent_by) {
             return;
         }
         let mut edit = Editor::new(msg.clone());

@@ -45,6 +45,9 @@ mod core;
 pub use self::core::{Forking, Proxy, ProxyConfig, ProxyEvent, RequestId, Target};
 
 use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+
+use crate::endpoint::Flow;
 
 use crate::header::{HeaderName, NameAddr, RecordRoute, Route, Via};
 use crate::message::{BuildError, Editor, Message, MessageRef, ValidationPolicy};
@@ -61,7 +64,27 @@ pub struct ProxyIdentity {
     record_route: Uri<'static>,
     addresses: Vec<Uri<'static>>,
     sent_by: HostPort<'static>,
+    interfaces: Vec<Interface>,
     key: [u8; 16],
+}
+
+/// One network interface of a proxy that has several (a private and a
+/// public network, UDP and TCP listeners on different addresses): where it
+/// is, the Record-Route URI that reaches the proxy there and the sent-by of
+/// the Vias it sends from there. A request that leaves on another interface
+/// than it came in on is record-routed twice (RFC 5658): the URI of the
+/// side it came from under the URI of the side it leaves on, so each end of
+/// the dialog reaches the proxy on its own side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    /// The transport.
+    pub transport: Transport,
+    /// The local address of its socket.
+    pub local: SocketAddr,
+    /// The Record-Route URI that reaches the proxy on it (with `;lr`).
+    pub record_route: Uri<'static>,
+    /// The sent-by of the Vias sent from it.
+    pub sent_by: HostPort<'static>,
 }
 
 /// The branch prefix of this crate's proxies: the magic cookie and `P`,
@@ -81,8 +104,74 @@ impl ProxyIdentity {
             record_route,
             addresses,
             sent_by,
+            interfaces: Vec::new(),
             key,
         }
+    }
+
+    /// An interface of this proxy (its URIs reach the proxy; see
+    /// [`Interface`]).
+    pub fn add_interface(&mut self, interface: Interface) {
+        self.addresses.push(interface.record_route.clone());
+        if let Ok(u) = Uri::parse(&format!("sip:{}", interface.sent_by)) {
+            self.addresses.push(u.into_owned());
+        }
+        self.interfaces.push(interface);
+    }
+
+    /// The interface of `transport` on `local`, when one was added.
+    pub fn interface(&self, transport: Transport, local: SocketAddr) -> Option<&Interface> {
+        self.interfaces
+            .iter()
+            .find(|i| i.transport == transport && i.local == local)
+    }
+
+    /// Whether `sent_by` is one this proxy sends its Vias with.
+    fn sends_as(&self, sent_by: &HostPort<'_>) -> bool {
+        *sent_by == self.sent_by || self.interfaces.iter().any(|i| i.sent_by == *sent_by)
+    }
+
+    /// The Record-Route URIs for a request from `inbound` to `outbound`,
+    /// bottom first (RFC 5658): one when both are the same side, else the
+    /// inbound side's under the outbound side's. A side is its interface
+    /// when one was added, else the transport: this proxy's Record-Route
+    /// URI with the `transport` parameter of each side.
+    pub fn record_routes(&self, inbound: &Flow, outbound: &Flow) -> Vec<Uri<'static>> {
+        let find = |f: &Flow| self.interface(f.transport, f.local);
+        match (find(inbound), find(outbound)) {
+            (Some(a), Some(b)) if a == b => vec![b.record_route.clone()],
+            (None, None) if inbound.transport == outbound.transport => {
+                vec![self.record_route.clone()]
+            }
+            (a, b) => {
+                let side = |i: Option<&Interface>, t: Transport| {
+                    i.map_or_else(|| self.record_route_over(t), |i| i.record_route.clone())
+                };
+                vec![side(a, inbound.transport), side(b, outbound.transport)]
+            }
+        }
+    }
+
+    /// This proxy's Record-Route URI with `transport` named (kept as is for
+    /// UDP when it names none).
+    fn record_route_over(&self, transport: Transport) -> Uri<'static> {
+        let mut uri = self.record_route.clone();
+        if let Uri::Sip(s) = &mut uri {
+            let named = s.transport().and_then(Transport::from_token);
+            if named.unwrap_or(Transport::Udp) != transport {
+                let _ = s
+                    .params_mut()
+                    .set("transport", Some(&transport.as_str().to_ascii_lowercase()));
+            }
+        }
+        uri
+    }
+
+    /// The sent-by for a Via sent over `flow`: its interface's, else this
+    /// proxy's.
+    pub fn sent_by_on(&self, flow: &Flow) -> &HostPort<'static> {
+        self.interface(flow.transport, flow.local)
+            .map_or(&self.sent_by, |i| &i.sent_by)
     }
 
     /// Another URI that reaches this proxy (a domain name, another
@@ -193,7 +282,7 @@ pub fn check(
     let mut hash = None;
     for via in request.header_all::<Via<'_>>() {
         let Ok(via) = via else { continue };
-        if via.sent_by != identity.sent_by {
+        if !identity.sends_as(&via.sent_by) {
             continue;
         }
         let Some(rest) = via.branch().and_then(|b| b.strip_prefix(prefix.as_str())) else {
@@ -240,6 +329,67 @@ pub fn forward(
     transport: Transport,
     n: u32,
 ) -> Result<Message, BuildError> {
+    let routes = if record_route {
+        std::slice::from_ref(&identity.record_route)
+    } else {
+        &[]
+    };
+    copy(
+        request,
+        identity,
+        target,
+        routes,
+        &identity.sent_by,
+        transport,
+        n,
+    )
+}
+
+/// [`forward`] for a proxy with several interfaces or transports: the
+/// request came in on `inbound` and leaves on `outbound`. The Via names the
+/// outbound side ([`ProxyIdentity::sent_by_on`]); a request record-routed
+/// across sides gets two Record-Route values
+/// ([`ProxyIdentity::record_routes`], RFC 5658); both are this proxy's
+/// Route entries when a request of the dialog comes back, and both go.
+///
+/// # Errors
+/// As [`forward`].
+pub fn forward_between(
+    request: &MessageRef<'_>,
+    identity: &ProxyIdentity,
+    target: Option<&Uri<'_>>,
+    record_route: bool,
+    inbound: &Flow,
+    outbound: &Flow,
+    n: u32,
+) -> Result<Message, BuildError> {
+    let routes = if record_route {
+        identity.record_routes(inbound, outbound)
+    } else {
+        Vec::new()
+    };
+    copy(
+        request,
+        identity,
+        target,
+        &routes,
+        identity.sent_by_on(outbound),
+        outbound.transport,
+        n,
+    )
+}
+
+/// The copy to forward: `record_routes` inserted bottom first, a Via of
+/// `sent_by` over `transport`.
+fn copy(
+    request: &MessageRef<'_>,
+    identity: &ProxyIdentity,
+    target: Option<&Uri<'_>>,
+    record_routes: &[Uri<'static>],
+    sent_by: &HostPort<'static>,
+    transport: Transport,
+    n: u32,
+) -> Result<Message, BuildError> {
     let branch = identity.branch(request, n);
     let mut edit = Editor::new(request.clone());
     // §16.4: a strict router put this proxy in the Request-URI.
@@ -260,10 +410,12 @@ pub fn forward(
         remove_last_route(&mut edit, request);
         routes = rest;
     }
-    if routes
-        .first()
-        .is_some_and(|r| identity.is_me(&r.name_addr.uri))
-    {
+    // This proxy's entries on top (two when it record-routed across
+    // interfaces).
+    for r in routes {
+        if !identity.is_me(&r.name_addr.uri) {
+            break;
+        }
         edit.pop_route();
     }
     if let Some(target) = target {
@@ -272,12 +424,10 @@ pub fn forward(
     if edit.decrement_max_forwards().is_none() {
         return Err(BuildError::Unsuitable("Max-Forwards is 0"));
     }
-    if record_route {
-        edit.insert_record_route(&RecordRoute::new(NameAddr::new(
-            identity.record_route.clone(),
-        )));
+    for uri in record_routes {
+        edit.insert_record_route(&RecordRoute::new(NameAddr::new(uri.clone())));
     }
-    let mut via = Via::new(transport, identity.sent_by.clone());
+    let mut via = Via::new(transport, sent_by.clone());
     via.set_branch(&branch)
         .map_err(|_| BuildError::Unsuitable("the branch is not a token"))?;
     edit.push_via(&via);
@@ -449,6 +599,71 @@ CSeq: 1 INVITE\r\nContact: <sip:alice@192.0.2.1>\r\nContent-Length: 0\r\n\r\n"
         assert_eq!(m.request_uri_str(), Some("sip:bob@192.0.2.20"));
         let routes: Vec<_> = m.get_all("Route").map(|h| h.value_str().unwrap()).collect();
         assert_eq!(routes, ["<sip:q.example.com;lr>"]);
+    }
+
+    #[test]
+    fn across_transports_or_interfaces_it_record_routes_twice() {
+        let mut p = me();
+        let local: SocketAddr = "192.0.2.10:5060".parse().unwrap();
+        let remote: SocketAddr = "192.0.2.1:5060".parse().unwrap();
+        let udp = Flow::new(Transport::Udp, local, remote);
+        let tcp = Flow::new(Transport::Tcp, local, remote);
+        let r = request("sip:bob@example.com", "Max-Forwards: 70\r\n");
+        let rr = |m: &Message| -> Vec<String> {
+            m.as_ref()
+                .get_all("Record-Route")
+                .map(|h| h.value_str().unwrap().to_owned())
+                .collect()
+        };
+        // Same side: one.
+        let out = forward_between(&r.as_ref(), &p, None, true, &udp, &udp, 1).unwrap();
+        assert_eq!(rr(&out), ["<sip:p.example.com;lr>"]);
+        // UDP in, TCP out: the TCP side's URI on top of the UDP side's.
+        let out = forward_between(&r.as_ref(), &p, None, true, &udp, &tcp, 1).unwrap();
+        assert_eq!(
+            rr(&out),
+            [
+                "<sip:p.example.com;lr;transport=tcp>",
+                "<sip:p.example.com;lr>"
+            ]
+        );
+        assert_eq!(out.as_ref().via().unwrap().transport, Transport::Tcp);
+        // The callee's request of the dialog names both; both go.
+        let back = request(
+            "sip:alice@192.0.2.1",
+            "Max-Forwards: 70\r\nRoute: <sip:p.example.com;lr;transport=tcp>, <sip:p.example.com;lr>, <sip:q.example.com;lr>\r\n",
+        );
+        let out = forward_between(&back.as_ref(), &p, None, false, &tcp, &udp, 1).unwrap();
+        let routes: Vec<_> = out
+            .as_ref()
+            .get_all("Route")
+            .map(|h| h.value_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(routes, ["<sip:q.example.com;lr>"]);
+        // Two interfaces: each its own URI and sent-by.
+        let inside: SocketAddr = "10.0.0.1:5060".parse().unwrap();
+        p.add_interface(Interface {
+            transport: Transport::Udp,
+            local,
+            record_route: Uri::parse("sip:192.0.2.10;lr").unwrap().into_owned(),
+            sent_by: HostPort::parse("192.0.2.10").unwrap().into_owned(),
+        });
+        p.add_interface(Interface {
+            transport: Transport::Udp,
+            local: inside,
+            record_route: Uri::parse("sip:10.0.0.1;lr").unwrap().into_owned(),
+            sent_by: HostPort::parse("10.0.0.1").unwrap().into_owned(),
+        });
+        let private = Flow::new(Transport::Udp, inside, "10.0.0.2:5060".parse().unwrap());
+        let out = forward_between(&r.as_ref(), &p, None, true, &udp, &private, 1).unwrap();
+        assert_eq!(rr(&out), ["<sip:10.0.0.1;lr>", "<sip:192.0.2.10;lr>"]);
+        assert_eq!(out.as_ref().via().unwrap().sent_by.to_string(), "10.0.0.1");
+        assert!(p.is_me(&Uri::parse("sip:10.0.0.1;lr").unwrap()));
+        // The loop check knows the interface's Via.
+        assert_eq!(
+            check(&out.as_ref(), &p, &POLICY).unwrap_err().status,
+            StatusCode::LOOP_DETECTED
+        );
     }
 
     #[test]
