@@ -688,6 +688,7 @@ pub(crate) fn proxy(data: &[u8]) {
     let mut config = ProxyConfig::new(identity);
     config.endpoint.max_transactions = 32;
     config.endpoint.seed = Some(3);
+    config.recurse = data.first().is_some_and(|b| b & 1 == 1);
     let mut proxy = Proxy::new(config);
     let mut now = Instant::now();
     let mut forwarded: Option<Message> = None;
@@ -748,8 +749,18 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                 let s = byte(&mut i);
                 if let Some(req) = &forwarded {
                     let code = [100u16, 180, 200, 302, 401, 407, 486, 503, 603][usize::from(s) % 9];
+                    let contact = if s & 0x40 == 0 {
+                        "<sip:carol@192.0.2.3>;q=0.5"
+                    } else {
+                        "<sip:bob@192.0.2.2>"
+                    };
                     if let Ok(b) = req.as_ref().response(StatusCode::new(code).unwrap())
-                        && let Ok(r) = b.build()
+                        && let Ok(r) = if code == 302 {
+                            b.raw_header("Contact", contact)
+                        } else {
+                            b
+                        }
+                        .build()
                     {
                         proxy.handle_input(
                             now,
@@ -791,6 +802,17 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                         Forking::Sequential
                     };
                     proxy.forward(now, id, vec![target.clone(), target], fork);
+                }
+                ProxyEvent::Redirect { id, contacts, .. } => {
+                    let targets = if n % 2 == 0 {
+                        contacts
+                            .into_iter()
+                            .filter_map(|(uri, _)| Target::direct(uri, Transport::Udp, local))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    proxy.forward(now, id, targets, Forking::Sequential);
                 }
                 ProxyEvent::Ack { request, origin } => {
                     let uri = Uri::parse("sip:bob@192.0.2.2").unwrap().into_owned();

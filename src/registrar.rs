@@ -70,10 +70,7 @@ impl Binding {
 
     /// The preference (`q`), 1.0 when not given.
     pub fn q(&self) -> QValue {
-        self.contact
-            .q()
-            .or(QValue::from_thousandths(1000))
-            .expect("1000 thousandths is a q-value")
+        self.contact.q().unwrap_or(QValue::ONE)
     }
 
     /// Whether the contact is the one RFC 5626 or URI comparison makes it.

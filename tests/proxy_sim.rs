@@ -74,6 +74,8 @@ struct World {
     forking: Forking,
     behaviour: Behaviour,
     pending_answers: Vec<(Instant, usize, imsip::ua::SessionId, StatusCode)>,
+    /// Where a node answering 3xx redirects to.
+    redirect_to: Vec<Option<usize>>,
 }
 
 const PROXY: usize = 1;
@@ -84,6 +86,10 @@ impl World {
     }
 
     fn with_record_route(uas: usize, record_route: &str) -> World {
+        World::build(uas, record_route, false)
+    }
+
+    fn build(uas: usize, record_route: &str, recurse: bool) -> World {
         let addrs: Vec<SocketAddr> = (0..uas + 1)
             .map(|i| format!("127.0.0.{}:5060", i + 1).parse().unwrap())
             .collect();
@@ -97,6 +103,7 @@ impl World {
                 );
                 let mut config = ProxyConfig::new(identity);
                 config.endpoint.seed = Some(9);
+                config.recurse = recurse;
                 nodes.push(Node::Proxy(Box::new(Proxy::new(config))));
             } else {
                 let mut c = UaConfig::default();
@@ -120,6 +127,7 @@ impl World {
             forking: Forking::Parallel,
             behaviour: (0..=uas).map(|_| None).collect(),
             pending_answers: Vec::new(),
+            redirect_to: (0..=uas).map(|_| None).collect(),
         }
     }
 
@@ -213,6 +221,18 @@ impl World {
                                     p.respond(self.now, id, r).unwrap();
                                 }
                             }
+                            ProxyEvent::Redirect { id, contacts, .. } => {
+                                let targets = contacts
+                                    .into_iter()
+                                    .filter_map(|(uri, q)| {
+                                        let mut t =
+                                            Target::direct(uri, Transport::Udp, self.addrs[PROXY])?;
+                                        t.q = q;
+                                        Some(t)
+                                    })
+                                    .collect();
+                                p.forward(self.now, id, targets, Forking::Parallel);
+                            }
                             ProxyEvent::Completed { method, status, .. } => {
                                 self.completed.push((method, status))
                             }
@@ -279,6 +299,13 @@ impl World {
                 let ua = self.nodes[i].ua();
                 let _ = if status.is_success() {
                     ua.answer(now, s, Some(Body::sdp("v=0\r\n")))
+                } else if status.class() == 3 {
+                    let to = self.redirect_to[i].expect("a redirect target");
+                    let text = format!("sip:bob@{}", self.addrs[to]);
+                    let uri = Uri::parse(&text).unwrap().into_owned();
+                    let contact =
+                        imsip::header::ContactAddress::new(imsip::header::NameAddr::new(uri));
+                    ua.redirect(now, s, status, &[contact])
                 } else {
                     ua.reject(now, s, status)
                 };
@@ -634,4 +661,73 @@ fn a_strict_routing_record_route_on_the_path_of_a_call() {
         "{ladder}"
     );
     assert_eq!(w.ended(2), [EndReason::RemoteBye], "{ladder}");
+}
+
+#[test]
+fn a_redirect_is_recursed_on() {
+    let mut w = World::build(3, "sip:127.0.0.2:5060;lr", true);
+    w.bob = vec![(2, 1000)];
+    // Node 2 redirects to node 3, which answers.
+    w.behaviour[2] = Some((Duration::from_millis(200), StatusCode::MOVED_TEMPORARILY));
+    w.redirect_to[2] = Some(3);
+    w.behaviour[3] = Some((Duration::from_millis(300), StatusCode::OK));
+    let s = w.call();
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    let invites: Vec<usize> = w
+        .wire
+        .iter()
+        .filter(|(_, f, _, l)| *f == PROXY && l.starts_with("INVITE"))
+        .map(|(_, _, t, _)| *t)
+        .collect();
+    assert_eq!(invites, [2, 3], "{ladder}");
+    // The 302 stayed in the proxy.
+    assert!(
+        !w.wire
+            .iter()
+            .any(|(_, f, t, l)| *f == PROXY && *t == 0 && l.contains("302")),
+        "{ladder}"
+    );
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+    assert_eq!(w.ended(3), [EndReason::RemoteBye], "{ladder}");
+    assert_eq!(
+        w.ended(2),
+        [EndReason::Declined(StatusCode::MOVED_TEMPORARILY)],
+        "{ladder}"
+    );
+}
+
+#[test]
+fn a_redirect_to_a_target_already_tried_goes_upstream() {
+    let mut w = World::build(2, "sip:127.0.0.2:5060;lr", true);
+    w.bob = vec![(2, 1000)];
+    // Node 2 redirects to itself: nothing new for the target set.
+    w.behaviour[2] = Some((Duration::from_millis(200), StatusCode::MOVED_TEMPORARILY));
+    w.redirect_to[2] = Some(2);
+    w.call();
+    w.run(Duration::from_secs(60), Vec::new());
+    let ladder = w.ladder();
+    let invites = w
+        .wire
+        .iter()
+        .filter(|(_, f, _, l)| *f == PROXY && l.starts_with("INVITE"))
+        .count();
+    assert_eq!(invites, 1, "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::MOVED_TEMPORARILY)],
+        "{ladder}"
+    );
+    assert_eq!(
+        w.completed,
+        [("INVITE".to_owned(), StatusCode::MOVED_TEMPORARILY)],
+        "{ladder}"
+    );
 }

@@ -163,6 +163,9 @@ impl fmt::Display for Contact<'_> {
 pub struct QValue(u16);
 
 impl QValue {
+    /// 1, the preference of a contact without `q` (RFC 3261 §16.6).
+    pub const ONE: QValue = QValue(1000);
+
     /// The value `n`/1000, if `n` ≤ 1000.
     pub const fn from_thousandths(n: u16) -> Option<QValue> {
         if n <= 1000 { Some(QValue(n)) } else { None }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::endpoint::{
     ClientId, Endpoint, EndpointConfig, Event, Flow, ServerId, TransactionId, Transmit,
 };
-use crate::header::{HeaderName, QValue, Route};
+use crate::header::{Contact, HeaderName, QValue, Route};
 use crate::message::{Editor, Message, MessageRef, ValidationPolicy};
 use crate::method::Method;
 use crate::status::StatusCode;
@@ -35,6 +35,12 @@ pub struct ProxyConfig {
     pub timer_c: Duration,
     /// The Proxy-Require option tags it supports.
     pub supported: Vec<String>,
+    /// Whether the caller may recurse on redirects (§16.7 step 4): a 3xx
+    /// with contacts is reported as [`ProxyEvent::Redirect`] and its
+    /// contacts join the target set when the caller forwards to them.
+    /// Off: a 3xx is a final response like any other, sent upstream when
+    /// it is the best.
+    pub recurse: bool,
 }
 
 impl ProxyConfig {
@@ -46,6 +52,7 @@ impl ProxyConfig {
             record_route: true,
             timer_c: Duration::from_secs(181),
             supported: Vec::new(),
+            recurse: false,
         }
     }
 }
@@ -69,7 +76,7 @@ impl Target {
         Some(Target {
             uri,
             flow,
-            q: QValue::from_thousandths(1000).expect("a q-value"),
+            q: QValue::ONE,
         })
     }
 }
@@ -103,9 +110,12 @@ pub enum ProxyEvent {
         request: Message,
         /// The flow it came in on.
         origin: Flow,
-        /// Where its Route set (without this proxy's own entry) says it
-        /// goes next, when it has one: an in-dialog request or a preloaded
-        /// route the caller may just follow with [`Proxy::forward_route`].
+        /// Where it goes next without a routing decision, when that is
+        /// known: the first Route value that is not this proxy's (a request
+        /// of a record-routed dialog, a preloaded route), else, for a
+        /// request within a dialog (To tag), its Request-URI (the remote
+        /// target). The caller may just follow it with
+        /// [`Proxy::forward_route`].
         next_hop: Option<Box<Uri<'static>>>,
     },
     /// An ACK (for a 2xx) whose next hop the proxy cannot tell: no Route
@@ -117,6 +127,20 @@ pub enum ProxyEvent {
         request: Message,
         /// The flow it came in on.
         origin: Flow,
+    },
+    /// A branch was redirected (a 3xx with contacts, when
+    /// [`ProxyConfig::recurse`] is on): answer with [`Proxy::forward`] to
+    /// the contacts (resolved, and any the caller allows; contacts already
+    /// tried are left out, §16.7 step 4), or with no targets to keep the
+    /// 3xx as a candidate for the response upstream. The request waits for
+    /// that answer.
+    Redirect {
+        /// The request.
+        id: RequestId,
+        /// The contacts of the 3xx with their preference.
+        contacts: Vec<(Uri<'static>, QValue)>,
+        /// The 3xx.
+        response: Message,
     },
     /// A request ended here with a final response sent upstream.
     Completed {
@@ -154,6 +178,11 @@ struct Context {
     best: Option<Message>,
     /// The 401/407 challenges gathered from every branch.
     challenges: Vec<(HeaderName, String)>,
+    /// The 3xx responses reported as [`ProxyEvent::Redirect`] and not yet
+    /// answered, oldest first.
+    redirects: VecDeque<Message>,
+    /// Every URI forwarded to (the target set, §16.5).
+    tried: Vec<Uri<'static>>,
     final_sent: bool,
     cancelled: bool,
 }
@@ -281,27 +310,47 @@ impl Proxy {
 
     /// Forwards a routed request to `targets` (§16.6): all at once or
     /// highest q first. An empty target set is answered 480.
+    ///
+    /// The answer to a [`ProxyEvent::Redirect`] too: the targets not tried
+    /// yet join the target set and start at once (in `forking` order
+    /// among themselves) and the 3xx is dropped; none, and the 3xx stays a
+    /// candidate for the best response.
     pub fn forward(&mut self, now: Instant, id: RequestId, targets: Vec<Target>, forking: Forking) {
         let Some(ctx) = self.contexts.get_mut(&id.0) else {
             return;
         };
         let mut targets = targets;
-        if targets.is_empty() {
+        if let Some(redirect) = ctx.redirects.pop_front() {
+            targets.retain(|t| !ctx.tried.iter().any(|u| u.equivalent(&t.uri)));
+            if targets.is_empty() {
+                self.consider(id.0, redirect);
+                self.maybe_finish(now, id.0);
+                return;
+            }
+            if ctx.final_sent || ctx.cancelled {
+                self.maybe_finish(now, id.0);
+                return;
+            }
+        } else if targets.is_empty() {
             let _ = self.final_response(now, id.0, StatusCode::TEMPORARILY_UNAVAILABLE);
             return;
         }
         match forking {
-            Forking::Parallel => ctx.waiting.push_back(targets),
+            Forking::Parallel => ctx.waiting.push_front(targets),
             Forking::Sequential => {
                 targets.sort_by_key(|t| Reverse(t.q));
-                let mut group: Vec<Target> = Vec::new();
+                let mut groups: Vec<Vec<Target>> = Vec::new();
                 for t in targets {
-                    if group.last().is_some_and(|g| g.q != t.q) {
-                        ctx.waiting.push_back(std::mem::take(&mut group));
+                    match groups.last_mut() {
+                        Some(g) if g.last().is_some_and(|l| l.q == t.q) => g.push(t),
+                        _ => groups.push(vec![t]),
                     }
-                    group.push(t);
                 }
-                ctx.waiting.push_back(group);
+                // Ahead of any group still waiting (a redirect's contacts
+                // take the place of the branch that redirected).
+                for g in groups.into_iter().rev() {
+                    ctx.waiting.push_front(g);
+                }
             }
         }
         self.next_group(now, id.0);
@@ -335,7 +384,7 @@ impl Proxy {
         let target = Target {
             uri,
             flow,
-            q: QValue::from_thousandths(1000).expect("a q-value"),
+            q: QValue::ONE,
         };
         ctx.waiting.push_back(vec![target]);
         self.start_route_branch(now, id.0);
@@ -369,6 +418,7 @@ impl Proxy {
             self.forwards = self.forwards.wrapping_add(1);
             let n = self.forwards;
             let ctx = self.contexts.get_mut(&server).expect("found above");
+            ctx.tried.push(target.uri.clone());
             let uri = retarget.then_some(&target.uri);
             let out = forward_between(
                 &ctx.request.as_ref(),
@@ -470,6 +520,15 @@ impl Proxy {
             .filter_map(Result::ok)
             .map(|r| r.name_addr.uri.into_owned())
             .find(|u| !self.config.identity.is_me(u))
+            .or_else(|| {
+                // Within a dialog the Request-URI is the remote target,
+                // never retargeted.
+                msg.to_tag().ok().flatten()?;
+                msg.request_uri()
+                    .and_then(Result::ok)
+                    .filter(|u| !self.config.identity.is_me(u))
+                    .map(Uri::into_owned)
+            })
             .map(Box::new);
         let is_invite = msg.method() == Some(Method::Invite);
         self.contexts.insert(
@@ -483,6 +542,8 @@ impl Proxy {
                 waiting: VecDeque::new(),
                 best: None,
                 challenges: Vec::new(),
+                redirects: VecDeque::new(),
+                tried: Vec::new(),
                 final_sent: false,
                 cancelled: false,
             },
@@ -546,7 +607,49 @@ impl Proxy {
             self.maybe_finish(now, server);
             return;
         }
-        // Gather challenges (§16.7 step 7) and keep the best (§16.7 step 6).
+        if status.class() == 3 && self.config.recurse && !ctx.final_sent && !ctx.cancelled {
+            let contacts: Vec<(Uri<'static>, QValue)> = msg
+                .header_all::<Contact<'_>>()
+                .filter_map(|c| match c {
+                    Ok(Contact::Address(a)) => {
+                        let q = a.q().unwrap_or(QValue::ONE);
+                        Some((a.name_addr.uri.into_owned(), q))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !contacts.is_empty() {
+                ctx.redirects.push_back(response.clone());
+                self.events.push_back(ProxyEvent::Redirect {
+                    id: RequestId(server),
+                    contacts,
+                    response,
+                });
+                return;
+            }
+        }
+        self.consider(server, response);
+        let ctx = self.contexts.get_mut(&server).expect("found");
+        if status.class() == 6 {
+            // §16.7 step 5: a 6xx ends the forking.
+            ctx.waiting.clear();
+            self.cancel_pending_branches(now, server);
+        }
+        self.maybe_finish(now, server);
+    }
+
+    /// A final non-2xx response of a branch into the response context:
+    /// its challenges gathered (§16.7 step 7), kept when it is the best so
+    /// far (§16.7 step 6).
+    fn consider(&mut self, server: ServerId, response: Message) {
+        let Some(ctx) = self.contexts.get_mut(&server) else {
+            return;
+        };
+        let msg = response.as_ref();
+        let Some(status) = msg.status() else {
+            return;
+        };
+        let code = status.as_u16();
         if matches!(code, 401 | 407) {
             let name = if code == 401 {
                 HeaderName::WwwAuthenticate
@@ -567,12 +670,6 @@ impl Proxy {
         if better {
             ctx.best = Some(response.clone());
         }
-        if status.class() == 6 {
-            // §16.7 step 5: a 6xx ends the forking.
-            ctx.waiting.clear();
-            self.cancel_pending_branches(now, server);
-        }
-        self.maybe_finish(now, server);
     }
 
     fn completed_once(&mut self, server: ServerId, status: StatusCode) {
@@ -595,7 +692,9 @@ impl Proxy {
         let Some(ctx) = self.contexts.get(&server) else {
             return;
         };
-        if ctx.branches.iter().any(|b| b.final_status.is_none()) {
+        if ctx.branches.iter().any(|b| b.final_status.is_none())
+            || (!ctx.redirects.is_empty() && !ctx.final_sent && !ctx.cancelled)
+        {
             return;
         }
         if !ctx.final_sent && !ctx.waiting.is_empty() && !ctx.cancelled {

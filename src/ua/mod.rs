@@ -1126,6 +1126,42 @@ impl UserAgent {
         Ok(())
     }
 
+    /// Redirects an unanswered incoming call (RFC 3261 §8.3, §21.3): a 3xx
+    /// `status` listing `contacts` (with their `q`, `expires`), where the
+    /// caller, or a proxy recursing on redirects, tries next. The session
+    /// ends as [`EndReason::Declined`].
+    ///
+    /// # Errors
+    /// [`UaError::State`] for a status outside 3xx or a session that is not
+    /// an unanswered incoming call.
+    pub fn redirect(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        status: StatusCode,
+        contacts: &[crate::header::ContactAddress<'_>],
+    ) -> Result<(), UaError> {
+        if status.class() != 3 {
+            return Err(UaError::State("a redirection is 3xx"));
+        }
+        let s = self.get(id)?;
+        if s.role != Role::Uas || !matches!(s.phase, Phase::Initial | Phase::Early) {
+            return Err(UaError::State(
+                "only an unanswered incoming call is redirected",
+            ));
+        }
+        let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
+        let values: Vec<String> = contacts
+            .iter()
+            .map(|c| crate::header::Contact::Address(c.clone()).to_string())
+            .collect();
+        let headers: Vec<(&str, &str)> = values.iter().map(|v| ("Contact", v.as_str())).collect();
+        let response = self.uas_response(id, status, None, &headers)?;
+        self.endpoint.respond(now, server, response)?;
+        self.end(id, EndReason::Declined(status));
+        Ok(())
+    }
+
     /// Ends a session the way its state allows: CANCEL of an outgoing
     /// INVITE (held back until a provisional response, RFC 3261 §9.1), 603
     /// Decline of an unanswered incoming one, BYE of an established one
