@@ -804,7 +804,7 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                     proxy.forward(now, id, vec![target.clone(), target], fork);
                 }
                 ProxyEvent::Redirect { id, contacts, .. } => {
-                    let targets = if n % 2 == 0 {
+                    let targets = if n.is_multiple_of(2) {
                         contacts
                             .into_iter()
                             .filter_map(|(uri, _)| Target::direct(uri, Transport::Udp, local))
