@@ -7,7 +7,10 @@
 //! ```
 //!
 //! Without `--users` every registration is accepted; with it, Digest with
-//! the users of FILE (`user password` per line). A request for a registered
+//! the users of FILE (`user password` per line): a REGISTER is challenged
+//! 401 by the registrar, and a request from a user of the domain 407 by the
+//! proxy (`Proxy::authenticate`), which then lets a user call only as
+//! itself. A request for a registered
 //! user of the domain (or of the proxy's own address) is forked to the
 //! user's bindings; for anyone else of the domain it answers 404; requests
 //! for other domains are forwarded by their Request-URI. One line per
@@ -139,7 +142,17 @@ pub(crate) fn serve(
     );
     let mut proxy = Proxy::new(ProxyConfig::new(identity.clone()));
     let mut registrar = Registrar::new(RegistrarConfig::default());
+    // With users: the registrar's 401 and the proxy's 407 (calls from the
+    // domain's users), one MD5 challenge each.
+    let mut calls_digest = None;
     if let Some(users) = &options.users {
+        let mut secret = [0u8; 32];
+        OsRandom::new().fill_bytes(&mut secret);
+        calls_digest = Some(DigestServer::new(
+            ServerConfig::interop(&options.domain),
+            secret,
+            Instant::now(),
+        ));
         let users = users.clone();
         let realm = options.domain.clone();
         let mut secret = [0u8; 32];
@@ -192,6 +205,34 @@ pub(crate) fn serve(
                             let _ = proxy.respond(now, id, r);
                         }
                         continue;
+                    }
+                    // Calls from the domain's users prove who they are
+                    // (407) and may only call as themselves (403).
+                    let from_user = m.from().ok().and_then(|f| {
+                        let sip = f.uri().as_sip()?;
+                        let ours = sip.host().to_string().eq_ignore_ascii_case(&options.domain);
+                        ours.then(|| sip.user().unwrap_or("").to_owned())
+                    });
+                    if let (Some(server), Some(users), Some(from_user)) =
+                        (&mut calls_digest, &options.users, from_user)
+                        && !matches!(m.method(), Some(Method::Ack | Method::Cancel))
+                    {
+                        let realm = &options.domain;
+                        let Some(v) = proxy.authenticate(now, id, server, |user, alg| {
+                            users
+                                .get(user)
+                                .map(|pw| ha1(alg, user, realm, pw.as_bytes()))
+                        }) else {
+                            continue;
+                        };
+                        if v.username != from_user {
+                            if let Ok(b) = m.response(StatusCode::FORBIDDEN)
+                                && let Ok(r) = b.build()
+                            {
+                                let _ = proxy.respond(now, id, r);
+                            }
+                            continue;
+                        }
                     }
                     match targets(&m, options, &identity, &location, local, now) {
                         Ok(t) => proxy.forward(now, id, t, Forking::Parallel),

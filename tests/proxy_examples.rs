@@ -1,7 +1,8 @@
 //! `examples/proxy.rs` over real sockets with SIPp on 127.0.0.1: SIPp as a
 //! UAS registers bob and answers a call that SIPp's built-in `uac` makes
 //! through the proxy (Record-Route present, the BYE through the proxy); an
-//! unknown user gets 404.
+//! unknown user gets 404. With `--users`, SIPp registers with Digest (and is
+//! refused with a wrong password).
 //!
 //! Needs `sipp`; skipped without it unless `IMSIP_REQUIRE_SIPP` is set (CI
 //! sets it).
@@ -134,4 +135,51 @@ fn sipp_calls_a_registered_sipp_through_the_proxy() {
         read("uas")
     );
     assert!(unknown.success(), "sipp 404: {unknown}\n{}", read("404"));
+}
+
+#[test]
+fn sipp_registers_with_digest_to_the_proxy_with_users() {
+    if !sipp_available() {
+        return;
+    }
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = thread::spawn(move || {
+        let options = proxy::Options {
+            domain: "sipp.test".to_owned(),
+            users: Some([("alice".to_owned(), "secret".to_owned())].into()),
+        };
+        proxy::serve(&socket, &options, &flag).unwrap();
+    });
+    let run = |name: &str| {
+        let log = std::env::temp_dir().join(format!(
+            "imsip-proxy-digest-{name}-{}.log",
+            std::process::id()
+        ));
+        let status = Command::new("sipp")
+            .arg("-sf")
+            .arg(scenario(name))
+            .arg(addr.to_string())
+            .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
+            .args(["-m", "1", "-timeout", "20", "-nostdin", "-trace_err"])
+            .arg("-error_file")
+            .arg(&log)
+            .stdout(Stdio::null())
+            .status()
+            .expect("sipp runs");
+        (status, std::fs::read_to_string(&log).unwrap_or_default())
+    };
+    let right = run("uac_register_md5");
+    let wrong = run("uac_register_md5_wrong");
+    stop.store(true, Ordering::Relaxed);
+    server.join().unwrap();
+    assert!(right.0.success(), "digest: {}\n{}", right.0, right.1);
+    assert!(
+        wrong.0.success(),
+        "wrong password: {}\n{}",
+        wrong.0,
+        wrong.1
+    );
 }

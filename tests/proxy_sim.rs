@@ -76,6 +76,10 @@ struct World {
     pending_answers: Vec<(Instant, usize, imsip::ua::SessionId, StatusCode)>,
     /// Where a node answering 3xx redirects to.
     redirect_to: Vec<Option<usize>>,
+    /// The proxy's Digest server and users, when it authenticates calls.
+    digest: Option<(imsip::auth::digest::DigestServer, Vec<(String, String)>)>,
+    /// The users it authenticated.
+    verified: Vec<String>,
 }
 
 const PROXY: usize = 1;
@@ -128,24 +132,29 @@ impl World {
             behaviour: (0..=uas).map(|_| None).collect(),
             pending_answers: Vec::new(),
             redirect_to: (0..=uas).map(|_| None).collect(),
+            digest: None,
+            verified: Vec::new(),
         }
     }
 
     fn call(&mut self) -> imsip::ua::SessionId {
+        self.call_with(None)
+    }
+
+    /// alice calls bob, with Digest `credentials` when given.
+    fn call_with(&mut self, credentials: Option<(&str, &str)>) -> imsip::ua::SessionId {
         let flow = Flow::new(Transport::Udp, self.addrs[0], self.addrs[PROXY]);
         let now = self.now;
-        self.nodes[0]
-            .ua()
-            .call(
-                now,
-                Call::new(
-                    Uri::parse("sip:alice@example.com").unwrap().into_owned(),
-                    Uri::parse("sip:bob@example.com").unwrap().into_owned(),
-                    flow,
-                )
-                .body(Body::sdp("v=0\r\n")),
-            )
-            .unwrap()
+        let mut call = Call::new(
+            Uri::parse("sip:alice@example.com").unwrap().into_owned(),
+            Uri::parse("sip:bob@example.com").unwrap().into_owned(),
+            flow,
+        )
+        .body(Body::sdp("v=0\r\n"));
+        if let Some((user, password)) = credentials {
+            call = call.credentials(user, password.as_bytes());
+        }
+        self.nodes[0].ua().call(now, call).unwrap()
     }
 
     fn drain(&mut self, i: usize) {
@@ -188,6 +197,22 @@ impl World {
                                 if let Some(hop) = next_hop {
                                     assert!(p.forward_route(self.now, id, &hop, origin));
                                     continue;
+                                }
+                                if let Some((server, users)) = &mut self.digest {
+                                    let verified =
+                                        p.authenticate(self.now, id, server, |user, alg| {
+                                            let (u, pw) = users.iter().find(|(u, _)| u == user)?;
+                                            Some(imsip::auth::digest::ha1(
+                                                alg,
+                                                u,
+                                                "example.com",
+                                                pw.as_bytes(),
+                                            ))
+                                        });
+                                    match verified {
+                                        Some(v) => self.verified.push(v.username.clone()),
+                                        None => continue,
+                                    }
                                 }
                                 let user = m
                                     .request_uri()
@@ -730,4 +755,61 @@ fn a_redirect_to_a_target_already_tried_goes_upstream() {
         [("INVITE".to_owned(), StatusCode::MOVED_TEMPORARILY)],
         "{ladder}"
     );
+}
+
+#[test]
+fn the_proxy_challenges_a_call_and_forwards_it_with_credentials() {
+    let users = vec![("alice".to_owned(), "secret".to_owned())];
+    let server = || {
+        imsip::auth::digest::DigestServer::new(
+            imsip::auth::digest::ServerConfig::new("example.com"),
+            [4; 32],
+            Instant::now(),
+        )
+    };
+    // Right password: 407, INVITE again with Proxy-Authorization, call.
+    let mut w = World::new(2);
+    w.digest = Some((server(), users.clone()));
+    w.bob = vec![(2, 1000)];
+    w.behaviour[2] = Some((Duration::from_millis(300), StatusCode::OK));
+    let s = w.call_with(Some(("alice", "secret")));
+    w.run(
+        Duration::from_secs(60),
+        vec![World::hangup(Duration::from_secs(3), 0, s)],
+    );
+    let ladder = w.ladder();
+    assert!(
+        w.wire
+            .iter()
+            .any(|(_, f, t, l)| *f == PROXY && *t == 0 && l.contains("407")),
+        "{ladder}"
+    );
+    assert_eq!(w.verified, ["alice"], "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::LocalBye(Some(StatusCode::OK))],
+        "{ladder}"
+    );
+    // The INVITE that reached bob carried the credentials; one INVITE did.
+    let invites = w
+        .wire
+        .iter()
+        .filter(|(_, f, t, l)| *f == PROXY && *t == 2 && l.starts_with("INVITE"))
+        .count();
+    assert_eq!(invites, 1, "{ladder}");
+
+    // Wrong password: 407, then 403, nothing reaches bob.
+    let mut w = World::new(2);
+    w.digest = Some((server(), users));
+    w.bob = vec![(2, 1000)];
+    w.call_with(Some(("alice", "wrong")));
+    w.run(Duration::from_secs(60), Vec::new());
+    let ladder = w.ladder();
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::FORBIDDEN)],
+        "{ladder}"
+    );
+    assert!(!w.wire.iter().any(|(_, _, t, _)| *t == 2), "{ladder}");
+    assert!(w.verified.is_empty());
 }

@@ -19,6 +19,8 @@ use crate::transport::Transport;
 use crate::uri::Uri;
 
 use super::{ProxyIdentity, check, forward_between};
+use crate::auth::digest::{Algorithm, Challenger, DigestServer, Ha1, Verified};
+use crate::random::Generator;
 
 /// How a proxy behaves.
 #[derive(Clone, Debug)]
@@ -198,6 +200,7 @@ pub struct Proxy {
     timers: BinaryHeap<Reverse<(Instant, ServerId)>>,
     events: VecDeque<ProxyEvent>,
     forwards: u32,
+    rng: Generator,
 }
 
 /// Where a response goes after this proxy's Via is removed: by the top
@@ -215,6 +218,7 @@ fn response_flow(
 impl Proxy {
     /// A proxy with its own endpoint.
     pub fn new(config: ProxyConfig) -> Proxy {
+        let rng = Generator::from_seed(config.endpoint.seed.map(|s| s ^ 0x5052_4f58));
         Proxy {
             endpoint: Endpoint::new(config.endpoint.clone()),
             config,
@@ -223,6 +227,7 @@ impl Proxy {
             timers: BinaryHeap::new(),
             events: VecDeque::new(),
             forwards: 0,
+            rng,
         }
     }
 
@@ -297,6 +302,47 @@ impl Proxy {
             self.completed(&ctx.request, status.unwrap_or(StatusCode::OK));
         }
         self.endpoint.respond(now, id.0, response)
+    }
+
+    /// The Proxy-Authorization hook (RFC 3261 §16.3 item 6, §22.3): checks
+    /// the credentials a routed request carries for `server`'s realm, with
+    /// `ha1_for(username, algorithm)` giving the user's H(A1) (`None`: an
+    /// unknown user). Valid: the [`Verified`] user, for the caller's
+    /// authorization (may this user call there?) before it forwards.
+    /// Otherwise the proxy answers itself, as the auth module says: 407
+    /// with fresh Proxy-Authenticate challenges (stale when the nonce
+    /// expired), 403 for wrong credentials, 400 for malformed ones, and
+    /// the request is done (`None`).
+    ///
+    /// Which requests to authenticate is the caller's choice (commonly
+    /// initial requests from the proxy's own users; never ACK or CANCEL,
+    /// which cannot be challenged).
+    pub fn authenticate(
+        &mut self,
+        now: Instant,
+        id: RequestId,
+        server: &mut DigestServer,
+        ha1_for: impl FnOnce(&str, Algorithm) -> Option<Ha1>,
+    ) -> Option<Verified> {
+        let request = self.contexts.get(&id.0)?.request.clone();
+        let msg = request.as_ref();
+        match server.verify_request(now, &msg, Challenger::Proxy, ha1_for) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let answer = server
+                    .rejection(now, &msg, Challenger::Proxy, &e, &mut self.rng)
+                    .and_then(|b| b.build());
+                match answer {
+                    Ok(r) => {
+                        let _ = self.respond(now, id, r);
+                    }
+                    Err(_) => {
+                        let _ = self.final_response(now, id.0, StatusCode::BAD_REQUEST);
+                    }
+                }
+                None
+            }
+        }
     }
 
     fn completed(&mut self, request: &Message, status: StatusCode) {
