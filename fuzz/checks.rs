@@ -672,7 +672,10 @@ Expires: {expires}\r\nContent-Length: 0\r\n\r\n"
 /// target. Nothing may panic, everything sent must parse, state stays
 /// bounded.
 pub(crate) fn proxy(data: &[u8]) {
-    use imsip::proxy::{Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, Target};
+    use imsip::proxy::{
+        Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, StatelessEvent, StatelessProxy,
+        Target,
+    };
     use imsip::uri::{HostPort, Uri};
     use imsip::{Flow, StatusCode, Transport};
     use std::time::{Duration, Instant};
@@ -685,11 +688,24 @@ pub(crate) fn proxy(data: &[u8]) {
         HostPort::from(local).into_owned(),
         [5; 16],
     );
+    let stateless_identity = identity.clone();
     let mut config = ProxyConfig::new(identity);
     config.endpoint.max_transactions = 32;
     config.endpoint.seed = Some(3);
     config.recurse = data.first().is_some_and(|b| b & 1 == 1);
     let mut proxy = Proxy::new(config);
+    // The stateless proxy gets everything the stateful one gets.
+    let mut stateless = StatelessProxy::new(stateless_identity).with_record_route(true);
+    fn feed(
+        proxy: &mut Proxy,
+        stateless: &mut StatelessProxy,
+        now: Instant,
+        flow: Flow,
+        data: bytes::Bytes,
+    ) {
+        stateless.handle_input(flow, data.clone());
+        proxy.handle_input(now, flow, data);
+    }
     let mut now = Instant::now();
     let mut forwarded: Option<Message> = None;
     let byte = |i: &mut usize| {
@@ -709,7 +725,9 @@ pub(crate) fn proxy(data: &[u8]) {
                 let datagram = &data[start..start + want.min(data.len() - start)];
                 i = start + datagram.len();
                 let from = if op & 0x80 == 0 { client } else { server };
-                proxy.handle_input(
+                feed(
+                    &mut proxy,
+                    &mut stateless,
                     now,
                     Flow::new(Transport::Udp, local, from),
                     bytes::Bytes::copy_from_slice(datagram),
@@ -738,7 +756,9 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                     n / 3,
                     n / 7
                 );
-                proxy.handle_input(
+                feed(
+                    &mut proxy,
+                    &mut stateless,
                     now,
                     Flow::new(Transport::Udp, local, client),
                     bytes::Bytes::from(text),
@@ -762,7 +782,9 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
                         }
                         .build()
                     {
-                        proxy.handle_input(
+                        feed(
+                            &mut proxy,
+                            &mut stateless,
                             now,
                             Flow::new(Transport::Udp, local, server),
                             r.bytes().clone(),
@@ -781,6 +803,39 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
             }
         }
         assert!(transmits <= 64);
+        while let Some(e) = stateless.poll_event() {
+            let StatelessEvent::Request {
+                request,
+                origin,
+                reply,
+                next_hop,
+            } = e
+            else {
+                continue;
+            };
+            if let Some(hop) = next_hop
+                && stateless.forward_route(&request, &origin, &hop)
+            {
+                continue;
+            }
+            if request.as_ref().method_text() == Some("OPTIONS") {
+                if let Ok(b) = request.as_ref().response(StatusCode::OK)
+                    && let Ok(r) = b.build()
+                {
+                    stateless.respond(reply, r);
+                }
+                continue;
+            }
+            let uri = Uri::parse("sip:bob@192.0.2.2").unwrap().into_owned();
+            let target = Target::direct(uri, Transport::Udp, local).unwrap();
+            let _ = stateless.forward(&request, &origin, &target);
+        }
+        let mut sent = 0;
+        while let Some(t) = stateless.poll_transmit() {
+            sent += 1;
+            Message::parse(t.payload).expect("the stateless proxy sends what parses");
+        }
+        assert!(sent <= 4);
         while let Some(e) = proxy.poll_event() {
             match e {
                 ProxyEvent::Request {

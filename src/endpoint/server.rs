@@ -8,7 +8,7 @@ use std::time::Instant;
 use super::key::{self, HashedKey, KeyScratch};
 use super::machine::{Entry, Handle, Machine};
 use super::{Endpoint, Event, Flow, RespondError, ServerId, Transmit, via};
-use crate::header::{HeaderName, RetryAfter};
+use crate::header::RetryAfter;
 use crate::message::{Editor, ParseError, ResponseBuilder};
 use crate::random;
 use crate::transaction::{Disposition, ServerInvite, ServerNonInvite, State};
@@ -63,56 +63,12 @@ impl Endpoint {
             self.stats.dropped_malformed += 1;
             return;
         };
-        // The stamp is written as text into the Via as received when it
-        // can be (no parse, no encode); otherwise from the typed Via.
-        let (stamped_text, stamped) = if via::needs_stamp(&top, &noted, origin.remote) {
-            let raw_top = m
-                .values(HeaderName::Via)
-                .next()
-                .and_then(|v| std::str::from_utf8(v).ok())
-                .unwrap_or("");
-            match via::stamp_text(raw_top, &top, &noted, origin.remote) {
-                Some(text) => (Some(text), None),
-                None => (None, via::stamp(&top, &noted, origin.remote)),
-            }
-        } else {
-            (None, None)
+        let Some((stamped, reply)) = via::receive(&msg, &top, &noted, &origin, &self.config.parse)
+        else {
+            self.stats.dropped_malformed += 1;
+            return;
         };
-        let destination = via::response_destination(
-            &top,
-            &noted,
-            stamped_text.is_some() || stamped.is_some(),
-            origin.remote,
-            origin.transport,
-        );
-        // The checks recorded what passed in `msg`; the stamped copy is a
-        // new message, with only `received` and `rport` added to a Via that
-        // passed.
-        let msg = match (stamped_text, stamped) {
-            (None, None) => msg,
-            (text, typed) => {
-                let checked = msg.checked();
-                let mut edit = Editor::new(m);
-                match (text, typed) {
-                    (Some(text), _) => {
-                        edit.set_top_via_value(text);
-                    }
-                    (None, Some(typed)) => edit.set_top_via(&typed),
-                    (None, None) => {}
-                }
-                match edit.finish_with(&self.config.parse) {
-                    Ok(edited) => {
-                        edited.mark_checked(checked);
-                        edited
-                    }
-                    Err(_) => {
-                        self.stats.dropped_malformed += 1;
-                        return;
-                    }
-                }
-            }
-        };
-        let reply = origin.to(destination);
+        let msg = stamped.unwrap_or(msg);
         match method {
             Method::Ack => self.on_ack(now, &msg, key, origin),
             Method::Cancel => self.on_cancel(now, msg, key, origin, reply),

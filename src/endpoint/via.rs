@@ -6,11 +6,69 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use super::Flow;
 use crate::Transport;
 use crate::header::via::Noted;
-use crate::header::{Rport, Via};
+use crate::header::{HeaderName, Rport, Via};
+use crate::message::{Editor, Message, ParseConfig};
 use crate::uri::Host;
 use smallvec::SmallVec;
+
+/// A request received on `origin` as the transport layer hands it on
+/// (§18.2.1, RFC 3581): the copy with its top Via (`top`, whose parse
+/// noted `noted`) stamped with `received` and `rport`, `None` when the Via
+/// needs neither; and the flow its responses go back on (§18.2.2). `None`
+/// when the stamped copy does not parse under `parse`. The stamp is
+/// written as text into the Via as received when it can be (no parse, no
+/// encode), else from the typed Via; what the checks recorded of `msg`
+/// carries over, as only `received` and `rport` change.
+pub(crate) fn receive(
+    msg: &Message,
+    top: &Via<'_>,
+    noted: &Noted<'_>,
+    origin: &Flow,
+    parse: &ParseConfig,
+) -> Option<(Option<Message>, Flow)> {
+    let (stamped_text, stamped) = if needs_stamp(top, noted, origin.remote) {
+        let raw_top = msg
+            .as_ref()
+            .values(HeaderName::Via)
+            .next()
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .unwrap_or("");
+        match stamp_text(raw_top, top, noted, origin.remote) {
+            Some(text) => (Some(text), None),
+            None => (None, stamp(top, noted, origin.remote)),
+        }
+    } else {
+        (None, None)
+    };
+    let destination = response_destination(
+        top,
+        noted,
+        stamped_text.is_some() || stamped.is_some(),
+        origin.remote,
+        origin.transport,
+    );
+    let copy = match (stamped_text, stamped) {
+        (None, None) => None,
+        (text, typed) => {
+            let checked = msg.checked();
+            let mut edit = Editor::new(msg.as_ref());
+            match (text, typed) {
+                (Some(text), _) => {
+                    edit.set_top_via_value(text);
+                }
+                (None, Some(typed)) => edit.set_top_via(&typed),
+                (None, None) => {}
+            }
+            let edited = edit.finish_with(parse).ok()?;
+            edited.mark_checked(checked);
+            Some(edited)
+        }
+    };
+    Some((copy, origin.to(destination)))
+}
 
 /// The value of the first `branch` parameter of a Via value, read without
 /// parsing it ([`crate::params::plain_lookup`] over what follows the first

@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 use crate::endpoint::{
     ClientId, Endpoint, EndpointConfig, Event, Flow, ServerId, TransactionId, Transmit,
 };
-use crate::header::{Contact, HeaderName, QValue, Route};
+use crate::header::{Contact, HeaderName, QValue};
 use crate::message::{Editor, Message, MessageRef, ValidationPolicy};
 use crate::method::Method;
 use crate::status::StatusCode;
 use crate::transport::Transport;
 use crate::uri::Uri;
 
-use super::{ProxyIdentity, check, forward_between};
+use super::{ProxyIdentity, check, forward_between, next_hop};
 use crate::auth::digest::{Algorithm, Challenger, DigestServer, Ha1, Verified};
 use crate::random::Generator;
 
@@ -560,22 +560,7 @@ impl Proxy {
             self.completed(&request, refusal.status);
             return;
         }
-        // Where the Route set goes after this proxy's own entry (§16.4).
-        let next_hop = msg
-            .header_all::<Route<'_>>()
-            .filter_map(Result::ok)
-            .map(|r| r.name_addr.uri.into_owned())
-            .find(|u| !self.config.identity.is_me(u))
-            .or_else(|| {
-                // Within a dialog the Request-URI is the remote target,
-                // never retargeted.
-                msg.to_tag().ok().flatten()?;
-                msg.request_uri()
-                    .and_then(Result::ok)
-                    .filter(|u| !self.config.identity.is_me(u))
-                    .map(Uri::into_owned)
-            })
-            .map(Box::new);
+        let next_hop = next_hop(&msg, &self.config.identity).map(Box::new);
         let is_invite = msg.method() == Some(Method::Invite);
         self.contexts.insert(
             server,
@@ -928,19 +913,7 @@ impl Proxy {
     /// forwarded statelessly along its Route set or Request-URI (§16.6,
     /// §16.11), when that is an IP address.
     fn on_ack(&mut self, ack: Message, origin: Flow) {
-        let msg = ack.as_ref();
-        let next = msg
-            .header_all::<Route<'_>>()
-            .filter_map(Result::ok)
-            .map(|r| r.name_addr.uri.into_owned())
-            .find(|u| !self.config.identity.is_me(u))
-            .or_else(|| {
-                msg.request_uri()
-                    .and_then(Result::ok)
-                    .map(Uri::into_owned)
-                    .filter(|u| !self.config.identity.is_me(u))
-            });
-        let Some(next) = next else {
+        let Some(next) = next_hop(&ack.as_ref(), &self.config.identity) else {
             self.events.push_back(ProxyEvent::Ack {
                 request: ack,
                 origin,

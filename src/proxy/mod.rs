@@ -41,8 +41,10 @@
 //! ```
 
 mod core;
+mod stateless;
 
 pub use self::core::{Forking, Proxy, ProxyConfig, ProxyEvent, RequestId, Target};
+pub use self::stateless::{StatelessEvent, StatelessProxy, StatelessStats};
 
 use std::hash::{BuildHasher, Hasher};
 use std::net::SocketAddr;
@@ -210,14 +212,26 @@ impl ProxyIdentity {
     /// request this proxy retargets comes back with the new Request-URI, a
     /// spiral once, and is caught the round after.
     pub fn loop_hash(&self, request: &MessageRef<'_>) -> String {
+        self.loop_hash_of(request, true)
+    }
+
+    /// A hasher keyed with this proxy's key: another deployment's hashes
+    /// differ.
+    fn hasher(&self) -> impl Hasher {
         let mut h =
             std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
                 .build_hasher();
-        // The key first: another deployment's hashes differ.
         h.write(&self.key);
+        h
+    }
+
+    /// [`ProxyIdentity::loop_hash`], with or without the To tag.
+    fn loop_hash_of(&self, request: &MessageRef<'_>, to_tag: bool) -> String {
+        let mut h = self.hasher();
         h.write(request.request_uri_str().unwrap_or("").as_bytes());
         h.write_u8(0);
-        for tag in [request.to_tag(), request.from_tag()] {
+        let to = if to_tag { request.to_tag() } else { Ok(None) };
+        for tag in [to, request.from_tag()] {
             h.write(tag.ok().flatten().unwrap_or("").as_bytes());
             h.write_u8(0);
         }
@@ -243,6 +257,50 @@ impl ProxyIdentity {
     pub fn branch(&self, request: &MessageRef<'_>, n: u32) -> String {
         format!("{MAGIC_COOKIE}{BRANCH_MARK}{}.{n}", self.loop_hash(request))
     }
+
+    /// The branch a stateless proxy gives `request` (RFC 3261 §16.11): the
+    /// same for every retransmission, and for a CANCEL or the ACK of a
+    /// non-2xx the same as for their INVITE, so that the next hop matches
+    /// them to its transaction. The loop hash (without the To tag for an
+    /// ACK, whose INVITE had none), then a hash of the received branch when
+    /// it has the magic cookie, else of the whole top Via: unique per
+    /// transaction, as the received branch is.
+    pub fn stateless_branch(&self, request: &MessageRef<'_>) -> String {
+        let ack = request.method() == Some(crate::method::Method::Ack);
+        let mut h = self.hasher();
+        let top = request.values(HeaderName::Via).next().unwrap_or_default();
+        match crate::endpoint::via::plain_branch(top) {
+            Some(b) if b.starts_with(MAGIC_COOKIE.as_bytes()) => h.write(b),
+            _ => h.write(top),
+        }
+        let n = h.finish() as u32;
+        format!(
+            "{MAGIC_COOKIE}{BRANCH_MARK}{}.{n:08x}",
+            self.loop_hash_of(request, !ack)
+        )
+    }
+}
+
+/// Where `request` goes next without a routing decision (RFC 3261 §16.4,
+/// §16.5), when that is known: the first Route value that is not this
+/// proxy's (a request of a record-routed dialog, a preloaded route), else,
+/// for a request within a dialog (a To tag), its Request-URI, the remote
+/// target, which a proxy does not retarget. `None`: the caller decides (a
+/// location lookup).
+pub fn next_hop(request: &MessageRef<'_>, identity: &ProxyIdentity) -> Option<Uri<'static>> {
+    request
+        .header_all::<Route<'_>>()
+        .filter_map(Result::ok)
+        .map(|r| r.name_addr.uri.into_owned())
+        .find(|u| !identity.is_me(u))
+        .or_else(|| {
+            request.to_tag().ok().flatten()?;
+            request
+                .request_uri()
+                .and_then(Result::ok)
+                .filter(|u| !identity.is_me(u))
+                .map(Uri::into_owned)
+        })
 }
 
 /// Why [`check`] refuses a request: the status and the response to send.
@@ -341,7 +399,7 @@ pub fn forward(
         routes,
         &identity.sent_by,
         transport,
-        n,
+        identity.branch(request, n),
     )
 }
 
@@ -375,12 +433,12 @@ pub fn forward_between(
         &routes,
         identity.sent_by_on(outbound),
         outbound.transport,
-        n,
+        identity.branch(request, n),
     )
 }
 
 /// The copy to forward: `record_routes` inserted bottom first, a Via of
-/// `sent_by` over `transport`.
+/// `sent_by` over `transport` with `branch`.
 fn copy(
     request: &MessageRef<'_>,
     identity: &ProxyIdentity,
@@ -388,9 +446,8 @@ fn copy(
     record_routes: &[Uri<'static>],
     sent_by: &HostPort<'static>,
     transport: Transport,
-    n: u32,
+    branch: String,
 ) -> Result<Message, BuildError> {
-    let branch = identity.branch(request, n);
     let mut edit = Editor::new(request.clone());
     // §16.4: a strict router put this proxy in the Request-URI.
     let routes: Vec<Route<'static>> = request
