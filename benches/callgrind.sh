@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instruction counts of the parse, transaction and call benchmarks, as
+# Instruction counts of the parse, transaction, call and proxy benchmarks, as
 # docs/performance.md gives them: each loop binary runs under callgrind for
 # 10 000 and for 20 000 iterations (after its own warm-up), and the
 # difference divided by 10 000 is one iteration, start-up and warm-up
@@ -40,3 +40,6 @@ count "$transaction" udp
 call=$(binary call_loop)
 count "$call" tcp
 count "$call" udp
+proxy=$(binary proxy_loop)
+count "$proxy" tcp
+count "$proxy" udp
