@@ -28,21 +28,31 @@ fn scenario(name: &str) -> std::path::PathBuf {
         .join(format!("{name}.xml"))
 }
 
+/// The example serving `options` on a free port of 127.0.0.1 until the
+/// flag is set.
+fn start(
+    options: proxy::Options,
+) -> (
+    std::net::SocketAddr,
+    Arc<AtomicBool>,
+    thread::JoinHandle<()>,
+) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = socket.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = thread::spawn(move || proxy::serve(&socket, &options, &flag).unwrap());
+    (addr, stop, server)
+}
+
 #[test]
 fn sipp_calls_a_registered_sipp_through_the_proxy() {
     if !sipp_available() {
         return;
     }
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = socket.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = thread::spawn(move || {
-        let options = proxy::Options {
-            domain: "example.com".to_owned(),
-            users: None,
-        };
-        proxy::serve(&socket, &options, &flag).unwrap();
+    let (addr, stop, server) = start(proxy::Options {
+        domain: "example.com".to_owned(),
+        users: None,
     });
     let log =
         |n: &str| std::env::temp_dir().join(format!("imsip-proxy-{n}-{}.log", std::process::id()));
@@ -142,16 +152,9 @@ fn sipp_registers_with_digest_to_the_proxy_with_users() {
     if !sipp_available() {
         return;
     }
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = socket.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = thread::spawn(move || {
-        let options = proxy::Options {
-            domain: "sipp.test".to_owned(),
-            users: Some([("alice".to_owned(), "secret".to_owned())].into()),
-        };
-        proxy::serve(&socket, &options, &flag).unwrap();
+    let (addr, stop, server) = start(proxy::Options {
+        domain: "sipp.test".to_owned(),
+        users: Some([("alice".to_owned(), "secret".to_owned())].into()),
     });
     let run = |name: &str| {
         let log = std::env::temp_dir().join(format!(

@@ -359,6 +359,22 @@ impl World {
         }
     }
 
+    /// Where node `from` sent lines starting with `start`, in order.
+    fn sent_to(&self, from: usize, start: &str) -> Vec<usize> {
+        self.wire
+            .iter()
+            .filter(|(_, f, _, l)| *f == from && l.starts_with(start))
+            .map(|(_, _, t, _)| *t)
+            .collect()
+    }
+
+    /// Whether node `from` sent node `to` a line containing `text`.
+    fn sent(&self, from: usize, to: usize, text: &str) -> bool {
+        self.wire
+            .iter()
+            .any(|(_, f, t, l)| *f == from && *t == to && l.contains(text))
+    }
+
     fn ladder(&self) -> String {
         self.wire
             .iter()
@@ -487,12 +503,7 @@ fn parallel_fork_one_200_one_486() {
     );
     assert_eq!(w.ended(3), [EndReason::RemoteBye], "{ladder}");
     // The 486 never reached the caller: the 200 did.
-    assert!(
-        !w.wire
-            .iter()
-            .any(|(_, f, t, l)| *f == 1 && *t == 0 && l.contains("486")),
-        "{ladder}"
-    );
+    assert!(!w.sent(1, 0, "486"), "{ladder}");
 }
 
 #[test]
@@ -559,11 +570,7 @@ fn cancel_of_a_forked_invite() {
     assert_eq!(w.ended(0), [EndReason::Cancelled], "{ladder}");
     assert_eq!(w.ended(2), [EndReason::Cancelled], "{ladder}");
     assert_eq!(w.ended(3), [EndReason::Cancelled], "{ladder}");
-    let cancels = w
-        .wire
-        .iter()
-        .filter(|(_, f, _, l)| *f == 1 && l.starts_with("CANCEL"))
-        .count();
+    let cancels = w.sent_to(1, "CANCEL").len();
     assert_eq!(cancels, 2, "{ladder}");
 }
 
@@ -702,20 +709,10 @@ fn a_redirect_is_recursed_on() {
         vec![World::hangup(Duration::from_secs(3), 0, s)],
     );
     let ladder = w.ladder();
-    let invites: Vec<usize> = w
-        .wire
-        .iter()
-        .filter(|(_, f, _, l)| *f == PROXY && l.starts_with("INVITE"))
-        .map(|(_, _, t, _)| *t)
-        .collect();
+    let invites = w.sent_to(PROXY, "INVITE");
     assert_eq!(invites, [2, 3], "{ladder}");
     // The 302 stayed in the proxy.
-    assert!(
-        !w.wire
-            .iter()
-            .any(|(_, f, t, l)| *f == PROXY && *t == 0 && l.contains("302")),
-        "{ladder}"
-    );
+    assert!(!w.sent(PROXY, 0, "302"), "{ladder}");
     assert_eq!(
         w.ended(0),
         [EndReason::LocalBye(Some(StatusCode::OK))],
@@ -739,11 +736,7 @@ fn a_redirect_to_a_target_already_tried_goes_upstream() {
     w.call();
     w.run(Duration::from_secs(60), Vec::new());
     let ladder = w.ladder();
-    let invites = w
-        .wire
-        .iter()
-        .filter(|(_, f, _, l)| *f == PROXY && l.starts_with("INVITE"))
-        .count();
+    let invites = w.sent_to(PROXY, "INVITE").len();
     assert_eq!(invites, 1, "{ladder}");
     assert_eq!(
         w.ended(0),
@@ -778,12 +771,7 @@ fn the_proxy_challenges_a_call_and_forwards_it_with_credentials() {
         vec![World::hangup(Duration::from_secs(3), 0, s)],
     );
     let ladder = w.ladder();
-    assert!(
-        w.wire
-            .iter()
-            .any(|(_, f, t, l)| *f == PROXY && *t == 0 && l.contains("407")),
-        "{ladder}"
-    );
+    assert!(w.sent(PROXY, 0, "407"), "{ladder}");
     assert_eq!(w.verified, ["alice"], "{ladder}");
     assert_eq!(
         w.ended(0),
@@ -791,12 +779,7 @@ fn the_proxy_challenges_a_call_and_forwards_it_with_credentials() {
         "{ladder}"
     );
     // The INVITE that reached bob carried the credentials; one INVITE did.
-    let invites = w
-        .wire
-        .iter()
-        .filter(|(_, f, t, l)| *f == PROXY && *t == 2 && l.starts_with("INVITE"))
-        .count();
-    assert_eq!(invites, 1, "{ladder}");
+    assert_eq!(w.sent_to(PROXY, "INVITE"), [2], "{ladder}");
 
     // Wrong password: 407, then 403, nothing reaches bob.
     let mut w = World::new(2);
