@@ -43,3 +43,4 @@ count "$call" udp
 proxy=$(binary proxy_loop)
 count "$proxy" tcp
 count "$proxy" udp
+count "$proxy" udp stateless

@@ -25,8 +25,15 @@ fn benches(c: &mut Criterion) {
         udp.transaction();
     }
     g.bench_function("udp_with_timers_live", |b| b.iter(|| udp.transaction()));
+    // The stateless proxy in the middle (the endpoints at both ends still
+    // keep their transactions).
+    let mut stateless = Proxied::stateless(Transport::Udp, Duration::from_millis(1));
+    for _ in 0..40_000 {
+        stateless.transaction();
+    }
+    g.bench_function("stateless_udp", |b| b.iter(|| stateless.transaction()));
     g.finish();
-    assert!(tcp.completed > 0 && udp.completed > 0);
+    assert!(tcp.completed > 0 && udp.completed > 0 && stateless.completed > 0);
 }
 
 criterion_group! {

@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo bench --bench proxy_loop -- tcp 300000   # or udp; prints µs per transaction
+//! cargo bench --bench proxy_loop -- udp 300000 stateless   # the stateless proxy
 //! ```
 
 use std::time::Duration;
@@ -20,7 +21,9 @@ fn main() {
     let (transport, n) = looped::args(300_000);
     // As the criterion bench: 1 ms of virtual time per transaction over
     // UDP, so Timer J keeps tens of thousands alive.
+    let stateless = std::env::args().any(|a| a == "stateless");
     let mut bench = match transport {
+        Transport::Udp if stateless => Proxied::stateless(transport, Duration::from_millis(1)),
         Transport::Udp => Proxied::new(transport, Duration::from_millis(1)),
         _ => Proxied::new(transport, Duration::from_micros(1)),
     };

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use imsip::Transport;
 
-/// The transport (`udp`, else TCP) and the count (`default` when not
-/// given) from the command line.
+/// The transport (`udp`, else TCP) and the count (the first number after
+/// it; `default` when none) from the command line.
 pub(crate) fn args(default: u32) -> (Transport, u32) {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -18,7 +18,11 @@ pub(crate) fn args(default: u32) -> (Transport, u32) {
     } else {
         Transport::Tcp
     };
-    let n = args.get(1).map_or(default, |s| s.parse().expect("a count"));
+    let n = args
+        .iter()
+        .skip(1)
+        .find_map(|s| s.parse().ok())
+        .unwrap_or(default);
     (transport, n)
 }
 

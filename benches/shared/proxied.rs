@@ -5,19 +5,79 @@
 //! Max-Forwards), the server's user answers 200, the proxy takes the
 //! response, pops its Via and sends it upstream, the client matches it.
 //! Every message crosses as a copy, as a socket hands it over.
+//!
+//! [`Proxied::stateless`] puts the stateless proxy (§16.11) in the middle
+//! instead: no transactions there, the same checks and copy.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use imsip::endpoint::{Endpoint, EndpointConfig, Event, Flow};
-use imsip::proxy::{Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, Target};
+use imsip::proxy::{
+    Forking, Proxy, ProxyConfig, ProxyEvent, ProxyIdentity, StatelessEvent, StatelessProxy, Target,
+};
 use imsip::uri::{HostPort, Uri};
 use imsip::{Message, StatusCode, Transport};
 
+/// The proxy in the middle.
+enum Middle {
+    Stateful(Box<Proxy>),
+    Stateless(Box<StatelessProxy>),
+}
+
+impl Middle {
+    fn handle_input(&mut self, now: Instant, flow: Flow, data: Bytes) {
+        match self {
+            Middle::Stateful(p) => p.handle_input(now, flow, data),
+            Middle::Stateless(p) => p.handle_input(flow, data),
+        }
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        if let Middle::Stateful(p) = self {
+            p.handle_timeout(now);
+        }
+    }
+
+    fn poll_transmit(&mut self) -> Option<imsip::Transmit> {
+        match self {
+            Middle::Stateful(p) => p.poll_transmit(),
+            Middle::Stateless(p) => p.poll_transmit(),
+        }
+    }
+
+    /// Routes every request reported to `target`; whether there was one.
+    fn route(&mut self, now: Instant, target: &Target) -> bool {
+        let mut moved = false;
+        match self {
+            Middle::Stateful(p) => {
+                while let Some(e) = p.poll_event() {
+                    if let ProxyEvent::Request { id, .. } = e {
+                        p.forward(now, id, vec![target.clone()], Forking::Parallel);
+                    }
+                    moved = true;
+                }
+            }
+            Middle::Stateless(p) => {
+                while let Some(e) = p.poll_event() {
+                    if let StatelessEvent::Request {
+                        request, origin, ..
+                    } = e
+                    {
+                        p.forward(&request, &origin, target).unwrap();
+                    }
+                    moved = true;
+                }
+            }
+        }
+        moved
+    }
+}
+
 pub(crate) struct Proxied {
     client: Endpoint,
-    proxy: Proxy,
+    proxy: Middle,
     server: Endpoint,
     addrs: [SocketAddr; 3],
     transport: Transport,
@@ -29,7 +89,17 @@ pub(crate) struct Proxied {
 }
 
 impl Proxied {
+    /// Through the stateful proxy.
     pub(crate) fn new(transport: Transport, step: Duration) -> Proxied {
+        Proxied::build(transport, step, false)
+    }
+
+    /// Through the stateless proxy.
+    pub(crate) fn stateless(transport: Transport, step: Duration) -> Proxied {
+        Proxied::build(transport, step, true)
+    }
+
+    fn build(transport: Transport, step: Duration, stateless: bool) -> Proxied {
         let addrs: [SocketAddr; 3] = [
             "192.0.2.1:5060".parse().unwrap(),
             "192.0.2.10:5060".parse().unwrap(),
@@ -40,8 +110,13 @@ impl Proxied {
             HostPort::from(addrs[1]).into_owned(),
             [7; 16],
         );
-        let mut config = ProxyConfig::new(identity);
-        config.endpoint.max_transactions = 1 << 20;
+        let proxy = if stateless {
+            Middle::Stateless(Box::new(StatelessProxy::new(identity)))
+        } else {
+            let mut config = ProxyConfig::new(identity);
+            config.endpoint.max_transactions = 1 << 20;
+            Middle::Stateful(Box::new(Proxy::new(config)))
+        };
         let config_endpoint = || {
             let mut c = EndpointConfig::default();
             c.max_transactions = 1 << 20;
@@ -56,7 +131,7 @@ impl Proxied {
         target.flow.transport = transport;
         Proxied {
             client: Endpoint::new(config_endpoint()),
-            proxy: Proxy::new(config),
+            proxy,
             server: Endpoint::new(config_endpoint()),
             addrs,
             transport,
@@ -102,13 +177,7 @@ Content-Length: 0\r\n\r\n",
                     .handle_input(now, flow, Bytes::copy_from_slice(&t.payload));
                 moved = true;
             }
-            while let Some(e) = self.proxy.poll_event() {
-                if let ProxyEvent::Request { id, .. } = e {
-                    self.proxy
-                        .forward(now, id, vec![self.target.clone()], Forking::Parallel);
-                }
-                moved = true;
-            }
+            moved |= self.proxy.route(now, &self.target);
             while let Some(t) = self.proxy.poll_transmit() {
                 let payload = Bytes::copy_from_slice(&t.payload);
                 if t.flow.remote == self.addrs[2] {
