@@ -936,3 +936,67 @@ fn extension_methods_have_transactions_like_any_other() {
     assert!(node.poll_event().is_none());
     assert_eq!(node.stats().retransmitted_requests, 1);
 }
+
+#[test]
+fn a_stateless_answer_is_sent_once_and_forgotten() {
+    let mut server = Endpoint::new(EndpointConfig::default());
+    let now = Instant::now();
+    let req = request("REGISTER", "s1", "c-stateless");
+    let from_uac = Flow::new(Transport::Udp, addr(UAS), addr(UAC));
+    let next = |server: &mut Endpoint| {
+        std::iter::from_fn(|| server.poll_event()).find_map(|e| match e {
+            Event::Request { transaction, .. } => Some(transaction),
+            _ => None,
+        })
+    };
+    server.handle_input(now, from_uac, req.bytes().clone());
+    let id = next(&mut server).unwrap();
+    let challenge = req
+        .as_ref()
+        .response(StatusCode::UNAUTHORIZED)
+        .unwrap()
+        .to_tag("b1")
+        .build()
+        .unwrap();
+    // A provisional response is not a stateless answer.
+    let trying = req
+        .as_ref()
+        .response(StatusCode::TRYING)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(matches!(
+        server.respond_stateless(now, id, trying),
+        Err(imsip::endpoint::RespondError::Unsuitable(_))
+    ));
+    server.respond_stateless(now, id, challenge).unwrap();
+    assert_eq!(status_of(&server.poll_transmit().unwrap()), 401);
+    assert_eq!(server.transactions(), 0);
+    assert!(server.poll_timeout().is_none(), "nothing to wait for");
+    assert!(matches!(
+        server.poll_event(),
+        Some(Event::Terminated {
+            reason: Termination::Completed,
+            ..
+        })
+    ));
+    // The retransmission is a new request, answered again.
+    server.handle_input(now, from_uac, req.bytes().clone());
+    assert!(next(&mut server).is_some());
+    assert_eq!(server.stats().retransmitted_requests, 0);
+    assert_eq!(server.stats().stateless_responses, 1);
+    // An INVITE is refused: its non-2xx response waits for the ACK.
+    let invite = request("INVITE", "s2", "c-stateless-2");
+    server.handle_input(now, from_uac, invite.bytes().clone());
+    let id = next(&mut server).unwrap();
+    let busy = invite
+        .as_ref()
+        .response(StatusCode::BUSY_HERE)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(matches!(
+        server.respond_stateless(now, id, busy),
+        Err(imsip::endpoint::RespondError::Unsuitable(_))
+    ));
+}

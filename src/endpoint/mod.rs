@@ -378,7 +378,8 @@ pub struct Stats {
     /// Messages dropped because they did not parse, or failed validation
     /// and could not be answered.
     pub dropped_malformed: u64,
-    /// Requests answered without a transaction (400, 503, 505...).
+    /// Requests answered without a transaction (400, 503, 505...) or
+    /// with [`Endpoint::respond_stateless`].
     pub stateless_responses: u64,
     /// Requests refused with 503 because too many transactions were alive.
     pub rejected_overload: u64,
@@ -425,6 +426,10 @@ pub enum RespondError {
     /// The transaction refused it.
     #[error(transparent)]
     Transaction(#[from] ResponseError),
+    /// Not a response this call sends (see
+    /// [`Endpoint::respond_stateless`]).
+    #[error("unsuitable: {0}")]
+    Unsuitable(&'static str),
 }
 
 /// The transaction endpoint. See the [module documentation](self).

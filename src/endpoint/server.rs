@@ -253,6 +253,47 @@ impl Endpoint {
         Ok(())
     }
 
+    /// Answers non-INVITE server transaction `id` with a final `response`
+    /// and forgets it at once, as a stateless UAS does (RFC 3261 §8.2.7):
+    /// the response is sent once and nothing absorbs a retransmission of
+    /// the request, which arrives as a new request and is answered again.
+    /// For answers that may be repeated and should cost no state while the
+    /// transaction would wait out Timer J (32 s over UDP): a challenge to
+    /// an unauthenticated request (§26.3.2.4 advises challenging
+    /// statelessly), a 404, a redirect. The transaction ends with
+    /// [`Event::Terminated`] as any other. Not for a response whose request
+    /// must not be applied twice (a registrar's 200: the same REGISTER
+    /// again fails the CSeq rule), and not for INVITE, whose non-2xx
+    /// response waits for an ACK.
+    ///
+    /// # Errors
+    /// [`RespondError::UnknownTransaction`] for no such server transaction,
+    /// [`RespondError::Unsuitable`] for an INVITE or a provisional
+    /// response, or the transaction's refusal.
+    pub fn respond_stateless(
+        &mut self,
+        now: Instant,
+        id: ServerId,
+        response: Message,
+    ) -> Result<(), RespondError> {
+        let entry = self
+            .entries
+            .get(id.0)
+            .ok_or(RespondError::UnknownTransaction)?;
+        if !matches!(entry.machine, Machine::ServerNonInvite(_)) {
+            return Err(RespondError::Unsuitable(
+                "not a non-INVITE server transaction",
+            ));
+        }
+        if !response.as_ref().status().is_some_and(StatusCode::is_final) {
+            return Err(RespondError::Unsuitable("not a final response"));
+        }
+        self.respond(now, id, response)?;
+        self.remove(id.0, crate::transaction::Termination::Completed);
+        self.stats.stateless_responses += 1;
+        Ok(())
+    }
+
     /// `builder` with a To tag from the endpoint's generator, unless the
     /// request's To has one ([`ResponseBuilder::to_tag`] keeps it): what
     /// the endpoint answers itself is reproducible under a seed, where the

@@ -345,6 +345,29 @@ impl Proxy {
         }
     }
 
+    /// Answers a routed non-INVITE request with a final response and
+    /// forgets it at once ([`Endpoint::respond_stateless`], RFC 3261
+    /// §8.2.7): for answers that may be repeated and should hold no state
+    /// for 32 s, such as a registrar's 401 challenge to a REGISTER without
+    /// credentials or a 404. A retransmission is reported again.
+    ///
+    /// # Errors
+    /// The endpoint's refusal (an INVITE, a provisional response).
+    pub fn respond_stateless(
+        &mut self,
+        now: Instant,
+        id: RequestId,
+        response: Message,
+    ) -> Result<(), crate::endpoint::RespondError> {
+        let status = response.as_ref().status();
+        self.endpoint.respond_stateless(now, id.0, response)?;
+        if let Some(ctx) = self.contexts.remove(&id.0) {
+            self.completed(&ctx.request, status.unwrap_or(StatusCode::OK));
+        }
+        self.pump(now);
+        Ok(())
+    }
+
     fn completed(&mut self, request: &Message, status: StatusCode) {
         let m = request.as_ref();
         self.events.push_back(ProxyEvent::Completed {
