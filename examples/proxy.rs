@@ -17,6 +17,7 @@
 //! transaction on stdout. Runs until killed.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
@@ -178,6 +179,12 @@ pub(crate) fn serve(
     let mut location = MemoryLocation::default();
     let mut buf = vec![0u8; 65_535];
     let mut purged = Instant::now();
+    // One line per transaction, written when the loop is about to wait
+    // (one write for a burst, not one per line).
+    let mut log = String::new();
+    // The socket's read timeout, changed only when it must be shorter or
+    // ran out (a system call each time).
+    let mut timeout: Option<Duration> = None;
     while !stop.load(Ordering::Relaxed) {
         while let Some(t) = proxy.poll_transmit() {
             socket.send_to(&t.payload, t.flow.remote)?;
@@ -271,7 +278,7 @@ pub(crate) fn serve(
                     uri,
                     status,
                 } => {
-                    println!("{method} {uri} -> {status}");
+                    let _ = writeln!(log, "{method} {uri} -> {status}");
                 }
                 _ => {}
             }
@@ -288,14 +295,23 @@ pub(crate) fn serve(
             .map(|at| at.saturating_duration_since(Instant::now()))
             .unwrap_or(Duration::from_millis(500))
             .clamp(Duration::from_millis(1), Duration::from_millis(500));
-        socket.set_read_timeout(Some(wait))?;
+        if timeout.is_none_or(|t| wait < t) {
+            socket.set_read_timeout(Some(wait))?;
+            timeout = Some(wait);
+        }
+        if !log.is_empty() {
+            print!("{log}");
+            log.clear();
+        }
         match socket.recv_from(&mut buf) {
             Ok((n, remote)) => proxy.handle_input(
                 Instant::now(),
                 Flow::new(Transport::Udp, local, remote),
                 bytes::Bytes::copy_from_slice(&buf[..n]),
             ),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                timeout = None;
+            }
             Err(e) => return Err(e),
         }
         proxy.handle_timeout(Instant::now());
