@@ -233,7 +233,7 @@ pub(crate) fn serve(
                         ours.then(|| sip.user().unwrap_or("").to_owned())
                     });
                     if let (Some(server), Some(users), Some(from_user)) =
-                        (&mut calls_digest, &options.users, from_user)
+                        (&mut calls_digest, &options.users, &from_user)
                         && !matches!(m.method(), Some(Method::Ack | Method::Cancel))
                     {
                         let realm = &options.domain;
@@ -244,7 +244,7 @@ pub(crate) fn serve(
                         }) else {
                             continue;
                         };
-                        if v.username != from_user {
+                        if v.username != *from_user {
                             if let Ok(b) = m.response(StatusCode::FORBIDDEN)
                                 && let Ok(r) = b.build()
                             {
@@ -252,6 +252,20 @@ pub(crate) fn serve(
                             }
                             continue;
                         }
+                    }
+                    // With users, the domain is no open relay: a request
+                    // from elsewhere may only reach the domain's users.
+                    let for_us = m
+                        .request_uri()
+                        .and_then(Result::ok)
+                        .is_some_and(|u| local_aor(&u, &options.domain, &identity).is_some());
+                    if options.users.is_some() && from_user.is_none() && !for_us {
+                        if let Ok(b) = m.response(StatusCode::FORBIDDEN)
+                            && let Ok(r) = b.reason("Relaying Forbidden").build()
+                        {
+                            let _ = proxy.respond(now, id, r);
+                        }
+                        continue;
                     }
                     match targets(&m, options, &identity, &location, local, now) {
                         Ok(t) => proxy.forward(now, id, t, Forking::Parallel),
@@ -312,10 +326,12 @@ pub(crate) fn serve(
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 timeout = None;
             }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
         proxy.handle_timeout(Instant::now());
     }
+    print!("{log}");
     Ok(())
 }
 

@@ -80,6 +80,10 @@ struct World {
     digest: Option<(imsip::auth::digest::DigestServer, Vec<(String, String)>)>,
     /// The users it authenticated.
     verified: Vec<String>,
+    /// Redirects held back instead of answered at once (answered later by
+    /// a step).
+    hold_redirects: bool,
+    held: Vec<(imsip::proxy::RequestId, Vec<Target>)>,
 }
 
 const PROXY: usize = 1;
@@ -134,6 +138,8 @@ impl World {
             redirect_to: (0..=uas).map(|_| None).collect(),
             digest: None,
             verified: Vec::new(),
+            hold_redirects: false,
+            held: Vec::new(),
         }
     }
 
@@ -256,7 +262,11 @@ impl World {
                                         Some(t)
                                     })
                                     .collect();
-                                p.forward(self.now, id, targets, Forking::Parallel);
+                                if self.hold_redirects {
+                                    self.held.push((id, targets));
+                                } else {
+                                    p.forward(self.now, id, targets, Forking::Parallel);
+                                }
                             }
                             ProxyEvent::Completed { method, status, .. } => {
                                 self.completed.push((method, status))
@@ -795,4 +805,42 @@ fn the_proxy_challenges_a_call_and_forwards_it_with_credentials() {
     );
     assert!(!w.wire.iter().any(|(_, _, t, _)| *t == 2), "{ladder}");
     assert!(w.verified.is_empty());
+}
+
+#[test]
+fn a_6xx_settles_a_redirect_the_caller_has_not_answered() {
+    let mut w = World::build(4, "sip:127.0.0.2:5060;lr", true);
+    w.bob = vec![(2, 1000), (3, 1000)];
+    w.hold_redirects = true;
+    // Node 2 redirects to node 4; node 3 declines before the caller's
+    // routing answers the redirect.
+    w.behaviour[2] = Some((Duration::from_millis(200), StatusCode::MOVED_TEMPORARILY));
+    w.redirect_to[2] = Some(4);
+    w.behaviour[3] = Some((Duration::from_millis(800), StatusCode::DECLINE));
+    w.call();
+    let answer: Step = (
+        Duration::from_secs(2),
+        Box::new(|w: &mut World| {
+            let now = w.now;
+            let held = std::mem::take(&mut w.held);
+            if let Node::Proxy(p) = &mut w.nodes[PROXY] {
+                for (id, targets) in held {
+                    p.forward(now, id, targets, Forking::Parallel);
+                }
+            }
+        }),
+    );
+    w.run(Duration::from_secs(60), vec![answer]);
+    let ladder = w.ladder();
+    // The 6xx ended the forking: the late answer starts nothing.
+    assert_eq!(w.sent_to(PROXY, "INVITE"), [2, 3], "{ladder}");
+    assert_eq!(
+        w.ended(0),
+        [EndReason::Rejected(StatusCode::DECLINE)],
+        "{ladder}"
+    );
+    match &mut w.nodes[PROXY] {
+        Node::Proxy(p) => assert_eq!(p.contexts(), 0, "{ladder}"),
+        _ => unreachable!(),
+    }
 }

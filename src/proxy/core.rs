@@ -12,13 +12,13 @@ use crate::endpoint::{
     ClientId, Endpoint, EndpointConfig, Event, Flow, ServerId, TransactionId, Transmit,
 };
 use crate::header::{Contact, HeaderName, QValue};
-use crate::message::{Editor, Message, MessageRef, ValidationPolicy};
+use crate::message::{Editor, Message, ValidationPolicy};
 use crate::method::Method;
 use crate::status::StatusCode;
 use crate::transport::Transport;
 use crate::uri::Uri;
 
-use super::{ProxyIdentity, check, forward_between, next_hop};
+use super::{ProxyIdentity, check, forward_between, next_hop, upstream_flow};
 use crate::auth::digest::{Algorithm, Challenger, DigestServer, Ha1, Verified};
 use crate::random::Generator;
 
@@ -135,7 +135,8 @@ pub enum ProxyEvent {
     /// the contacts (resolved, and any the caller allows; contacts already
     /// tried are left out, §16.7 step 4), or with no targets to keep the
     /// 3xx as a candidate for the response upstream. The request waits for
-    /// that answer.
+    /// that answer, unless a CANCEL, a 2xx or a 6xx ends the forking first
+    /// (the 3xx is then a candidate, and the answer is ignored).
     Redirect {
         /// The request.
         id: RequestId,
@@ -187,6 +188,8 @@ struct Context {
     tried: Vec<Uri<'static>>,
     final_sent: bool,
     cancelled: bool,
+    /// A 6xx ended the forking (§16.7 step 5): no more branches.
+    declined: bool,
 }
 
 /// The stateful proxy core. Feed it like the endpoint; it reports requests
@@ -201,18 +204,6 @@ pub struct Proxy {
     events: VecDeque<ProxyEvent>,
     forwards: u32,
     rng: Generator,
-}
-
-/// Where a response goes after this proxy's Via is removed: by the top
-/// Via left, as the endpoint sends responses (§18.2.2, RFC 3581).
-fn response_flow(
-    response: &MessageRef<'_>,
-    local: SocketAddr,
-    transport: Transport,
-) -> Option<Flow> {
-    let (via, noted) = response.via_noted().ok()?;
-    let remote = crate::endpoint::via::via_destination(&via, &noted, transport)?;
-    Some(Flow::new(transport, local, remote))
 }
 
 impl Proxy {
@@ -297,11 +288,24 @@ impl Proxy {
         response: Message,
     ) -> Result<(), crate::endpoint::RespondError> {
         let status = response.as_ref().status();
-        let done = status.is_some_and(StatusCode::is_final);
-        if done && let Some(ctx) = self.contexts.remove(&id.0) {
-            self.completed(&ctx.request, status.unwrap_or(StatusCode::OK));
+        if let Some(status) = status.filter(|s| s.is_final())
+            && let Some(ctx) = self.drop_context(id.0)
+        {
+            self.completed(&ctx.request, status);
         }
         self.endpoint.respond(now, id.0, response)
+    }
+
+    /// Removes the response context of `server` and its branches' client
+    /// transactions from the table.
+    fn drop_context(&mut self, server: ServerId) -> Option<Context> {
+        let ctx = self.contexts.remove(&server)?;
+        for b in &ctx.branches {
+            if let Some(c) = b.client {
+                self.clients.remove(&c);
+            }
+        }
+        Some(ctx)
     }
 
     /// The Proxy-Authorization hook (RFC 3261 §16.3 item 6, §22.3): checks
@@ -361,8 +365,9 @@ impl Proxy {
     ) -> Result<(), crate::endpoint::RespondError> {
         let status = response.as_ref().status();
         self.endpoint.respond_stateless(now, id.0, response)?;
-        if let Some(ctx) = self.contexts.remove(&id.0) {
-            self.completed(&ctx.request, status.unwrap_or(StatusCode::OK));
+        // The endpoint took it: a final response.
+        if let (Some(status), Some(ctx)) = (status, self.drop_context(id.0)) {
+            self.completed(&ctx.request, status);
         }
         self.pump(now);
         Ok(())
@@ -380,30 +385,50 @@ impl Proxy {
     /// Forwards a routed request to `targets` (§16.6): all at once or
     /// highest q first. An empty target set is answered 480.
     ///
-    /// The answer to a [`ProxyEvent::Redirect`] too: the targets not tried
-    /// yet join the target set and start at once (in `forking` order
-    /// among themselves) and the 3xx is dropped; none, and the 3xx stays a
-    /// candidate for the best response.
+    /// The answer to the oldest [`ProxyEvent::Redirect`] too: the targets
+    /// not tried yet join the target set and start at once (in `forking`
+    /// order among themselves), and the 3xx is dropped when they cover all
+    /// its contacts; otherwise (none, or some) the 3xx stays a candidate
+    /// for the best response.
     pub fn forward(&mut self, now: Instant, id: RequestId, targets: Vec<Target>, forking: Forking) {
         let Some(ctx) = self.contexts.get_mut(&id.0) else {
             return;
         };
         let mut targets = targets;
+        let closed = ctx.final_sent || ctx.cancelled || ctx.declined;
         if let Some(redirect) = ctx.redirects.pop_front() {
             targets.retain(|t| !ctx.tried.iter().any(|u| u.equivalent(&t.uri)));
-            if targets.is_empty() {
+            // §16.7 step 4: a 3xx stays a candidate unless every one of
+            // its contacts is followed.
+            let all = !targets.is_empty()
+                && redirect
+                    .as_ref()
+                    .header_all::<Contact<'_>>()
+                    .all(|c| match c {
+                        Ok(Contact::Address(a)) => targets
+                            .iter()
+                            .map(|t| &t.uri)
+                            .chain(ctx.tried.iter())
+                            .any(|u| u.equivalent(&a.name_addr.uri)),
+                        _ => true,
+                    });
+            if closed || !all {
                 self.consider(id.0, redirect);
+            }
+            if closed || targets.is_empty() {
                 self.maybe_finish(now, id.0);
                 return;
             }
-            if ctx.final_sent || ctx.cancelled {
-                self.maybe_finish(now, id.0);
-                return;
-            }
+        } else if closed {
+            // Too late for more branches.
+            return;
         } else if targets.is_empty() {
             let _ = self.final_response(now, id.0, StatusCode::TEMPORARILY_UNAVAILABLE);
             return;
         }
+        let Some(ctx) = self.contexts.get_mut(&id.0) else {
+            return;
+        };
         match forking {
             Forking::Parallel => ctx.waiting.push_front(targets),
             Forking::Sequential => {
@@ -600,6 +625,7 @@ impl Proxy {
                 tried: Vec::new(),
                 final_sent: false,
                 cancelled: false,
+                declined: false,
             },
         );
         self.events.push_back(ProxyEvent::Request {
@@ -656,6 +682,7 @@ impl Proxy {
             self.send_upstream(now, server, &response);
             let ctx = self.contexts.get_mut(&server).expect("found");
             ctx.final_sent = true;
+            self.settle_redirects(server);
             self.cancel_pending_branches(now, server);
             self.completed_once(server, status);
             self.maybe_finish(now, server);
@@ -683,13 +710,28 @@ impl Proxy {
             }
         }
         self.consider(server, response);
-        let ctx = self.contexts.get_mut(&server).expect("found");
         if status.class() == 6 {
-            // §16.7 step 5: a 6xx ends the forking.
-            ctx.waiting.clear();
+            // §16.7 step 5: a 6xx ends the forking; redirects waiting for
+            // the caller's answer are only candidates now.
+            let ctx = self.contexts.get_mut(&server).expect("found");
+            ctx.declined = true;
+            self.settle_redirects(server);
             self.cancel_pending_branches(now, server);
         }
         self.maybe_finish(now, server);
+    }
+
+    /// The redirects still waiting for the caller's answer become
+    /// candidates for the best response: the request takes no more
+    /// branches.
+    fn settle_redirects(&mut self, server: ServerId) {
+        let Some(ctx) = self.contexts.get_mut(&server) else {
+            return;
+        };
+        let waiting: Vec<Message> = ctx.redirects.drain(..).collect();
+        for r in waiting {
+            self.consider(server, r);
+        }
     }
 
     /// A final non-2xx response of a branch into the response context:
@@ -746,9 +788,7 @@ impl Proxy {
         let Some(ctx) = self.contexts.get(&server) else {
             return;
         };
-        if ctx.branches.iter().any(|b| b.final_status.is_none())
-            || (!ctx.redirects.is_empty() && !ctx.final_sent && !ctx.cancelled)
-        {
+        if ctx.branches.iter().any(|b| b.final_status.is_none()) || !ctx.redirects.is_empty() {
             return;
         }
         if !ctx.final_sent && !ctx.waiting.is_empty() && !ctx.cancelled {
@@ -867,6 +907,8 @@ impl Proxy {
             }
         }
         self.cancel_pending_branches(now, server);
+        self.settle_redirects(server);
+        self.maybe_finish(now, server);
     }
 
     /// Timer C of a branch (§16.6 step 11, §16.7 step 2): CANCEL it when it
@@ -988,7 +1030,7 @@ impl Proxy {
         let mut edit = Editor::new(msg.clone());
         edit.pop_via();
         let Ok(out) = edit.finish() else { return };
-        if let Some(flow) = response_flow(&out.as_ref(), origin.local, origin.transport) {
+        if let Some(flow) = upstream_flow(&self.config.identity, &out.as_ref(), &origin) {
             self.endpoint.send_stateless(&out, flow);
         }
     }

@@ -215,6 +215,15 @@ impl ProxyIdentity {
         self.loop_hash_of(request, true)
     }
 
+    /// The loop hash a stateless proxy puts in its branches
+    /// ([`ProxyIdentity::stateless_branch`]): the Request-URI, the From
+    /// tag, the Call-ID and the CSeq number; not the To tag nor
+    /// Proxy-Require or Proxy-Authorization, which the CANCEL or the ACK of
+    /// a non-2xx need not repeat from their INVITE.
+    pub fn stateless_loop_hash(&self, request: &MessageRef<'_>) -> String {
+        self.loop_hash_of(request, false)
+    }
+
     /// A hasher keyed with this proxy's key: another deployment's hashes
     /// differ.
     fn hasher(&self) -> impl Hasher {
@@ -225,12 +234,13 @@ impl ProxyIdentity {
         h
     }
 
-    /// [`ProxyIdentity::loop_hash`], with or without the To tag.
-    fn loop_hash_of(&self, request: &MessageRef<'_>, to_tag: bool) -> String {
+    /// [`ProxyIdentity::loop_hash`] (`full`), or
+    /// [`ProxyIdentity::stateless_loop_hash`].
+    fn loop_hash_of(&self, request: &MessageRef<'_>, full: bool) -> String {
         let mut h = self.hasher();
         h.write(request.request_uri_str().unwrap_or("").as_bytes());
         h.write_u8(0);
-        let to = if to_tag { request.to_tag() } else { Ok(None) };
+        let to = if full { request.to_tag() } else { Ok(None) };
         for tag in [to, request.from_tag()] {
             h.write(tag.ok().flatten().unwrap_or("").as_bytes());
             h.write_u8(0);
@@ -243,10 +253,12 @@ impl ProxyIdentity {
                 .as_bytes(),
         );
         h.write_u32(request.cseq().map_or(0, |c| c.seq));
-        for name in [HeaderName::ProxyRequire, HeaderName::ProxyAuthorization] {
-            for v in request.values(name) {
-                h.write(v);
-                h.write_u8(0);
+        if full {
+            for name in [HeaderName::ProxyRequire, HeaderName::ProxyAuthorization] {
+                for v in request.values(name) {
+                    h.write(v);
+                    h.write_u8(0);
+                }
             }
         }
         format!("{:016x}", h.finish())
@@ -260,13 +272,12 @@ impl ProxyIdentity {
 
     /// The branch a stateless proxy gives `request` (RFC 3261 §16.11): the
     /// same for every retransmission, and for a CANCEL or the ACK of a
-    /// non-2xx the same as for their INVITE, so that the next hop matches
-    /// them to its transaction. The loop hash (without the To tag for an
-    /// ACK, whose INVITE had none), then a hash of the received branch when
-    /// it has the magic cookie, else of the whole top Via: unique per
-    /// transaction, as the received branch is.
+    /// non-2xx the same as for their INVITE (or re-INVITE), so that the
+    /// next hop matches them to its transaction. The
+    /// [`ProxyIdentity::stateless_loop_hash`], then a hash of the received
+    /// branch when it has the magic cookie, else of the whole top Via:
+    /// unique per transaction, as the received branch is.
     pub fn stateless_branch(&self, request: &MessageRef<'_>) -> String {
-        let ack = request.method() == Some(crate::method::Method::Ack);
         let mut h = self.hasher();
         let top = request.values(HeaderName::Via).next().unwrap_or_default();
         match crate::endpoint::via::plain_branch(top) {
@@ -276,7 +287,7 @@ impl ProxyIdentity {
         let n = h.finish() as u32;
         format!(
             "{MAGIC_COOKIE}{BRANCH_MARK}{}.{n:08x}",
-            self.loop_hash_of(request, !ack)
+            self.stateless_loop_hash(request)
         )
     }
 }
@@ -301,6 +312,34 @@ pub fn next_hop(request: &MessageRef<'_>, identity: &ProxyIdentity) -> Option<Ur
                 .filter(|u| !identity.is_me(u))
                 .map(Uri::into_owned)
         })
+}
+
+/// Where a response goes once this proxy's Via is gone (`response` is the
+/// copy without it; RFC 3261 §16.7 step 9, §18.2.2, RFC 3581): to the
+/// address the Via now on top names, over that Via's transport, from the
+/// interface of that transport (the one the response `arrived` on when it
+/// has the same transport, else the first interface added for it, else
+/// the address it arrived on). Over a stream transport the caller maps the
+/// flow to its connection. `None` when the Via names no known transport or
+/// no address.
+pub(crate) fn upstream_flow(
+    identity: &ProxyIdentity,
+    response: &MessageRef<'_>,
+    arrived: &Flow,
+) -> Option<Flow> {
+    let (via, noted) = response.via_noted().ok()?;
+    let transport = via.transport.known()?;
+    let remote = crate::endpoint::via::via_destination(&via, &noted, transport)?;
+    let local = if transport == arrived.transport {
+        arrived.local
+    } else {
+        identity
+            .interfaces
+            .iter()
+            .find(|i| i.transport == transport)
+            .map_or(arrived.local, |i| i.local)
+    };
+    Some(Flow::new(transport, local, remote))
 }
 
 /// Why [`check`] refuses a request: the status and the response to send.
@@ -337,7 +376,9 @@ pub fn check(
         });
     }
     let prefix = format!("{MAGIC_COOKIE}{BRANCH_MARK}");
-    let mut hash = None;
+    // A stateful forward carries the full loop hash, a stateless one the
+    // stateless form.
+    let mut hashes = None;
     for via in request.header_all::<Via<'_>>() {
         let Ok(via) = via else { continue };
         if !identity.sends_as(&via.sent_by) {
@@ -346,8 +387,14 @@ pub fn check(
         let Some(rest) = via.branch().and_then(|b| b.strip_prefix(prefix.as_str())) else {
             continue;
         };
-        let h = hash.get_or_insert_with(|| identity.loop_hash(request));
-        if rest.split('.').next() == Some(h.as_str()) {
+        let (full, stateless) = hashes.get_or_insert_with(|| {
+            (
+                identity.loop_hash(request),
+                identity.stateless_loop_hash(request),
+            )
+        });
+        let first = rest.split('.').next();
+        if first == Some(full.as_str()) || first == Some(stateless.as_str()) {
             let status = StatusCode::LOOP_DETECTED;
             let response = request
                 .response(status)
@@ -449,31 +496,34 @@ fn copy(
     branch: String,
 ) -> Result<Message, BuildError> {
     let mut edit = Editor::new(request.clone());
-    // §16.4: a strict router put this proxy in the Request-URI.
-    let routes: Vec<Route<'static>> = request
-        .header_all::<Route<'_>>()
-        .filter_map(Result::ok)
-        .map(|r| Route {
-            name_addr: r.name_addr.into_owned(),
-            params: r.params.into_owned(),
+    // Each Route value as written, with its URI when it parses.
+    let routes: Vec<(&str, Option<Uri<'_>>)> = request
+        .values(HeaderName::Route)
+        .filter_map(|v| std::str::from_utf8(v).ok())
+        .map(|v| {
+            let uri = <Route<'_> as crate::header::TypedHeader<'_>>::parse(v).ok();
+            (v, uri.map(|r| r.name_addr.uri))
         })
         .collect();
-    let mut routes = &routes[..];
-    if let Some(Ok(uri)) = request.request_uri()
-        && identity.is_me(&uri)
-        && let Some((last, rest)) = routes.split_last()
-    {
-        edit.set_request_uri(&last.name_addr.uri);
-        remove_last_route(&mut edit, request);
-        routes = rest;
-    }
+    let mine = |r: &(&str, Option<Uri<'_>>)| r.1.as_ref().is_some_and(|u| identity.is_me(u));
     // This proxy's entries on top (two when it record-routed across
-    // interfaces).
-    for r in routes {
-        if !identity.is_me(&r.name_addr.uri) {
-            break;
+    // interfaces) go (§16.4).
+    let own = routes.iter().take_while(|r| mine(r)).count();
+    match (request.request_uri(), routes.split_last()) {
+        // §16.4: a strict router put this proxy in the Request-URI; the
+        // last Route value is the Request-URI meant.
+        (Some(Ok(uri)), Some(((_, Some(last)), rest))) if identity.is_me(&uri) => {
+            edit.set_request_uri(last);
+            edit.remove("Route");
+            for (value, _) in rest.iter().skip_while(|r| mine(r)) {
+                edit.add("Route", value);
+            }
         }
-        edit.pop_route();
+        _ => {
+            for _ in 0..own {
+                edit.pop_route();
+            }
+        }
     }
     if let Some(target) = target {
         edit.set_request_uri(target);
@@ -489,21 +539,6 @@ fn copy(
         .map_err(|_| BuildError::Unsuitable("the branch is not a token"))?;
     edit.push_via(&via);
     edit.finish()
-}
-
-/// Removes the last Route value (the strict-router fix-up of §16.4).
-fn remove_last_route(edit: &mut Editor<'_>, request: &MessageRef<'_>) {
-    let values: Vec<String> = request
-        .values(HeaderName::Route)
-        .filter_map(|v| std::str::from_utf8(v).ok().map(str::to_owned))
-        .collect();
-    let Some((_, keep)) = values.split_last() else {
-        return;
-    };
-    edit.remove("Route");
-    for v in keep {
-        edit.add("Route", v);
-    }
 }
 
 #[cfg(test)]
@@ -650,6 +685,18 @@ CSeq: 1 INVITE\r\nContact: <sip:alice@192.0.2.1>\r\nContent-Length: 0\r\n\r\n"
         let r = request(
             "sip:p.example.com",
             "Max-Forwards: 70\r\nRoute: <sip:q.example.com;lr>, <sip:bob@192.0.2.20>\r\n",
+        );
+        let out = forward(&r.as_ref(), &p, None, false, Transport::Udp, 1).unwrap();
+        let m = out.as_ref();
+        assert_eq!(m.request_uri_str(), Some("sip:bob@192.0.2.20"));
+        let routes: Vec<_> = m.get_all("Route").map(|h| h.value_str().unwrap()).collect();
+        assert_eq!(routes, ["<sip:q.example.com;lr>"]);
+        // With this proxy's second Record-Route entry (double
+        // record-routing) left on top: it goes too.
+        let r = request(
+            "sip:p.example.com",
+            "Max-Forwards: 70\r\nRoute: <sip:p.example.com;transport=tcp;lr>\r\n\
+Route: <sip:q.example.com;lr>, <sip:bob@192.0.2.20>\r\n",
         );
         let out = forward(&r.as_ref(), &p, None, false, Transport::Udp, 1).unwrap();
         let m = out.as_ref();

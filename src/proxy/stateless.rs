@@ -18,7 +18,7 @@ use crate::message::{BuildError, Editor, Message, ParseConfig, ValidationPolicy}
 use crate::method::Method;
 use crate::uri::Uri;
 
-use super::{ProxyIdentity, Target, check, copy, next_hop};
+use super::{ProxyIdentity, Target, check, copy, next_hop, upstream_flow};
 
 /// What a [`StatelessProxy`] reports.
 #[derive(Debug)]
@@ -186,8 +186,7 @@ impl StatelessProxy {
     }
 
     /// A response for this proxy: its Via goes, and it follows the next
-    /// one (§16.11, §18.2.2); over a stream transport it goes on a flow to
-    /// that address, which the caller maps to its connection.
+    /// one (§16.11, [`upstream_flow`]).
     fn on_response(&mut self, msg: &Message, origin: Flow) {
         let m = msg.as_ref();
         let ours = m
@@ -203,15 +202,10 @@ impl StatelessProxy {
             self.stats.dropped += 1;
             return;
         };
-        let destination = out
-            .as_ref()
-            .via_noted()
-            .ok()
-            .and_then(|(v, noted)| via::via_destination(&v, &noted, origin.transport));
-        match destination {
-            Some(remote) => {
+        match upstream_flow(&self.identity, &out.as_ref(), &origin) {
+            Some(flow) => {
                 self.stats.forwarded_responses += 1;
-                self.send(out, Flow::new(origin.transport, origin.local, remote));
+                self.send(out, flow);
             }
             None => self.stats.dropped += 1,
         }
@@ -382,6 +376,16 @@ Call-ID: st1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
         assert_eq!(top_branch(&cancel), top_branch(&first));
         let ack = through(&mut p, invite("ACK", ";tag=b", ""));
         assert_eq!(top_branch(&ack), top_branch(&first));
+        // Credentials on the INVITE (after a 407) are not on its CANCEL;
+        // a re-INVITE's To tag is on its ACK too: the branches still match.
+        let auth = "Proxy-Authorization: Digest username=\"a\", realm=\"r\", nonce=\"n\", \
+uri=\"sip:bob@example.com\", response=\"00\"\r\n";
+        let with_credentials = through(&mut p, invite("INVITE", "", auth));
+        let cancel = through(&mut p, invite("CANCEL", "", ""));
+        assert_eq!(top_branch(&cancel), top_branch(&with_credentials));
+        let reinvite = through(&mut p, invite("INVITE", ";tag=b", ""));
+        let ack = through(&mut p, invite("ACK", ";tag=b", ""));
+        assert_eq!(top_branch(&ack), top_branch(&reinvite));
         // The INVITE was record-routed, the others not; the received Via
         // was stamped (rport) below the proxy's.
         let m = first.as_ref();
@@ -403,7 +407,7 @@ Call-ID: st1\r\nCSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
             ),
         );
         assert_ne!(top_branch(&other), top_branch(&first));
-        assert_eq!(p.stats().forwarded_requests, 5);
+        assert_eq!(p.stats().forwarded_requests, 9);
     }
 
     #[test]
