@@ -74,7 +74,7 @@
 //! | URIs | [`uri`] | SIP, SIPS and tel URIs, hosts, comparison rules, the canonical [`uri::AddressOfRecord`] |
 //! | headers | [`header`] | header names (one table) and typed header values |
 //! | messages | [`message`] | [`MessageRef`], [`Message`], framing, validation per request ([`ValidationPolicy`]), builders, the minimal-diff [`Editor`] |
-//! | beside each other | [`multipart`], [`auth`], [`transaction`], [`dialog`] | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines; the RFC 3261 §12 dialog state and in-dialog requests |
+//! | beside each other | [`multipart`], [`auth`], [`transaction`], [`dialog`], `sdp` | multipart bodies; Milenage, AKA, Digest (client and server, on SIP messages); the four RFC 3261 §17 / RFC 6026 state machines; the RFC 3261 §12 dialog state and in-dialog requests; SDP (RFC 8866) with preconditions and offer/answer (feature `sdp`, on by default) |
 //! | endpoint | [`endpoint`] | the sans-IO driver: matching, retransmission, §18 routing, flows |
 //! | user agent, registrar, proxy | [`ua`], [`registrar`], [`proxy`] | the user-agent core over an endpoint: INVITE sessions on both sides, forking, CANCEL, 2xx/ACK, re-INVITE and UPDATE with glare, 100rel/PRACK, session timers, offer/answer state; the registration client; RFC 6665 subscriptions; the RFC 3261 §10.3 registrar and the location service; the §16 proxy rules (validation, loop detection, route preprocessing, forwarding) |
 //!
@@ -120,6 +120,8 @@ pub mod params;
 pub mod proxy;
 pub mod random;
 pub mod registrar;
+#[cfg(feature = "sdp")]
+pub mod sdp;
 mod status;
 mod syntax;
 pub mod transaction;

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["uri"],
     &["header"],
     &["message"],
-    &["multipart", "auth", "transaction", "dialog"],
+    &["multipart", "auth", "transaction", "dialog", "sdp"],
     &["endpoint"],
     &["ua", "registrar", "proxy"],
 ];
