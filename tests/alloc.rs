@@ -107,3 +107,30 @@ fn messages_cross_threads() {
     send_sync::<imsip::MessageRef<'static>>();
     send_sync::<imsip::endpoint::Endpoint>();
 }
+
+#[test]
+fn parsing_a_volte_offer_allocates_nothing() {
+    let offer = std::str::from_utf8(&common::data("sdp/volte_offer.sdp"))
+        .unwrap()
+        .to_owned();
+    let read = |text: &str| {
+        let sdp = imsip::sdp::Sdp::parse(text).unwrap();
+        let audio = sdp.media_at(0).unwrap();
+        let port = audio.line().unwrap().port;
+        let amr_wb = audio.rtpmap(116).unwrap().clock;
+        let octet_align = audio.fmtp("107").unwrap().param("octet-align").is_some();
+        let preconditions = audio
+            .attributes()
+            .filter(|a| {
+                a.typed()
+                    .is_ok_and(|t| matches!(t, imsip::sdp::Attribute::Desired(_)))
+            })
+            .count();
+        let address = audio.connection().unwrap().unwrap().ip_address().is_some();
+        (port, amr_wb, octet_align, preconditions, address)
+    };
+    let _ = read(&offer);
+    let (n, got) = allocations(|| read(&offer));
+    assert_eq!(n, 0, "allocations while parsing and reading a VoLTE offer");
+    assert_eq!(got, (49152, 16000, true, 2, true));
+}

@@ -322,9 +322,11 @@ impl PreconditionTable {
                     _ => self.rows[seg][d].confirm = true,
                 }
             }
-            // A `curr` names what is reserved; rows it leaves out are not
-            // (a `curr:qos local send` says the peer's recv is not).
-            if row_kind == 0 {
+            // A `curr` of the other side's own segment names what is
+            // reserved there; rows it leaves out are not (a `curr:qos local
+            // send` says its recv is not). An end-to-end status only adds
+            // what the other side knows.
+            if row_kind == 0 && status.status == StatusType::Local {
                 let covered = status.direction.reversed();
                 for d in 0..2 {
                     if !directions(covered).any(|c| c == d) {

@@ -3,33 +3,7 @@ use super::*;
 /// A VoLTE offer as a UE sends it (TS 24.229 / GSMA IR.92): AMR-WB and
 /// AMR, telephone-event for both clock rates, segmented QoS preconditions,
 /// IPv6.
-pub(crate) const VOLTE_OFFER: &str = "v=0\r\n\
-o=- 1187 1 IN IP6 2001:db8:0:1::10\r\n\
-s=-\r\n\
-c=IN IP6 2001:db8:0:1::10\r\n\
-b=AS:49\r\n\
-t=0 0\r\n\
-m=audio 49152 RTP/AVP 116 107 97 105 100\r\n\
-b=AS:49\r\n\
-b=RS:0\r\n\
-b=RR:2000\r\n\
-a=rtpmap:116 AMR-WB/16000/1\r\n\
-a=fmtp:116 mode-change-capability=2;max-red=0\r\n\
-a=rtpmap:107 AMR-WB/16000/1\r\n\
-a=fmtp:107 octet-align=1;mode-change-capability=2;max-red=0\r\n\
-a=rtpmap:97 AMR/8000/1\r\n\
-a=fmtp:97 mode-change-capability=2;max-red=0\r\n\
-a=rtpmap:105 telephone-event/16000\r\n\
-a=fmtp:105 0-15\r\n\
-a=rtpmap:100 telephone-event/8000\r\n\
-a=fmtp:100 0-15\r\n\
-a=curr:qos local none\r\n\
-a=curr:qos remote none\r\n\
-a=des:qos mandatory local sendrecv\r\n\
-a=des:qos optional remote sendrecv\r\n\
-a=ptime:20\r\n\
-a=maxptime:240\r\n\
-a=sendrecv\r\n";
+pub(crate) const VOLTE_OFFER: &str = include_str!("../../tests/data/sdp/volte_offer.sdp");
 
 #[test]
 fn a_volte_offer_is_indexed_and_typed() {
