@@ -31,11 +31,15 @@
 //! ```
 
 mod attr;
+mod build;
+mod edit;
 mod error;
 mod lines;
 mod precondition;
 
 pub use attr::{Attribute, Direction, Fmtp, Group, Rtcp, Rtpmap};
+pub use build::{AttributeLine, MediaDescription, SessionDescription};
+pub use edit::{Part, SdpEditor};
 pub use error::{SdpError, SdpErrorKind};
 pub use lines::{
     Bandwidth, BandwidthType, Connection, ConnectionAddress, MediaLine, Origin, Timing,

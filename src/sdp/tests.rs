@@ -305,3 +305,77 @@ fn direction_falls_back_to_the_session_then_sendrecv() {
     assert_eq!(plain.media_at(0).unwrap().direction(), Direction::SendRecv);
     assert!(plain.media_at(0).unwrap().is_rejected());
 }
+
+#[test]
+fn the_owned_description_reads_back_the_same() {
+    let sdp = Sdp::parse(VOLTE_OFFER).unwrap();
+    let d = sdp.to_description().unwrap();
+    // The VoLTE offer is in canonical order already: the same text.
+    assert_eq!(d.encode(), VOLTE_OFFER);
+    let again = Sdp::parse(&d.to_string()).unwrap().to_description().unwrap();
+    assert_eq!(again, d);
+    assert_eq!(d.media[0].direction(), Direction::SendRecv);
+}
+
+#[test]
+fn building_a_description() {
+    let mut d = SessionDescription::new("192.0.2.1".parse().unwrap(), 42);
+    let mut audio = MediaDescription::new("audio", 49170, "RTP/AVP");
+    audio.push_format("0");
+    audio.push_format("101");
+    audio.push(&Attribute::Rtpmap(Rtpmap {
+        payload: 0,
+        encoding: "PCMU",
+        clock: 8000,
+        channels: None,
+    }));
+    audio.push(&Attribute::parse("rtpmap", Some("101 telephone-event/8000")).unwrap());
+    audio.set_direction(Direction::RecvOnly);
+    audio.set_direction(Direction::SendRecv);
+    d.media.push(audio);
+    d.other.push(('u', "http://example.com/".to_owned()));
+    assert_eq!(
+        d.encode(),
+        "v=0\r\no=- 42 42 IN IP4 192.0.2.1\r\ns=-\r\nu=http://example.com/\r\n\
+c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n"
+    );
+    assert!(Sdp::parse(&d.encode()).is_ok());
+}
+
+#[test]
+fn the_editor_changes_only_what_it_is_told() {
+    let sdp = Sdp::parse(VOLTE_OFFER).unwrap();
+    let mut e = SdpEditor::new(&sdp);
+    e.set_port(0, 50000).unwrap();
+    e.bump_version().unwrap();
+    e.set_direction(Part::Media(0), Direction::Inactive);
+    e.remove_attributes(Part::Media(0), "maxptime");
+    e.add_attribute(Part::Media(0), &Attribute::RtcpMux);
+    e.set_connection(Part::Session, &Connection::ip("2001:db8::99".parse().unwrap()));
+    let out = e.finish();
+    let expected = VOLTE_OFFER
+        .replace("o=- 1187 1 ", "o=- 1187 2 ")
+        .replace("m=audio 49152 ", "m=audio 50000 ")
+        .replace("c=IN IP6 2001:db8:0:1::10", "c=IN IP6 2001:db8::99")
+        .replace("a=maxptime:240\r\n", "")
+        .replace("a=sendrecv\r\n", "a=inactive\r\na=rtcp-mux\r\n");
+    assert_eq!(out, expected);
+    // A connection added where there was none goes before b=/t=, and to a
+    // media description after its m= line.
+    let text = "v=0\r\no=- 1 1 IN IP4 a.example\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\na=x\r\n";
+    let sdp = Sdp::parse(text).unwrap();
+    let mut e = SdpEditor::new(&sdp);
+    e.set_connection(Part::Session, &Connection::ip("192.0.2.5".parse().unwrap()));
+    e.set_connection(Part::Media(0), &Connection::ip("192.0.2.6".parse().unwrap()));
+    let out = e.finish();
+    assert_eq!(
+        out,
+        "v=0\r\no=- 1 1 IN IP4 a.example\r\ns=-\r\nc=IN IP4 192.0.2.5\r\nt=0 0\r\n\
+m=audio 1 RTP/AVP 0\r\nc=IN IP4 192.0.2.6\r\na=x\r\n"
+    );
+    assert!(Sdp::parse(&out).is_ok());
+    // No change: the input, octet for octet (bare LF kept).
+    let lf = "v=0\no=- 1 1 IN IP4 a\ns=-\nt=0 0\n";
+    assert_eq!(SdpEditor::new(&Sdp::parse(lf).unwrap()).finish(), lf);
+}
