@@ -60,3 +60,8 @@ fn ua_corpus() {
 fn proxy_corpus() {
     assert!(replay("proxy", checks::proxy) >= 3);
 }
+
+#[test]
+fn sdp_corpus() {
+    assert!(replay("sdp", checks::sdp) >= 4);
+}
