@@ -194,3 +194,228 @@ fn a_one_way_reservation_and_a_failure() {
     assert!(!o.is_met());
     assert!(o.confirm_requested(StatusType::Local, QosDirection::Send));
 }
+
+mod offer_answer {
+    use imsip::sdp::{
+        Capabilities, Codec, Direction, OfferAnswerError, Sdp, StreamConfig, answer, check_answer,
+        hold, resume,
+    };
+
+    /// RFC 4317 §2.1: Alice offers PCMU, PCMA, iLBC and H.261, MPV.
+    const ALICE: &str = "v=0\r\n\
+o=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\n\
+s=\r\n\
+c=IN IP4 host.atlanta.example.com\r\n\
+t=0 0\r\n\
+m=audio 49170 RTP/AVP 0 8 97\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:97 iLBC/8000\r\n\
+m=video 51372 RTP/AVP 31 32\r\n\
+a=rtpmap:31 H261/90000\r\n\
+a=rtpmap:32 MPV/90000\r\n";
+
+    fn bob(video: bool) -> Capabilities {
+        let mut streams = vec![StreamConfig {
+            telephone_event: false,
+            ..StreamConfig::audio(49174, vec![Codec::new("PCMU", 8000)])
+        }];
+        if video {
+            streams.push(StreamConfig {
+                media: "video".to_owned(),
+                port: 49170,
+                codecs: vec![Codec::new("MPV", 90000)],
+                telephone_event: false,
+                direction: Direction::SendRecv,
+                ptime: None,
+            });
+        }
+        Capabilities {
+            address: "192.0.2.2".parse().unwrap(),
+            session_id: 2_808_844_564,
+            streams,
+        }
+    }
+
+    fn m_lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| l.starts_with("m=")).collect()
+    }
+
+    #[test]
+    fn rfc4317_audio_and_video_1() {
+        let offer = Sdp::parse(ALICE).unwrap();
+        let text = answer(&offer, &bob(true)).unwrap().encode();
+        // RFC 4317 §2.1's answer: PCMU and MPV, Bob's ports.
+        assert_eq!(
+            m_lines(&text),
+            ["m=audio 49174 RTP/AVP 0", "m=video 49170 RTP/AVP 32"]
+        );
+        assert!(text.contains("a=rtpmap:0 PCMU/8000\r\n"));
+        assert!(text.contains("a=rtpmap:32 MPV/90000\r\n"));
+        check_answer(&offer, &Sdp::parse(&text).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn rfc4317_a_stream_without_a_common_codec_is_rejected() {
+        let offer = Sdp::parse(ALICE).unwrap();
+        let text = answer(&offer, &bob(false)).unwrap().encode();
+        assert_eq!(
+            m_lines(&text),
+            ["m=audio 49174 RTP/AVP 0", "m=video 0 RTP/AVP 31 32"]
+        );
+        check_answer(&offer, &Sdp::parse(&text).unwrap()).unwrap();
+        // Nothing acceptable at all: the caller answers 488.
+        let mut none = bob(false);
+        none.streams[0].codecs = vec![Codec::new("G722", 8000)];
+        assert_eq!(
+            answer(&offer, &none).unwrap_err(),
+            OfferAnswerError::NothingAcceptable
+        );
+    }
+
+    #[test]
+    fn directions_answer_the_offer_and_hold_resume() {
+        let held = hold(&Sdp::parse(ALICE).unwrap()).unwrap();
+        assert!(held.contains("o=alice 2890844526 2890844527 "));
+        let offer = Sdp::parse(&held).unwrap();
+        assert!(offer.media().all(|m| m.direction() == Direction::SendOnly));
+        let text = answer(&offer, &bob(true)).unwrap().encode();
+        let a = Sdp::parse(&text).unwrap();
+        assert!(a.media().all(|m| m.direction() == Direction::RecvOnly));
+        check_answer(&offer, &a).unwrap();
+        // Answering a hold with sendrecv is wrong.
+        let wrong = text.replace("a=recvonly", "a=sendrecv");
+        assert!(matches!(
+            check_answer(&offer, &Sdp::parse(&wrong).unwrap()),
+            Err(OfferAnswerError::Direction(0, Direction::SendRecv))
+        ));
+        // Resumed.
+        let back = resume(&offer).unwrap();
+        let resumed = Sdp::parse(&back).unwrap();
+        assert!(
+            resumed
+                .media()
+                .all(|m| m.direction() == Direction::SendRecv)
+        );
+        assert_eq!(resumed.origin().unwrap().session_version, 2_890_844_528);
+    }
+
+    #[test]
+    fn answers_are_checked_against_their_offer() {
+        let offer = Sdp::parse(ALICE).unwrap();
+        let good = answer(&offer, &bob(true)).unwrap().encode();
+        let fewer = good.split("m=video").next().unwrap().to_owned();
+        assert!(matches!(
+            check_answer(&offer, &Sdp::parse(&fewer).unwrap()),
+            Err(OfferAnswerError::MediaCount {
+                offer: 2,
+                answer: 1
+            })
+        ));
+        let other_codec = good
+            .replace("m=audio 49174 RTP/AVP 0", "m=audio 49174 RTP/AVP 9")
+            .replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:9 G722/8000");
+        assert_eq!(
+            check_answer(&offer, &Sdp::parse(&other_codec).unwrap()),
+            Err(OfferAnswerError::Format(0))
+        );
+        let other_type = good.replace("m=video", "m=text");
+        assert_eq!(
+            check_answer(&offer, &Sdp::parse(&other_type).unwrap()),
+            Err(OfferAnswerError::MediaType(1))
+        );
+        // The same codec under another payload type is an answer.
+        let renumbered = good
+            .replace("m=audio 49174 RTP/AVP 0", "m=audio 49174 RTP/AVP 96")
+            .replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:96 PCMU/8000");
+        check_answer(&offer, &Sdp::parse(&renumbered).unwrap()).unwrap();
+    }
+
+    fn volte() -> String {
+        String::from_utf8(super::common::data("sdp/volte_offer.sdp")).unwrap()
+    }
+
+    fn ue(codecs: Vec<Codec>) -> Capabilities {
+        Capabilities {
+            address: "2001:db8:0:2::20".parse().unwrap(),
+            session_id: 7,
+            streams: vec![StreamConfig {
+                ptime: Some(20),
+                ..StreamConfig::audio(60000, codecs)
+            }],
+        }
+    }
+
+    #[test]
+    fn amr_rules_of_volte() {
+        let text = volte();
+        let offer = Sdp::parse(&text).unwrap();
+        // Bandwidth-efficient AMR-WB and AMR: 116 and 97, and the
+        // telephone-events of both clock rates.
+        let a = answer(
+            &offer,
+            &ue(vec![Codec::new("AMR-WB", 16000), Codec::new("AMR", 8000)]),
+        )
+        .unwrap()
+        .encode();
+        assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 116 97 105 100"]);
+        assert!(a.contains("a=fmtp:116 mode-change-capability=2;max-red=0\r\n"));
+        assert!(a.contains("a=fmtp:105 0-15\r\n"));
+        assert!(a.contains("a=ptime:20\r\n"));
+        assert!(a.contains("c=IN IP6 2001:db8:0:2::20\r\n"));
+        check_answer(&offer, &Sdp::parse(&a).unwrap()).unwrap();
+        // Only octet-aligned AMR-WB: 107 (and its telephone-event).
+        let a = answer(
+            &offer,
+            &ue(vec![Codec::new("AMR-WB", 16000).with_fmtp("octet-align=1")]),
+        )
+        .unwrap()
+        .encode();
+        assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 107 105"]);
+        // A mode-set narrows to the common modes.
+        let offer_modes = text.replace(
+            "a=fmtp:116 mode-change-capability=2;max-red=0",
+            "a=fmtp:116 mode-set=0,1,2;mode-change-capability=2;max-red=0",
+        );
+        let o = Sdp::parse(&offer_modes).unwrap();
+        let a = answer(
+            &o,
+            &ue(vec![
+                Codec::new("AMR-WB", 16000).with_fmtp("mode-set=0,2,8"),
+            ]),
+        )
+        .unwrap()
+        .encode();
+        assert!(
+            a.contains("a=fmtp:116 mode-set=0,2;mode-change-capability=2;max-red=0\r\n"),
+            "{a}"
+        );
+        check_answer(&o, &Sdp::parse(&a).unwrap()).unwrap();
+        // Modes outside the offer's, or another octet-align, are no answer.
+        let bad = a.replace("mode-set=0,2", "mode-set=0,8");
+        assert_eq!(
+            check_answer(&o, &Sdp::parse(&bad).unwrap()),
+            Err(OfferAnswerError::Amr(0))
+        );
+        let bad = a.replace(
+            "a=fmtp:116 mode-set=0,2;",
+            "a=fmtp:116 mode-set=0,2;octet-align=1;",
+        );
+        assert_eq!(
+            check_answer(&o, &Sdp::parse(&bad).unwrap()),
+            Err(OfferAnswerError::Amr(0))
+        );
+        // No common mode: that payload type is not chosen (107 is
+        // octet-aligned): AMR at 8 kHz, and only its telephone-event.
+        let a = answer(
+            &o,
+            &ue(vec![
+                Codec::new("AMR-WB", 16000).with_fmtp("mode-set=8"),
+                Codec::new("AMR", 8000),
+            ]),
+        )
+        .unwrap()
+        .encode();
+        assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 97 100"]);
+    }
+}

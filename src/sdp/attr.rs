@@ -164,10 +164,23 @@ impl<'a> Fmtp<'a> {
 
     /// The value of parameter `name` (compared without case).
     pub fn param(&self, name: &str) -> Option<&'a str> {
-        self.params()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.unwrap_or(""))
+        fmtp_param(self.params, name)
     }
+}
+
+/// The value of parameter `name` in `fmtp` parameters (`;`-separated,
+/// names without case; `""` for a parameter without `=`).
+pub(crate) fn fmtp_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
+    params
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((n, v)) => (n.trim(), v.trim()),
+            None => (p, ""),
+        })
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
 }
 
 /// `a=rtcp:<port> [<connection>]` (RFC 3605).

@@ -276,12 +276,20 @@ impl Sdp<'_> {
             match l.kind {
                 b'i' => d.information = Some(l.value.to_owned()),
                 b'c' => {
-                    d.connection = Some(Connection::parse(l.value).ok_or_else(|| bad(l))?.into_owned());
+                    d.connection = Some(
+                        Connection::parse(l.value)
+                            .ok_or_else(|| bad(l))?
+                            .into_owned(),
+                    );
                 }
-                b'b' => d
-                    .bandwidths
-                    .push(Bandwidth::parse(l.value).ok_or_else(|| bad(l))?.into_owned()),
-                b't' => d.timings.push(Timing::parse(l.value).ok_or_else(|| bad(l))?),
+                b'b' => d.bandwidths.push(
+                    Bandwidth::parse(l.value)
+                        .ok_or_else(|| bad(l))?
+                        .into_owned(),
+                ),
+                b't' => d
+                    .timings
+                    .push(Timing::parse(l.value).ok_or_else(|| bad(l))?),
                 b'a' => d.attributes.push(attribute_line(l)),
                 b'u' | b'e' | b'p' | b'r' | b'z' | b'k' => {
                     d.other.push((char::from(l.kind), l.value.to_owned()));
@@ -301,12 +309,16 @@ impl Sdp<'_> {
             for l in &m.lines()[1..] {
                 match l.kind {
                     b'i' => md.information = Some(l.value.to_owned()),
-                    b'c' => md
-                        .connections
-                        .push(Connection::parse(l.value).ok_or_else(|| bad(l))?.into_owned()),
-                    b'b' => md
-                        .bandwidths
-                        .push(Bandwidth::parse(l.value).ok_or_else(|| bad(l))?.into_owned()),
+                    b'c' => md.connections.push(
+                        Connection::parse(l.value)
+                            .ok_or_else(|| bad(l))?
+                            .into_owned(),
+                    ),
+                    b'b' => md.bandwidths.push(
+                        Bandwidth::parse(l.value)
+                            .ok_or_else(|| bad(l))?
+                            .into_owned(),
+                    ),
                     b'k' => md.key = Some(l.value.to_owned()),
                     b'a' => md.attributes.push(attribute_line(l)),
                     _ => {}

@@ -63,9 +63,15 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
     fn range(&self, part: Part) -> std::ops::Range<usize> {
         let media = &self.sdp.media;
         match part {
-            Part::Session => 0..media.first().map_or(self.sdp.lines.len(), |&m| usize::from(m)),
+            Part::Session => {
+                0..media
+                    .first()
+                    .map_or(self.sdp.lines.len(), |&m| usize::from(m))
+            }
             Part::Media(i) => {
-                let start = media.get(i).map_or(self.sdp.lines.len(), |&m| usize::from(m));
+                let start = media
+                    .get(i)
+                    .map_or(self.sdp.lines.len(), |&m| usize::from(m));
                 let end = media
                     .get(i + 1)
                     .map_or(self.sdp.lines.len(), |&m| usize::from(m));
@@ -186,7 +192,10 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
         let range = self.range(part);
         let found = range.clone().find(|&i| {
             let l = &self.sdp.lines[i];
-            l.kind == b'a' && self.value(i).is_some_and(|v| Direction::from_name(v).is_some())
+            l.kind == b'a'
+                && self
+                    .value(i)
+                    .is_some_and(|v| Direction::from_name(v).is_some())
         });
         match found {
             Some(i) => self.set(i, Some(direction.as_str().to_owned())),
@@ -203,7 +212,11 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
     pub fn remove_attributes(&mut self, part: Part, name: &str) {
         for i in self.range(part) {
             let l = &self.sdp.lines[i];
-            if l.kind == b'a' && self.value(i).is_some_and(|v| v.split(':').next() == Some(name)) {
+            if l.kind == b'a'
+                && self
+                    .value(i)
+                    .is_some_and(|v| v.split(':').next() == Some(name))
+            {
                 self.set(i, None);
             }
         }

@@ -35,6 +35,7 @@ mod build;
 mod edit;
 mod error;
 mod lines;
+mod offer_answer;
 mod precondition;
 
 pub use attr::{Attribute, Direction, Fmtp, Group, Rtcp, Rtpmap};
@@ -43,6 +44,9 @@ pub use edit::{Part, SdpEditor};
 pub use error::{SdpError, SdpErrorKind};
 pub use lines::{
     Bandwidth, BandwidthType, Connection, ConnectionAddress, MediaLine, Origin, Timing,
+};
+pub use offer_answer::{
+    Capabilities, Codec, OfferAnswerError, StreamConfig, answer, check_answer, hold, resume,
 };
 pub use precondition::{PreconditionStatus, PreconditionTable, QosDirection, StatusType, Strength};
 

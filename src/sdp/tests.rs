@@ -312,7 +312,10 @@ fn the_owned_description_reads_back_the_same() {
     let d = sdp.to_description().unwrap();
     // The VoLTE offer is in canonical order already: the same text.
     assert_eq!(d.encode(), VOLTE_OFFER);
-    let again = Sdp::parse(&d.to_string()).unwrap().to_description().unwrap();
+    let again = Sdp::parse(&d.to_string())
+        .unwrap()
+        .to_description()
+        .unwrap();
     assert_eq!(again, d);
     assert_eq!(d.media[0].direction(), Direction::SendRecv);
 }
@@ -352,7 +355,10 @@ fn the_editor_changes_only_what_it_is_told() {
     e.set_direction(Part::Media(0), Direction::Inactive);
     e.remove_attributes(Part::Media(0), "maxptime");
     e.add_attribute(Part::Media(0), &Attribute::RtcpMux);
-    e.set_connection(Part::Session, &Connection::ip("2001:db8::99".parse().unwrap()));
+    e.set_connection(
+        Part::Session,
+        &Connection::ip("2001:db8::99".parse().unwrap()),
+    );
     let out = e.finish();
     let expected = VOLTE_OFFER
         .replace("o=- 1187 1 ", "o=- 1187 2 ")
@@ -367,7 +373,10 @@ fn the_editor_changes_only_what_it_is_told() {
     let sdp = Sdp::parse(text).unwrap();
     let mut e = SdpEditor::new(&sdp);
     e.set_connection(Part::Session, &Connection::ip("192.0.2.5".parse().unwrap()));
-    e.set_connection(Part::Media(0), &Connection::ip("192.0.2.6".parse().unwrap()));
+    e.set_connection(
+        Part::Media(0),
+        &Connection::ip("192.0.2.6".parse().unwrap()),
+    );
     let out = e.finish();
     assert_eq!(
         out,
