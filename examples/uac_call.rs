@@ -11,6 +11,7 @@ use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use imsip::sdp::{AttributeLine, Direction, MediaDescription, SessionDescription};
 use imsip::ua::{Body, Call, EndReason, UaConfig, UaEvent, UserAgent};
 use imsip::uri::Uri;
 use imsip::{Flow, StatusCode, Transport};
@@ -75,13 +76,26 @@ fn target(uri: &Uri<'_>) -> Result<(Transport, SocketAddr), String> {
         .ok_or_else(|| format!("{host} has no address"))
 }
 
+/// The offer: PCMU and PCMA audio, and DTMF as telephone-event.
 fn offer(local: SocketAddr) -> Body {
-    let ip = local.ip();
-    let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
-    Body::sdp(format!(
-        "v=0\r\no=imsip 1 1 IN {family} {ip}\r\ns=-\r\nc=IN {family} {ip}\r\nt=0 0\r\n\
-m=audio 40002 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n"
-    ))
+    let mut d = SessionDescription::new(local.ip(), 1);
+    let mut audio = MediaDescription::new("audio", 40002, "RTP/AVP");
+    for (pt, codec) in [
+        (0, "PCMU/8000"),
+        (8, "PCMA/8000"),
+        (101, "telephone-event/8000"),
+    ] {
+        audio.push_format(&pt.to_string());
+        audio
+            .attributes
+            .push(AttributeLine::new("rtpmap", Some(&format!("{pt} {codec}"))));
+    }
+    audio
+        .attributes
+        .push(AttributeLine::new("fmtp", Some("101 0-15")));
+    audio.set_direction(Direction::SendRecv);
+    d.media.push(audio);
+    Body::from_description(&d)
 }
 
 /// Places the call; `Err` with the reason when it did not complete.
@@ -118,9 +132,15 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
                         eprintln!("uac_call: {status}");
                     }
                 }
-                UaEvent::Answered { response, .. } => {
+                UaEvent::Answered { session, response } => {
+                    // The answer must answer the offer (RFC 3264 §6).
+                    let verdict = match ua.offer_answer(session).and_then(|oa| oa.check_answer()) {
+                        Some(Ok(())) => "a valid answer".to_owned(),
+                        Some(Err(e)) => format!("not an answer to the offer: {e}"),
+                        None => "no answer".to_owned(),
+                    };
                     eprintln!(
-                        "uac_call: answered ({} octets of SDP); hanging up in {} ms",
+                        "uac_call: answered ({} octets of SDP, {verdict}); hanging up in {} ms",
                         response.as_ref().body().len(),
                         options.hold.as_millis()
                     );

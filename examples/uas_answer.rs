@@ -1,7 +1,8 @@
 //! A user agent that answers every call, over a std `UdpSocket`, driven by
 //! the sans-IO [`UserAgent`]: 180 Ringing at once (reliable when the INVITE
 //! supports or requires 100rel), then 200 OK with an SDP answer after a
-//! short ring. ACK, PRACK, UPDATE, re-INVITE, BYE and CANCEL are handled;
+//! short ring (RFC 3264 from the crate's `sdp` module: PCMU or PCMA and
+//! telephone-event, 488 when the offer has neither). ACK, PRACK, UPDATE, re-INVITE, BYE and CANCEL are handled;
 //! OPTIONS, INFO and MESSAGE get 200. One line per call on stdout when it
 //! ends. Runs until killed.
 //!
@@ -18,17 +19,50 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use imsip::header::HeaderName;
+use imsip::sdp::{
+    Attribute, Capabilities, Codec, Direction, MediaDescription, SessionDescription, StreamConfig,
+};
 use imsip::ua::{Body, SessionId, UaConfig, UaEvent, UserAgent};
 use imsip::{Flow, Method, StatusCode, Transport};
 
-/// The SDP answer: one PCMU audio stream on the bound address.
-fn sdp(local: SocketAddr, version: u32) -> Body {
-    let ip = local.ip();
-    let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
-    Body::sdp(format!(
-        "v=0\r\no=imsip 1 {version} IN {family} {ip}\r\ns=-\r\nc=IN {family} {ip}\r\nt=0 0\r\n\
-m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n"
-    ))
+/// What this user agent takes: PCMU and PCMA audio (and DTMF as
+/// telephone-event) on port 40000 of the bound address.
+fn capabilities(local: SocketAddr) -> Capabilities {
+    Capabilities {
+        address: local.ip(),
+        session_id: 1,
+        streams: vec![StreamConfig::audio(
+            40000,
+            vec![Codec::new("PCMU", 8000), Codec::new("PCMA", 8000)],
+        )],
+    }
+}
+
+/// The body for the 200 (or the answer to an update): the answer to the
+/// peer's offer (`Err(488)` when nothing in it is acceptable), or an offer
+/// of this side's own when the peer made none.
+fn media(ua: &UserAgent, session: SessionId, local: SocketAddr) -> Result<Body, StatusCode> {
+    let caps = capabilities(local);
+    match ua.offer_answer(session).and_then(|oa| oa.answer(&caps)) {
+        Some(Ok(answer)) => Ok(Body::from_description(&answer)),
+        Some(Err(_)) => Err(StatusCode::NOT_ACCEPTABLE_HERE),
+        None => {
+            // An offer of our own, a version past the last one sent.
+            let mut offer = SessionDescription::new(local.ip(), 1);
+            if let Some(Ok(last)) = ua.offer_answer(session).and_then(|oa| oa.local_sdp())
+                && let Ok(o) = last.origin()
+            {
+                offer.origin = o.into_owned();
+                offer.origin.session_version += 1;
+            }
+            let mut audio = MediaDescription::new("audio", 40000, "RTP/AVP");
+            audio.push_format("0");
+            audio.push(&Attribute::parse("rtpmap", Some("0 PCMU/8000")).expect("an rtpmap"));
+            audio.set_direction(Direction::SendRecv);
+            offer.media.push(audio);
+            Ok(Body::from_description(&offer))
+        }
+    }
 }
 
 struct CallInfo {
@@ -36,7 +70,6 @@ struct CallInfo {
     from: String,
     started: Instant,
     answer_at: Option<Instant>,
-    sdp_version: u32,
 }
 
 /// Answers calls on `socket` until `stop` is set.
@@ -57,7 +90,11 @@ pub(crate) fn serve(socket: &UdpSocket, ring: Duration, stop: &AtomicBool) -> st
             if let Some(call) = calls.get_mut(&session) {
                 call.answer_at = None;
             }
-            if let Err(e) = ua.answer(now, session, Some(sdp(local, 1))) {
+            let result = match media(&ua, session, local) {
+                Ok(body) => ua.answer(now, session, Some(body)),
+                Err(status) => ua.reject(now, session, status),
+            };
+            if let Err(e) = result {
                 eprintln!("uas_answer: cannot answer: {e}");
             }
         }
@@ -86,7 +123,6 @@ pub(crate) fn serve(socket: &UdpSocket, ring: Duration, stop: &AtomicBool) -> st
                                 .to_owned(),
                             started: now,
                             answer_at: Some(now + ring),
-                            sdp_version: 1,
                         },
                     );
                     if let Err(e) = ua.progress(now, session, StatusCode::RINGING, None) {
@@ -95,14 +131,13 @@ pub(crate) fn serve(socket: &UdpSocket, ring: Duration, stop: &AtomicBool) -> st
                 }
                 UaEvent::Update { session, request } => {
                     // A re-INVITE or UPDATE (or a PRACK with an offer): the
-                    // same media, a new version.
+                    // answer to its offer (hold, resume, a new codec).
                     let has_offer = !request.as_ref().body().is_empty();
-                    let version = calls.get_mut(&session).map_or(2, |c| {
-                        c.sdp_version += 1;
-                        c.sdp_version
-                    });
-                    let body = has_offer.then(|| sdp(local, version));
-                    if let Err(e) = ua.accept_update(now, session, body) {
+                    let result = match has_offer.then(|| media(&ua, session, local)) {
+                        Some(Err(status)) => ua.reject_update(now, session, status),
+                        body => ua.accept_update(now, session, body.and_then(Result::ok)),
+                    };
+                    if let Err(e) = result {
                         eprintln!("uas_answer: cannot accept the update: {e}");
                     }
                 }

@@ -893,6 +893,7 @@ Contact: <sip:a@192.0.2.1>\r\nContent-Length: 0\r\n\r\n",
 /// description, its typed attributes read back what they write, and the
 /// editor without edits gives the input back.
 #[allow(dead_code)]
+#[cfg(any(fuzzing, feature = "sdp"))]
 pub(crate) fn sdp(data: &[u8]) {
     use imsip::sdp::{Attribute, AttributeLine, Sdp, SdpEditor};
     let Ok(sdp) = Sdp::parse_bytes(data) else {

@@ -108,6 +108,7 @@ fn messages_cross_threads() {
     send_sync::<imsip::endpoint::Endpoint>();
 }
 
+#[cfg(feature = "sdp")]
 #[test]
 fn parsing_a_volte_offer_allocates_nothing() {
     let offer = std::str::from_utf8(&common::data("sdp/volte_offer.sdp"))

@@ -61,6 +61,7 @@ fn proxy_corpus() {
     assert!(replay("proxy", checks::proxy) >= 3);
 }
 
+#[cfg(feature = "sdp")]
 #[test]
 fn sdp_corpus() {
     assert!(replay("sdp", checks::sdp) >= 4);

@@ -2,12 +2,13 @@
 //! same description and encode to the same text; the editor with no edits
 //! gives the input back; typed attributes read back what they write;
 //! arbitrary text never panics and a parse error names a line that exists.
+#![cfg(feature = "sdp")]
 
 use std::net::IpAddr;
 
 use imsip::sdp::{
-    Attribute, AttributeLine, Bandwidth, BandwidthType, Connection, MediaDescription, Origin,
-    Sdp, SdpEditor, SessionDescription, Timing,
+    Attribute, AttributeLine, Bandwidth, BandwidthType, Connection, MediaDescription, Origin, Sdp,
+    SdpEditor, SessionDescription, Timing,
 };
 use proptest::prelude::*;
 
@@ -40,11 +41,9 @@ fn attribute() -> impl Strategy<Value = AttributeLine> {
     prop_oneof![
         ("[a-z][a-z0-9-]{0,10}", proptest::option::of("[ -~]{0,24}"))
             .prop_map(|(n, v)| AttributeLine { name: n, value: v }),
-        (0u8..128, "[A-Za-z0-9-]{1,12}", 1u32..100_000)
-            .prop_map(|(pt, enc, clock)| AttributeLine::new(
-                "rtpmap",
-                Some(&format!("{pt} {enc}/{clock}"))
-            )),
+        (0u8..128, "[A-Za-z0-9-]{1,12}", 1u32..100_000).prop_map(|(pt, enc, clock)| {
+            AttributeLine::new("rtpmap", Some(&format!("{pt} {enc}/{clock}")))
+        }),
         "(sendrecv|sendonly|recvonly|inactive)".prop_map(|d| AttributeLine::new(&d, None)),
     ]
 }

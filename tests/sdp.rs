@@ -1,6 +1,7 @@
 //! SDP against the standards' examples: the RFC 5118 messages with IPv6
 //! in their bodies, and the RFC 3312 / TS 24.229 precondition flow of a
 //! VoLTE call (segmented QoS, both sides mandatory).
+#![cfg(feature = "sdp")]
 
 mod common;
 

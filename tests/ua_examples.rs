@@ -5,6 +5,7 @@
 //!
 //! The SIPp parts need `sipp`; they are skipped without it unless
 //! `IMSIP_REQUIRE_SIPP` is set (CI sets it).
+#![cfg(feature = "sdp")]
 
 mod common;
 

@@ -34,6 +34,23 @@ impl Body {
     pub fn sdp(data: impl Into<Bytes>) -> Body {
         Body::new(MediaType::new("application", "sdp"), data)
     }
+
+    /// An `application/sdp` body with `description`.
+    #[cfg(feature = "sdp")]
+    pub fn from_description(description: &crate::sdp::SessionDescription) -> Body {
+        Body::sdp(description.encode())
+    }
+
+    /// The session description, when the body is `application/sdp`.
+    #[cfg(feature = "sdp")]
+    pub fn parse_sdp(&self) -> Option<Result<crate::sdp::Sdp<'_>, crate::sdp::SdpError>> {
+        let is_sdp = self
+            .content_type
+            .top_level
+            .eq_ignore_ascii_case("application")
+            && self.content_type.subtype.eq_ignore_ascii_case("sdp");
+        is_sdp.then(|| crate::sdp::Sdp::parse_bytes(&self.data))
+    }
 }
 
 /// Where the offer/answer exchange of a session stands (RFC 3264 §4, RFC
@@ -56,6 +73,8 @@ pub struct OfferAnswer {
     local: Option<Bytes>,
     remote: Option<Bytes>,
     exchanges: u32,
+    /// Whether the last offer was this side's.
+    offered: bool,
 }
 
 impl OfferAnswer {
@@ -65,6 +84,7 @@ impl OfferAnswer {
             local: None,
             remote: None,
             exchanges: 0,
+            offered: false,
         }
     }
 
@@ -88,6 +108,67 @@ impl OfferAnswer {
         self.exchanges
     }
 
+    /// The last description this side sent, parsed.
+    #[cfg(feature = "sdp")]
+    pub fn local_sdp(&self) -> Option<Result<crate::sdp::Sdp<'_>, crate::sdp::SdpError>> {
+        self.local.as_ref().map(|b| crate::sdp::Sdp::parse_bytes(b))
+    }
+
+    /// The last description the peer sent, parsed.
+    #[cfg(feature = "sdp")]
+    pub fn remote_sdp(&self) -> Option<Result<crate::sdp::Sdp<'_>, crate::sdp::SdpError>> {
+        self.remote
+            .as_ref()
+            .map(|b| crate::sdp::Sdp::parse_bytes(b))
+    }
+
+    /// The answer this side owes ([`OfferState::OfferReceived`]), made
+    /// from the peer's offer and `capabilities` ([`crate::sdp::answer`]);
+    /// its version follows the last description this side sent in the
+    /// session (RFC 3264 §8: the same session id, the version one higher).
+    /// `None` when no offer is owed an answer.
+    ///
+    /// # Errors
+    /// The offer does not parse, or nothing in it is acceptable (answer
+    /// 488).
+    #[cfg(feature = "sdp")]
+    pub fn answer(
+        &self,
+        capabilities: &crate::sdp::Capabilities,
+    ) -> Option<Result<crate::sdp::SessionDescription, crate::sdp::OfferAnswerError>> {
+        if self.state != OfferState::OfferReceived {
+            return None;
+        }
+        let remote = self.remote.as_ref()?;
+        Some((|| {
+            let offer = crate::sdp::Sdp::parse_bytes(remote)?;
+            let mut d = crate::sdp::answer(&offer, capabilities)?;
+            if let Some(Ok(last)) = self.local_sdp()
+                && let Ok(o) = last.origin()
+            {
+                d.origin = o.into_owned();
+                d.origin.session_version = d.origin.session_version.wrapping_add(1);
+            }
+            Ok(d)
+        })())
+    }
+
+    /// Checks the peer's answer against this side's offer
+    /// ([`crate::sdp::check_answer`]), once an exchange this side began
+    /// completed; `None` otherwise.
+    #[cfg(feature = "sdp")]
+    pub fn check_answer(&self) -> Option<Result<(), crate::sdp::OfferAnswerError>> {
+        if self.state != OfferState::Stable || !self.offered {
+            return None;
+        }
+        let (local, remote) = (self.local.as_ref()?, self.remote.as_ref()?);
+        Some((|| {
+            let offer = crate::sdp::Sdp::parse_bytes(local)?;
+            let answer = crate::sdp::Sdp::parse_bytes(remote)?;
+            crate::sdp::check_answer(&offer, &answer)
+        })())
+    }
+
     /// This side sent `body` (an offer when stable, an answer when an
     /// offer was received).
     pub(super) fn sent(&mut self, body: &Bytes) {
@@ -97,7 +178,10 @@ impl OfferAnswer {
                 self.exchanges += 1;
                 OfferState::Stable
             }
-            _ => OfferState::OfferSent,
+            _ => {
+                self.offered = true;
+                OfferState::OfferSent
+            }
         };
     }
 
@@ -109,7 +193,10 @@ impl OfferAnswer {
                 self.exchanges += 1;
                 OfferState::Stable
             }
-            _ => OfferState::OfferReceived,
+            _ => {
+                self.offered = false;
+                OfferState::OfferReceived
+            }
         };
     }
 
