@@ -90,7 +90,8 @@ pub struct Rtpmap<'a> {
 impl<'a> Rtpmap<'a> {
     /// Parses an `rtpmap` value.
     pub fn parse(value: &'a str) -> Option<Rtpmap<'a>> {
-        let (payload, rest) = value.split_once(' ')?;
+        let space = memchr::memchr(b' ', value.as_bytes())?;
+        let (payload, rest) = (&value[..space], &value[space + 1..]);
         let payload: u8 = payload.parse().ok().filter(|p| *p <= 127)?;
         let mut parts = rest.trim_end().split('/');
         let encoding = parts.next().filter(|e| !e.is_empty() && !e.contains(' '))?;

@@ -203,24 +203,23 @@ impl<'a> Sdp<'a> {
             if lines.len() == limits.max_lines {
                 return Err(SdpError::new(SdpErrorKind::TooManyLines, number, at));
             }
-            let (end, next) = match memchr::memchr(b'\n', &bytes[at..]) {
+            // One scan finds the line end and any NUL or bare CR.
+            let (end, next) = match memchr::memchr3(b'\n', b'\r', 0, &bytes[at..]) {
                 Some(i) => {
-                    let nl = at + i;
-                    let end = if nl > at && bytes[nl - 1] == b'\r' {
-                        nl - 1
-                    } else {
-                        nl
-                    };
-                    (end, nl + 1)
+                    let stop = at + i;
+                    match bytes[stop] {
+                        b'\n' => (stop, stop + 1),
+                        b'\r' if bytes.get(stop + 1) == Some(&b'\n') => (stop, stop + 2),
+                        _ => {
+                            return Err(SdpError::new(SdpErrorKind::BadCharacter, number, stop));
+                        }
+                    }
                 }
                 None => (bytes.len(), bytes.len()),
             };
             let raw = &bytes[at..end];
             if raw.len() > limits.max_line {
                 return Err(SdpError::new(SdpErrorKind::LineTooLong, number, at));
-            }
-            if let Some(i) = raw.iter().position(|&b| b == 0 || b == b'\r') {
-                return Err(SdpError::new(SdpErrorKind::BadCharacter, number, at + i));
             }
             if raw.len() < 2 || raw[1] != b'=' {
                 return Err(SdpError::new(SdpErrorKind::BadLine, number, at));
@@ -454,8 +453,9 @@ impl<'a> RawAttribute<'a> {
 
 fn attributes<'a, 's>(lines: &'s [Line<'a>]) -> impl Iterator<Item = RawAttribute<'a>> + 's {
     lines.iter().filter(|l| l.kind == b'a').map(|l| {
-        let (name, value) = match l.value.split_once(':') {
-            Some((n, v)) => (n, Some(v)),
+        let (name, value) = match memchr::memchr(b':', l.value.as_bytes()) {
+            // `:` is ASCII: both sides are `str`s.
+            Some(i) => (&l.value[..i], Some(&l.value[i + 1..])),
             None => (l.value, None),
         };
         RawAttribute {
