@@ -257,6 +257,34 @@ a=rtpmap:32 MPV/90000\r\n";
     }
 
     #[test]
+    fn rfc3264_basic_exchange() {
+        // RFC 3264 §10.1: audio and two video streams offered; Bob takes
+        // the audio and the MPEG video and rejects the H.261 one.
+        let offer = Sdp::parse(
+            "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.anywhere.com\r\ns=\r\n\
+c=IN IP4 host.anywhere.com\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
+m=video 51372 RTP/AVP 31\r\na=rtpmap:31 H261/90000\r\nm=video 53000 RTP/AVP 32\r\n\
+a=rtpmap:32 MPV/90000\r\n",
+        )
+        .unwrap();
+        let mut caps = bob(true);
+        caps.streams[0].port = 49920;
+        caps.streams[1].port = 53000;
+        let text = answer(&offer, &caps).unwrap().encode();
+        assert_eq!(
+            m_lines(&text),
+            [
+                "m=audio 49920 RTP/AVP 0",
+                "m=video 0 RTP/AVP 31",
+                "m=video 53000 RTP/AVP 32"
+            ]
+        );
+        let a = Sdp::parse(&text).unwrap();
+        assert!(a.media_at(1).unwrap().is_rejected());
+        check_answer(&offer, &a).unwrap();
+    }
+
+    #[test]
     fn rfc4317_a_stream_without_a_common_codec_is_rejected() {
         let offer = Sdp::parse(ALICE).unwrap();
         let text = answer(&offer, &bob(false)).unwrap().encode();
