@@ -229,6 +229,7 @@ a=rtpmap:32 MPV/90000\r\n";
                 telephone_event: false,
                 direction: Direction::SendRecv,
                 ptime: None,
+                protocols: vec!["RTP/AVP".to_owned()],
             });
         }
         Capabilities {
@@ -282,6 +283,45 @@ a=rtpmap:32 MPV/90000\r\n",
         let a = Sdp::parse(&text).unwrap();
         assert!(a.media_at(1).unwrap().is_rejected());
         check_answer(&offer, &a).unwrap();
+    }
+
+    #[test]
+    fn streams_this_side_cannot_take_are_rejected() {
+        // A second audio stream (one port per configured stream), a
+        // secured profile, a stream with no address.
+        let offer = Sdp::parse(
+            "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n\
+m=audio 5000 RTP/AVP 0\r\nc=IN IP4 192.0.2.1\r\n\
+m=audio 5002 RTP/AVP 0\r\nc=IN IP4 192.0.2.1\r\n\
+m=audio 5004 RTP/SAVP 0\r\nc=IN IP4 192.0.2.1\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:x\r\n\
+m=audio 5006 RTP/AVP 0\r\n",
+        )
+        .unwrap();
+        let text = answer(&offer, &bob(false)).unwrap().encode();
+        assert_eq!(
+            m_lines(&text),
+            [
+                "m=audio 49174 RTP/AVP 0",
+                "m=audio 0 RTP/AVP 0",
+                "m=audio 0 RTP/SAVP 0",
+                "m=audio 0 RTP/AVP 0"
+            ]
+        );
+        let a = Sdp::parse(&text).unwrap();
+        check_answer(&offer, &a).unwrap();
+        // Accepting a stream offered with port 0 is no answer.
+        let revived = text.replacen("m=audio 0 RTP/AVP 0", "m=audio 6000 RTP/AVP 0", 1);
+        let offer0 = offer.as_str().replacen("m=audio 5002", "m=audio 0", 1);
+        assert_eq!(
+            check_answer(
+                &Sdp::parse(&offer0).unwrap(),
+                &Sdp::parse(&revived).unwrap()
+            ),
+            Err(OfferAnswerError::Stream(1))
+        );
+        // An offer without streams gets an answer without streams.
+        let empty = Sdp::parse("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n").unwrap();
+        assert!(answer(&empty, &bob(false)).unwrap().media.is_empty());
     }
 
     #[test]
@@ -388,7 +428,8 @@ a=rtpmap:32 MPV/90000\r\n",
         .unwrap()
         .encode();
         assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 116 97 105 100"]);
-        assert!(a.contains("a=fmtp:116 mode-change-capability=2;max-red=0\r\n"));
+        // What the offerer declares of its own sending is not echoed.
+        assert!(!a.contains("a=fmtp:116"), "{a}");
         assert!(a.contains("a=fmtp:105 0-15\r\n"));
         assert!(a.contains("a=ptime:20\r\n"));
         assert!(a.contains("c=IN IP6 2001:db8:0:2::20\r\n"));
@@ -396,11 +437,28 @@ a=rtpmap:32 MPV/90000\r\n",
         // Only octet-aligned AMR-WB: 107 (and its telephone-event).
         let a = answer(
             &offer,
-            &ue(vec![Codec::new("AMR-WB", 16000).with_fmtp("octet-align=1")]),
+            &ue(vec![
+                Codec::new("AMR-WB", 16000).with_fmtp("octet-align=1;mode-change-capability=2"),
+            ]),
         )
         .unwrap()
         .encode();
         assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 107 105"]);
+        assert!(
+            a.contains("a=fmtp:107 octet-align=1;mode-change-capability=2\r\n"),
+            "{a}"
+        );
+        // It answers the offer: 107, not the first AMR-WB (116).
+        check_answer(&offer, &Sdp::parse(&a).unwrap()).unwrap();
+        // Another configuration (crc) is another payload format.
+        assert_eq!(
+            answer(
+                &offer,
+                &ue(vec![Codec::new("AMR-WB", 16000).with_fmtp("crc=1")]),
+            )
+            .unwrap_err(),
+            OfferAnswerError::NothingAcceptable
+        );
         // A mode-set narrows to the common modes.
         let offer_modes = text.replace(
             "a=fmtp:116 mode-change-capability=2;max-red=0",
@@ -415,10 +473,7 @@ a=rtpmap:32 MPV/90000\r\n",
         )
         .unwrap()
         .encode();
-        assert!(
-            a.contains("a=fmtp:116 mode-set=0,2;mode-change-capability=2;max-red=0\r\n"),
-            "{a}"
-        );
+        assert!(a.contains("a=fmtp:116 mode-set=0,2\r\n"), "{a}");
         check_answer(&o, &Sdp::parse(&a).unwrap()).unwrap();
         // Modes outside the offer's, or another octet-align, are no answer.
         let bad = a.replace("mode-set=0,2", "mode-set=0,8");
@@ -427,8 +482,8 @@ a=rtpmap:32 MPV/90000\r\n",
             Err(OfferAnswerError::Amr(0))
         );
         let bad = a.replace(
-            "a=fmtp:116 mode-set=0,2;",
-            "a=fmtp:116 mode-set=0,2;octet-align=1;",
+            "a=fmtp:116 mode-set=0,2",
+            "a=fmtp:116 mode-set=0,2;octet-align=1",
         );
         assert_eq!(
             check_answer(&o, &Sdp::parse(&bad).unwrap()),

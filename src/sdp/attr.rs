@@ -304,6 +304,7 @@ impl fmt::Display for Attribute<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Attribute::Rtpmap(r) => write!(f, "rtpmap:{r}"),
+            Attribute::Fmtp(p) if p.params.is_empty() => write!(f, "fmtp:{}", p.format),
             Attribute::Fmtp(p) => write!(f, "fmtp:{} {}", p.format, p.params),
             Attribute::Ptime(ms) => write!(f, "ptime:{ms}"),
             Attribute::MaxPtime(ms) => write!(f, "maxptime:{ms}"),
@@ -314,6 +315,7 @@ impl fmt::Display for Attribute<'_> {
             },
             Attribute::RtcpMux => f.write_str("rtcp-mux"),
             Attribute::Mid(m) => write!(f, "mid:{m}"),
+            Attribute::Group(g) if g.mids.is_empty() => write!(f, "group:{}", g.semantics),
             Attribute::Group(g) => write!(f, "group:{} {}", g.semantics, g.mids),
             Attribute::Current(s) => write!(f, "curr:{s}"),
             Attribute::Desired(s) => write!(f, "des:{s}"),

@@ -160,6 +160,9 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
     /// (after the `m=` line's `i=`, or before the session's `b=`/`t=`, in
     /// the order RFC 8866 wants).
     pub fn set_connection(&mut self, part: Part, connection: &Connection<'_>) {
+        if matches!(part, Part::Media(i) if i >= self.sdp.media.len()) {
+            return;
+        }
         let range = self.range(part);
         let text = connection.to_string();
         match range.clone().find(|&i| self.sdp.lines[i].kind == b'c') {
@@ -237,11 +240,15 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
         let parts: Vec<Part> = std::iter::once(Part::Session)
             .chain((0..self.sdp.media.len()).map(Part::Media))
             .collect();
-        for (i, l) in lines.iter().enumerate() {
-            for (_, line) in self.inserted.iter().filter(|(at, _)| *at == i) {
-                out.push_str(line);
+        let push_line = |out: &mut String, line: &str| {
+            // The input's last line may lack its end.
+            if !out.is_empty() && !out.ends_with('\n') {
                 out.push_str(eol);
             }
+            out.push_str(line);
+            out.push_str(eol);
+        };
+        for (i, l) in lines.iter().enumerate() {
             let start = l.offset();
             let end = lines.get(i + 1).map_or(text.len(), |n| n.offset());
             let raw = &text[start..end];
@@ -257,22 +264,19 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
                     out.push_str(if rest.is_empty() { eol } else { rest });
                 }
             }
-            // Lines added to a part go after its last line.
+            // Lines inserted before the next line (a `c=` at the end of a
+            // part: before that part's added attributes), then the lines
+            // added to a part after its last line.
+            for (_, line) in self.inserted.iter().filter(|(at, _)| *at == i + 1) {
+                push_line(&mut out, line);
+            }
             for p in &parts {
                 if part_end(*p) == i + 1 {
-                    if !out.ends_with('\n') && self.added.iter().any(|(q, _)| q == p) {
-                        out.push_str(eol);
-                    }
                     for (_, line) in self.added.iter().filter(|(q, _)| q == p) {
-                        out.push_str(line);
-                        out.push_str(eol);
+                        push_line(&mut out, line);
                     }
                 }
             }
-        }
-        for (_, line) in self.inserted.iter().filter(|(at, _)| *at >= lines.len()) {
-            out.push_str(line);
-            out.push_str(eol);
         }
         out
     }

@@ -63,7 +63,7 @@ pub const INLINE_MEDIA: usize = 4;
 /// take unbounded memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SdpLimits {
-    /// Lines in all (default 512).
+    /// Lines in all (default 512; at most 65 535).
     pub max_lines: usize,
     /// Media descriptions (default 32).
     pub max_media: usize,
@@ -179,7 +179,8 @@ impl<'a> Sdp<'a> {
     }
 
     /// Parses `text` within `limits`: every line `<letter>=<value>` ended
-    /// by CRLF (or a bare LF; the last line may lack its end), the letters
+    /// by CRLF (or a bare LF; the last line may lack its end, or be
+    /// followed by empty lines), the letters
     /// RFC 8866 knows in the order of its §5 (`t`/`r` groups repeat, `c`
     /// and `b` repeat in a media description), `v=0` first, one `o=` and
     /// one `s=`, at least one `t=`.
@@ -191,6 +192,8 @@ impl<'a> Sdp<'a> {
             return Err(SdpError::new(SdpErrorKind::Empty, 0, 0));
         }
         let bytes = text.as_bytes();
+        // The index keeps line numbers in 16 bits.
+        let max_lines = limits.max_lines.min(usize::from(u16::MAX));
         let mut lines: SmallVec<[Line<'a>; INLINE_LINES]> = SmallVec::new();
         let mut media: SmallVec<[u16; INLINE_MEDIA]> = SmallVec::new();
         let mut at = 0usize;
@@ -199,8 +202,12 @@ impl<'a> Sdp<'a> {
         let mut seen = [false; 26];
         let mut timing = false;
         while at < bytes.len() {
+            // Empty lines at the very end (some stacks add one) end it.
+            if bytes[at..].iter().all(|b| matches!(b, b'\r' | b'\n')) && !lines.is_empty() {
+                break;
+            }
             let number = lines.len() + 1;
-            if lines.len() == limits.max_lines {
+            if lines.len() >= max_lines {
                 return Err(SdpError::new(SdpErrorKind::TooManyLines, number, at));
             }
             // One scan finds the line end and any NUL or bare CR.

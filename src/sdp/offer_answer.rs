@@ -61,6 +61,10 @@ pub struct StreamConfig {
     pub direction: Direction,
     /// The packet time it asks for, when any.
     pub ptime: Option<u32>,
+    /// The transport protocols it takes (`RTP/AVP`, `RTP/AVPF`): a stream
+    /// offered over another (`RTP/SAVP` needs keys this side would have to
+    /// give) is rejected.
+    pub protocols: Vec<String>,
 }
 
 impl StreamConfig {
@@ -73,6 +77,7 @@ impl StreamConfig {
             telephone_event: true,
             direction: Direction::SendRecv,
             ptime: None,
+            protocols: vec!["RTP/AVP".to_owned(), "RTP/AVPF".to_owned()],
         }
     }
 }
@@ -121,6 +126,10 @@ pub enum OfferAnswerError {
     /// §8.3: the same `octet-align`, a `mode-set` within the offer's).
     #[error("media description {0}: AMR parameters do not answer the offer")]
     Amr(usize),
+    /// An accepted stream of the answer was offered with port 0, or over
+    /// another protocol (RFC 3264 §6).
+    #[error("media description {0}: accepted with another port or protocol than offered")]
+    Stream(usize),
     /// No stream of the offer could be accepted.
     #[error("no offered stream is acceptable")]
     NothingAcceptable,
@@ -173,15 +182,39 @@ fn mode_set(fmtp: Option<&str>) -> Option<Vec<u8>> {
     )
 }
 
-/// Whether `octet-align=1` (the default is bandwidth-efficient, 0).
-fn octet_align(fmtp: Option<&str>) -> bool {
-    fmtp.and_then(|p| fmtp_param(p, "octet-align")) == Some("1")
+/// The AMR parameters that make a payload format configuration (RFC 4867
+/// §8.3.1): both sides use the same values, or the payload type is not
+/// theirs in common. With their defaults.
+const AMR_CONFIGURATION: [(&str, &str); 4] = [
+    ("octet-align", "0"),
+    ("crc", "0"),
+    ("robust-sorting", "0"),
+    ("interleaving", ""),
+];
+
+/// The configuration of an AMR payload type, defaults filled in.
+fn amr_configuration(fmtp: Option<&str>) -> [&str; 4] {
+    AMR_CONFIGURATION
+        .map(|(name, default)| fmtp.and_then(|p| fmtp_param(p, name)).unwrap_or(default))
+}
+
+/// Whether an answered AMR `fmtp` fits the offered one: the same
+/// configuration, and modes within the offered `mode-set`.
+fn amr_answers(offered: Option<&str>, answered: Option<&str>) -> bool {
+    let modes_ok = match (mode_set(offered), mode_set(answered)) {
+        (Some(o), Some(a)) => a.iter().all(|m| o.contains(m)),
+        (Some(_), None) => false,
+        _ => true,
+    };
+    modes_ok && amr_configuration(offered) == amr_configuration(answered)
 }
 
 /// For AMR: the `fmtp` of the answer when the offered parameters `offered`
-/// and the local ones `local` agree (the same `octet-align`, a common
-/// `mode-set`), `Err` when they do not. Other codecs: the offer's
-/// parameters.
+/// and the local ones `local` agree (the same configuration, a common
+/// `mode-set`), `Err` when they do not: the agreed `mode-set`, the
+/// configuration as offered, and this side's own other parameters (what it
+/// declares as a sender: `mode-change-capability`, `max-red`...). Other
+/// codecs: the offer's parameters.
 fn answer_fmtp(
     encoding: &str,
     offered: Option<&str>,
@@ -190,7 +223,7 @@ fn answer_fmtp(
     if !is_amr(encoding) {
         return Ok(offered.map(str::to_owned));
     }
-    if octet_align(offered) != octet_align(local) {
+    if amr_configuration(offered) != amr_configuration(local) {
         return Err(());
     }
     let modes = match (mode_set(offered), mode_set(local)) {
@@ -203,16 +236,31 @@ fn answer_fmtp(
         }
         (o, l) => o.or(l),
     };
-    // The offer's parameters, with the agreed mode-set.
-    let mut params: Vec<String> = offered
-        .map(|p| {
+    let named = |p: &str, names: &[&str]| {
+        let name = p.split('=').next().unwrap_or("").trim();
+        names.iter().any(|n| name.eq_ignore_ascii_case(n))
+    };
+    let configuration: Vec<&str> = AMR_CONFIGURATION.iter().map(|(n, _)| *n).collect();
+    let split = |p: Option<&str>| -> Vec<String> {
+        p.map(|p| {
             p.split(';')
                 .map(str::trim)
-                .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("mode-set"))
+                .filter(|p| !p.is_empty())
                 .map(str::to_owned)
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+    };
+    // The configuration as offered, then this side's own parameters.
+    let mut params: Vec<String> = split(offered)
+        .into_iter()
+        .filter(|p| named(p, &configuration))
+        .collect();
+    params.extend(
+        split(local)
+            .into_iter()
+            .filter(|p| !named(p, &configuration) && !named(p, &["mode-set"])),
+    );
     if let Some(m) = modes {
         let list: Vec<String> = m.iter().map(u8::to_string).collect();
         params.insert(0, format!("mode-set={}", list.join(",")));
@@ -238,12 +286,24 @@ pub fn answer(
 ) -> Result<SessionDescription, OfferAnswerError> {
     let mut d = SessionDescription::new(local.address, local.session_id);
     let mut accepted = 0;
+    // Each configured stream takes one offered stream: a second offered
+    // stream of the same type would need a port of its own.
+    let mut used = vec![false; local.streams.len()];
     for m in offer.media() {
         let line = m.line()?;
-        let config = local
-            .streams
-            .iter()
-            .find(|s| s.media.eq_ignore_ascii_case(&line.media) && line.port != 0);
+        // A stream with no address to send to cannot be accepted (RFC
+        // 8866 §5.7: a `c=` in the session or the media description).
+        let reachable = m.connection().is_some_and(|c| c.is_ok());
+        let found = local.streams.iter().position(|s| {
+            s.media.eq_ignore_ascii_case(&line.media)
+                && s.protocols
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&line.proto))
+        });
+        let config = match found {
+            Some(i) if !used[i] && line.port != 0 && reachable => Some(&local.streams[i]),
+            _ => None,
+        };
         let mut out = MediaDescription::new(&line.media, 0, &line.proto);
         let mut chosen: Vec<(String, Rtpmap<'_>, Option<String>)> = Vec::new();
         if let Some(config) = config {
@@ -284,6 +344,9 @@ pub fn answer(
         }
         match (config, chosen.is_empty()) {
             (Some(config), false) => {
+                if let Some(i) = found {
+                    used[i] = true;
+                }
                 accepted += 1;
                 out.line.port = config.port;
                 for (f, codec, fmtp) in &chosen {
@@ -315,7 +378,9 @@ pub fn answer(
         }
         d.media.push(out);
     }
-    if accepted == 0 {
+    // An offer without streams gets an answer without streams (RFC 3264
+    // §5); one whose streams are all refused, a 488.
+    if accepted == 0 && offer.media_count() > 0 {
         return Err(OfferAnswerError::NothingAcceptable);
     }
     Ok(d)
@@ -343,6 +408,9 @@ pub fn check_answer(offer: &Sdp<'_>, answer: &Sdp<'_>) -> Result<(), OfferAnswer
         if al.port == 0 {
             continue;
         }
+        if ol.port == 0 || !ol.proto.eq_ignore_ascii_case(&al.proto) {
+            return Err(OfferAnswerError::Stream(i));
+        }
         for f in a.formats() {
             let Some(codec) = codec_of(&a, f) else {
                 // A format without an RTP mapping must be one offered.
@@ -351,20 +419,25 @@ pub fn check_answer(offer: &Sdp<'_>, answer: &Sdp<'_>) -> Result<(), OfferAnswer
                 }
                 return Err(OfferAnswerError::Format(i));
             };
-            let offered = o
+            // The offered format it answers: the same payload type when the
+            // offer has it for this codec, else any of the codec's (a
+            // renumbered answer).
+            let mut offered: Vec<&str> = o
                 .formats()
-                .find(|g| codec_of(&o, g).is_some_and(|c| c.same_codec(&codec)));
-            let Some(g) = offered else {
+                .filter(|g| codec_of(&o, g).is_some_and(|c| c.same_codec(&codec)))
+                .collect();
+            if offered.is_empty() {
                 return Err(OfferAnswerError::Format(i));
-            };
+            }
+            if offered.contains(&f) {
+                offered = vec![f];
+            }
             if is_amr(codec.encoding) {
-                let (of, af) = (o.fmtp(g).map(|p| p.params), a.fmtp(f).map(|p| p.params));
-                let modes_ok = match (mode_set(of), mode_set(af)) {
-                    (Some(o), Some(a)) => a.iter().all(|m| o.contains(m)),
-                    (Some(_), None) => false,
-                    _ => true,
-                };
-                if octet_align(of) != octet_align(af) || !modes_ok {
+                let af = a.fmtp(f).map(|p| p.params);
+                if !offered
+                    .iter()
+                    .any(|g| amr_answers(o.fmtp(g).map(|p| p.params), af))
+                {
                     return Err(OfferAnswerError::Amr(i));
                 }
             }

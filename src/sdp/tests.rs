@@ -71,6 +71,18 @@ fn line_ends_may_be_bare_lf_and_the_last_may_be_missing() {
     let sdp = Sdp::parse(lf).unwrap();
     assert_eq!(sdp.media_at(0).unwrap().line().unwrap().port, 4000);
     assert_eq!(sdp.as_str(), lf);
+    // Empty lines at the end are tolerated and kept.
+    let extra = format!("{HEAD}t=0 0\r\n\r\n");
+    let sdp = Sdp::parse(&extra).unwrap();
+    assert_eq!(sdp.lines().len(), 4);
+    assert_eq!(SdpEditor::new(&sdp).finish(), extra);
+    // An empty line before the end is not.
+    assert_eq!(
+        Sdp::parse(&format!("{HEAD}\r\nt=0 0\r\n"))
+            .unwrap_err()
+            .kind(),
+        SdpErrorKind::BadLine
+    );
 }
 
 fn error(text: &str) -> (SdpErrorKind, usize) {
@@ -387,4 +399,31 @@ m=audio 1 RTP/AVP 0\r\nc=IN IP4 192.0.2.6\r\na=x\r\n"
     // No change: the input, octet for octet (bare LF kept).
     let lf = "v=0\no=- 1 1 IN IP4 a\ns=-\nt=0 0\n";
     assert_eq!(SdpEditor::new(&Sdp::parse(lf).unwrap()).finish(), lf);
+}
+
+#[test]
+fn the_editor_keeps_rfc_order_and_line_ends() {
+    // The last line has no line end; the media description has only its
+    // m= line: a direction and a connection added to it come out as c=
+    // then a=, each on its own line.
+    let text = "v=0\r\no=- 1 1 IN IP4 a.example\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0";
+    let sdp = Sdp::parse(text).unwrap();
+    let mut e = SdpEditor::new(&sdp);
+    e.set_direction(Part::Media(0), Direction::SendOnly);
+    e.set_connection(
+        Part::Media(0),
+        &Connection::ip("192.0.2.6".parse().unwrap()),
+    );
+    // A part that does not exist is left alone.
+    e.set_connection(
+        Part::Media(3),
+        &Connection::ip("192.0.2.7".parse().unwrap()),
+    );
+    let out = e.finish();
+    assert_eq!(
+        out,
+        "v=0\r\no=- 1 1 IN IP4 a.example\r\ns=-\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n\
+c=IN IP4 192.0.2.6\r\na=sendonly\r\n"
+    );
+    assert!(Sdp::parse(&out).is_ok());
 }

@@ -75,6 +75,10 @@ pub struct OfferAnswer {
     exchanges: u32,
     /// Whether the last offer was this side's.
     offered: bool,
+    /// The descriptions and `offered` before the offer in progress, for a
+    /// rollback: a failed offer leaves the session as it was (RFC 3261
+    /// §14.1).
+    before: Option<(Option<Bytes>, Option<Bytes>, bool)>,
 }
 
 impl OfferAnswer {
@@ -85,7 +89,12 @@ impl OfferAnswer {
             remote: None,
             exchanges: 0,
             offered: false,
+            before: None,
         }
+    }
+
+    fn snapshot(&mut self) {
+        self.before = Some((self.local.clone(), self.remote.clone(), self.offered));
     }
 
     /// The state of the exchange.
@@ -172,10 +181,14 @@ impl OfferAnswer {
     /// This side sent `body` (an offer when stable, an answer when an
     /// offer was received).
     pub(super) fn sent(&mut self, body: &Bytes) {
+        if self.state == OfferState::Stable {
+            self.snapshot();
+        }
         self.local = Some(body.clone());
         self.state = match self.state {
             OfferState::OfferReceived => {
                 self.exchanges += 1;
+                self.before = None;
                 OfferState::Stable
             }
             _ => {
@@ -187,10 +200,14 @@ impl OfferAnswer {
 
     /// The peer sent `body`.
     pub(super) fn received(&mut self, body: &Bytes) {
+        if self.state == OfferState::Stable {
+            self.snapshot();
+        }
         self.remote = Some(body.clone());
         self.state = match self.state {
             OfferState::OfferSent => {
                 self.exchanges += 1;
+                self.before = None;
                 OfferState::Stable
             }
             _ => {
@@ -200,8 +217,16 @@ impl OfferAnswer {
         };
     }
 
-    /// An offer went unanswered (its request failed): back to stable.
+    /// An offer went unanswered (its request failed, or this side
+    /// refused it): back to stable, with the descriptions from before it.
     pub(super) fn rollback(&mut self) {
+        if self.state != OfferState::Stable
+            && let Some((local, remote, offered)) = self.before.take()
+        {
+            self.local = local;
+            self.remote = remote;
+            self.offered = offered;
+        }
         self.state = OfferState::Stable;
     }
 }
@@ -398,5 +423,38 @@ impl Session {
             .filter(|_| matches!(self.phase, Phase::Initial | Phase::Early));
         let t = self.timer.as_ref().map(|t| t.due);
         [r, g, p, c, t].into_iter().flatten().min()
+    }
+}
+
+#[cfg(test)]
+mod offer_answer_tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_offer_leaves_the_session_as_it_was() {
+        let mut oa = OfferAnswer::new();
+        let (o1, a1) = (
+            Bytes::from_static(b"offer 1"),
+            Bytes::from_static(b"answer 1"),
+        );
+        oa.sent(&o1);
+        oa.received(&a1);
+        assert_eq!((oa.state(), oa.completed()), (OfferState::Stable, 1));
+        // A re-offer of this side is refused (488, 491).
+        oa.sent(&Bytes::from_static(b"offer 2"));
+        assert_eq!(oa.state(), OfferState::OfferSent);
+        oa.rollback();
+        assert_eq!(oa.local(), Some(&o1));
+        assert_eq!(oa.remote(), Some(&a1));
+        assert_eq!(oa.state(), OfferState::Stable);
+        // The peer's offer that this side refuses.
+        oa.received(&Bytes::from_static(b"their offer"));
+        oa.rollback();
+        assert_eq!(oa.remote(), Some(&a1));
+        assert!(
+            oa.offered,
+            "the last completed exchange was this side's offer"
+        );
+        assert_eq!(oa.completed(), 1);
     }
 }
