@@ -19,8 +19,10 @@
 //! - reliable provisional responses (RFC 3262: RSeq, PRACK, one at a
 //!   time, the 2xx held back), session timers (RFC 4028: negotiation, 422,
 //!   refresh by the refresher, BYE on expiry);
-//! - the RFC 3264 offer/answer state of each session ([`OfferAnswer`]),
-//!   with the bodies opaque;
+//! - the RFC 3264 offer/answer state of each session ([`OfferAnswer`]):
+//!   the bodies are carried as they are, and with the `sdp` feature the
+//!   state hands them out parsed and makes the answer it owes from the
+//!   user's capabilities;
 //! - the registration client ([`UserAgent::register`]: Digest or IMS AKA,
 //!   423, refresh, the binding granted) and RFC 6665 subscriptions on
 //!   both sides ([`UserAgent::subscribe`], [`UserAgent::accept_subscription`],

@@ -11,8 +11,8 @@ use crate::header::MediaType;
 use crate::message::Message;
 
 /// A message body with its type: an SDP offer or answer, or any other
-/// payload. The user-agent core carries SDP opaquely; it only tracks who
-/// offered (RFC 3264).
+/// payload. The user-agent core carries it as it is and tracks who offered
+/// (RFC 3264); with the `sdp` feature, [`Body::parse_sdp`] reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Body {
     /// The Content-Type.
