@@ -1115,14 +1115,26 @@ impl UserAgent {
         if status.as_u16() < 300 {
             return Err(UaError::State("a rejection is 3xx–6xx"));
         }
+        self.decline(now, id, status, &[])
+    }
+
+    /// Ends an unanswered incoming call with the final `status` and extra
+    /// `headers`.
+    fn decline(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        status: StatusCode,
+        headers: &[(&str, &str)],
+    ) -> Result<(), UaError> {
         let s = self.get(id)?;
         if s.role != Role::Uas || !matches!(s.phase, Phase::Initial | Phase::Early) {
             return Err(UaError::State(
-                "only an unanswered incoming call is rejected",
+                "only an unanswered incoming call is rejected or redirected",
             ));
         }
         let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
-        let response = self.uas_response(id, status, None, &[])?;
+        let response = self.uas_response(id, status, None, headers)?;
         self.endpoint.respond(now, server, response)?;
         self.end(id, EndReason::Declined(status));
         Ok(())
@@ -1146,22 +1158,12 @@ impl UserAgent {
         if status.class() != 3 {
             return Err(UaError::State("a redirection is 3xx"));
         }
-        let s = self.get(id)?;
-        if s.role != Role::Uas || !matches!(s.phase, Phase::Initial | Phase::Early) {
-            return Err(UaError::State(
-                "only an unanswered incoming call is redirected",
-            ));
-        }
-        let server = s.server.ok_or(UaError::State("no INVITE transaction"))?;
         let values: Vec<String> = contacts
             .iter()
             .map(|c| crate::header::Contact::Address(c.clone()).to_string())
             .collect();
         let headers: Vec<(&str, &str)> = values.iter().map(|v| ("Contact", v.as_str())).collect();
-        let response = self.uas_response(id, status, None, &headers)?;
-        self.endpoint.respond(now, server, response)?;
-        self.end(id, EndReason::Declined(status));
-        Ok(())
+        self.decline(now, id, status, &headers)
     }
 
     /// Ends a session the way its state allows: CANCEL of an outgoing
