@@ -152,15 +152,8 @@ impl<'a> Fmtp<'a> {
 
     /// The `;`-separated parameters as name and value (`None` for a
     /// parameter without `=`), spaces around them trimmed.
-    pub fn params(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> {
-        self.params
-            .split(';')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((n, v)) => (n.trim(), Some(v.trim())),
-                None => (p, None),
-            })
+    pub fn params(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + use<'a> {
+        fmtp_params(self.params)
     }
 
     /// The value of parameter `name` (compared without case).
@@ -169,19 +162,25 @@ impl<'a> Fmtp<'a> {
     }
 }
 
-/// The value of parameter `name` in `fmtp` parameters (`;`-separated,
-/// names without case; `""` for a parameter without `=`).
-pub(crate) fn fmtp_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
+/// The `;`-separated parameters of an `fmtp` as name and value (`None` for
+/// a parameter without `=`), spaces around them trimmed.
+pub(crate) fn fmtp_params(params: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     params
         .split(';')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
-            Some((n, v)) => (n.trim(), v.trim()),
-            None => (p, ""),
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (p, None),
         })
+}
+
+/// The value of parameter `name` in `fmtp` parameters (names without
+/// case; `""` for a parameter without `=`).
+pub(crate) fn fmtp_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
+    fmtp_params(params)
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v)
+        .map(|(_, v)| v.unwrap_or(""))
 }
 
 /// `a=rtcp:<port> [<connection>]` (RFC 3605).

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use super::attr::{Attribute, Direction};
 use super::lines::{Bandwidth, Connection, MediaLine, Origin, Timing};
-use super::{Line, Sdp, SdpError, SdpErrorKind};
+use super::{Line, Sdp, SdpError, SdpErrorKind, split_attribute};
 
 /// An attribute as the builder keeps it: a name and an optional value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -31,10 +31,8 @@ impl AttributeLine {
 impl From<&Attribute<'_>> for AttributeLine {
     fn from(a: &Attribute<'_>) -> AttributeLine {
         let text = a.to_string();
-        match text.split_once(':') {
-            Some((n, v)) => AttributeLine::new(n, Some(v)),
-            None => AttributeLine::new(&text, None),
-        }
+        let (name, value) = split_attribute(&text);
+        AttributeLine::new(name, value)
     }
 }
 
@@ -246,10 +244,8 @@ impl fmt::Display for SessionDescription {
 }
 
 fn attribute_line(l: &Line<'_>) -> AttributeLine {
-    match l.value.split_once(':') {
-        Some((n, v)) => AttributeLine::new(n, Some(v)),
-        None => AttributeLine::new(l.value, None),
-    }
+    let (name, value) = split_attribute(l.value);
+    AttributeLine::new(name, value)
 }
 
 impl Sdp<'_> {

@@ -61,23 +61,10 @@ impl<'s, 'a> SdpEditor<'s, 'a> {
 
     /// The range of line indexes of `part`.
     fn range(&self, part: Part) -> std::ops::Range<usize> {
-        let media = &self.sdp.media;
-        match part {
-            Part::Session => {
-                0..media
-                    .first()
-                    .map_or(self.sdp.lines.len(), |&m| usize::from(m))
-            }
-            Part::Media(i) => {
-                let start = media
-                    .get(i)
-                    .map_or(self.sdp.lines.len(), |&m| usize::from(m));
-                let end = media
-                    .get(i + 1)
-                    .map_or(self.sdp.lines.len(), |&m| usize::from(m));
-                start..end
-            }
-        }
+        self.sdp.range(match part {
+            Part::Session => None,
+            Part::Media(i) => Some(i),
+        })
     }
 
     /// The current value of line `i` (`None` once removed).

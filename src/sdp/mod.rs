@@ -331,11 +331,21 @@ impl<'a> Sdp<'a> {
 
     /// The lines of the session part (before the first `m=`).
     pub fn session_lines(&self) -> &[Line<'a>] {
-        let end = self
-            .media
-            .first()
-            .map_or(self.lines.len(), |&m| usize::from(m));
-        &self.lines[..end]
+        &self.lines[self.range(None)]
+    }
+
+    /// The line indexes of the session part (`None`) or of media
+    /// description `i` (empty past the last).
+    pub(crate) fn range(&self, media: Option<usize>) -> std::ops::Range<usize> {
+        let start = |i: usize| {
+            self.media
+                .get(i)
+                .map_or(self.lines.len(), |&m| usize::from(m))
+        };
+        match media {
+            None => 0..start(0),
+            Some(i) => start(i)..start(i + 1),
+        }
     }
 
     fn session_line(&self, kind: u8) -> Option<&Line<'a>> {
@@ -414,12 +424,7 @@ impl<'a> Sdp<'a> {
     }
 
     fn media_lines(&self, i: usize) -> &[Line<'a>] {
-        let start = usize::from(self.media[i]);
-        let end = self
-            .media
-            .get(i + 1)
-            .map_or(self.lines.len(), |&m| usize::from(m));
-        &self.lines[start..end]
+        &self.lines[self.range(Some(i))]
     }
 }
 
@@ -460,17 +465,23 @@ impl<'a> RawAttribute<'a> {
 
 fn attributes<'a, 's>(lines: &'s [Line<'a>]) -> impl Iterator<Item = RawAttribute<'a>> + 's {
     lines.iter().filter(|l| l.kind == b'a').map(|l| {
-        let (name, value) = match memchr::memchr(b':', l.value.as_bytes()) {
-            // `:` is ASCII: both sides are `str`s.
-            Some(i) => (&l.value[..i], Some(&l.value[i + 1..])),
-            None => (l.value, None),
-        };
+        let (name, value) = split_attribute(l.value);
         RawAttribute {
             name,
             value,
             line: *l,
         }
     })
+}
+
+/// The name and value of an attribute line's value (`name:value`, or a
+/// name alone).
+pub(crate) fn split_attribute(value: &str) -> (&str, Option<&str>) {
+    match memchr::memchr(b':', value.as_bytes()) {
+        // `:` is ASCII: both sides are `str`s.
+        Some(i) => (&value[..i], Some(&value[i + 1..])),
+        None => (value, None),
+    }
 }
 
 fn bandwidths<'a, 's>(

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
-use super::attr::{Direction, Rtpmap, fmtp_param};
+use super::attr::{Direction, Rtpmap, fmtp_param, fmtp_params};
 use super::build::{AttributeLine, MediaDescription, SessionDescription};
 use super::edit::{Part, SdpEditor};
 use super::{Media, Sdp, SdpError};
@@ -236,30 +236,24 @@ fn answer_fmtp(
         }
         (o, l) => o.or(l),
     };
-    let named = |p: &str, names: &[&str]| {
-        let name = p.split('=').next().unwrap_or("").trim();
-        names.iter().any(|n| name.eq_ignore_ascii_case(n))
+    let configuration = |name: &str| {
+        AMR_CONFIGURATION
+            .iter()
+            .any(|(n, _)| name.eq_ignore_ascii_case(n))
     };
-    let configuration: Vec<&str> = AMR_CONFIGURATION.iter().map(|(n, _)| *n).collect();
-    let split = |p: Option<&str>| -> Vec<String> {
-        p.map(|p| {
-            p.split(';')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    let written = |(n, v): (&str, Option<&str>)| match v {
+        Some(v) => format!("{n}={v}"),
+        None => n.to_owned(),
     };
     // The configuration as offered, then this side's own parameters.
-    let mut params: Vec<String> = split(offered)
-        .into_iter()
-        .filter(|p| named(p, &configuration))
+    let mut params: Vec<String> = fmtp_params(offered.unwrap_or(""))
+        .filter(|(n, _)| configuration(n))
+        .map(written)
         .collect();
     params.extend(
-        split(local)
-            .into_iter()
-            .filter(|p| !named(p, &configuration) && !named(p, &["mode-set"])),
+        fmtp_params(local.unwrap_or(""))
+            .filter(|(n, _)| !configuration(n) && !n.eq_ignore_ascii_case("mode-set"))
+            .map(written),
     );
     if let Some(m) = modes {
         let list: Vec<String> = m.iter().map(u8::to_string).collect();
