@@ -11,7 +11,7 @@ use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use imsip::sdp::{AttributeLine, Direction, MediaDescription, SessionDescription};
+use imsip::sdp::{Capabilities, Codec, StreamConfig};
 use imsip::ua::{Body, Call, EndReason, UaConfig, UaEvent, UserAgent};
 use imsip::uri::Uri;
 use imsip::{Flow, StatusCode, Transport};
@@ -78,24 +78,14 @@ fn target(uri: &Uri<'_>) -> Result<(Transport, SocketAddr), String> {
 
 /// The offer: PCMU and PCMA audio, and DTMF as telephone-event.
 fn offer(local: SocketAddr) -> Body {
-    let mut d = SessionDescription::new(local.ip(), 1);
-    let mut audio = MediaDescription::new("audio", 40002, "RTP/AVP");
-    for (pt, codec) in [
-        (0, "PCMU/8000"),
-        (8, "PCMA/8000"),
-        (101, "telephone-event/8000"),
-    ] {
-        audio.push_format(&pt.to_string());
-        audio
-            .attributes
-            .push(AttributeLine::new("rtpmap", Some(&format!("{pt} {codec}"))));
-    }
-    audio
-        .attributes
-        .push(AttributeLine::new("fmtp", Some("101 0-15")));
-    audio.set_direction(Direction::SendRecv);
-    d.media.push(audio);
-    Body::from_description(&d)
+    Body::from_description(&imsip::sdp::offer(&Capabilities {
+        address: local.ip(),
+        session_id: 1,
+        streams: vec![StreamConfig::audio(
+            40002,
+            vec![Codec::new("PCMU", 8000), Codec::new("PCMA", 8000)],
+        )],
+    }))
 }
 
 /// Places the call; `Err` with the reason when it did not complete.

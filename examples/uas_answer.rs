@@ -19,9 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use imsip::header::HeaderName;
-use imsip::sdp::{
-    Attribute, Capabilities, Codec, Direction, MediaDescription, SessionDescription, StreamConfig,
-};
+use imsip::sdp::{Capabilities, Codec, StreamConfig, offer};
 use imsip::ua::{Body, SessionId, UaConfig, UaEvent, UserAgent};
 use imsip::{Flow, Method, StatusCode, Transport};
 
@@ -46,22 +44,12 @@ fn media(ua: &UserAgent, session: SessionId, local: SocketAddr) -> Result<Body, 
     match ua.offer_answer(session).and_then(|oa| oa.answer(&caps)) {
         Some(Ok(answer)) => Ok(Body::from_description(&answer)),
         Some(Err(_)) => Err(StatusCode::NOT_ACCEPTABLE_HERE),
-        None => {
-            // An offer of our own, a version past the last one sent.
-            let mut offer = SessionDescription::new(local.ip(), 1);
-            if let Some(Ok(last)) = ua.offer_answer(session).and_then(|oa| oa.local_sdp())
-                && let Ok(o) = last.origin()
-            {
-                offer.origin = o.into_owned();
-                offer.origin.session_version += 1;
-            }
-            let mut audio = MediaDescription::new("audio", 40000, "RTP/AVP");
-            audio.push_format("0");
-            audio.push(&Attribute::parse("rtpmap", Some("0 PCMU/8000")).expect("an rtpmap"));
-            audio.set_direction(Direction::SendRecv);
-            offer.media.push(audio);
-            Ok(Body::from_description(&offer))
-        }
+        // No offer from the peer: one of our own, in the session's next
+        // version.
+        None => Ok(Body::from_description(
+            &ua.offer_answer(session)
+                .map_or_else(|| offer(&caps), |oa| oa.offer(&caps)),
+        )),
     }
 }
 

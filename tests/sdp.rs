@@ -503,3 +503,47 @@ m=audio 5006 RTP/AVP 0\r\n",
         assert_eq!(m_lines(&a), ["m=audio 60000 RTP/AVP 97 100"]);
     }
 }
+
+mod offering {
+    use imsip::sdp::{Capabilities, Codec, Sdp, StreamConfig, answer, check_answer, offer};
+
+    #[test]
+    fn an_offer_from_capabilities_and_its_answer() {
+        let caps = Capabilities {
+            address: "2001:db8::1".parse().unwrap(),
+            session_id: 9,
+            streams: vec![StreamConfig {
+                ptime: Some(20),
+                ..StreamConfig::audio(
+                    49152,
+                    vec![
+                        Codec::new("AMR-WB", 16000).with_fmtp("mode-change-capability=2"),
+                        Codec::new("AMR", 8000),
+                        Codec::new("PCMU", 8000),
+                    ],
+                )
+            }],
+        };
+        let text = offer(&caps).encode();
+        // Dynamic payload types from 96, the static one for PCMU, a
+        // telephone-event per clock rate.
+        assert_eq!(
+            text,
+            "v=0\r\no=- 9 9 IN IP6 2001:db8::1\r\ns=-\r\nc=IN IP6 2001:db8::1\r\nt=0 0\r\n\
+m=audio 49152 RTP/AVP 96 97 0 98 99\r\na=rtpmap:96 AMR-WB/16000\r\n\
+a=fmtp:96 mode-change-capability=2\r\na=rtpmap:97 AMR/8000\r\na=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:98 telephone-event/16000\r\na=fmtp:98 0-15\r\na=rtpmap:99 telephone-event/8000\r\n\
+a=fmtp:99 0-15\r\na=ptime:20\r\na=sendrecv\r\n"
+        );
+        let o = Sdp::parse(&text).unwrap();
+        // A peer with AMR only answers 97 and the 8 kHz telephone-event.
+        let peer = Capabilities {
+            address: "192.0.2.2".parse().unwrap(),
+            session_id: 1,
+            streams: vec![StreamConfig::audio(4000, vec![Codec::new("AMR", 8000)])],
+        };
+        let a = answer(&o, &peer).unwrap().encode();
+        assert!(a.contains("m=audio 4000 RTP/AVP 97 99\r\n"), "{a}");
+        check_answer(&o, &Sdp::parse(&a).unwrap()).unwrap();
+    }
+}

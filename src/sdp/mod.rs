@@ -46,7 +46,7 @@ pub use lines::{
     Bandwidth, BandwidthType, Connection, ConnectionAddress, MediaLine, Origin, Timing,
 };
 pub use offer_answer::{
-    Capabilities, Codec, OfferAnswerError, StreamConfig, answer, check_answer, hold, resume,
+    Capabilities, Codec, OfferAnswerError, StreamConfig, answer, check_answer, hold, offer, resume,
 };
 pub use precondition::{PreconditionStatus, PreconditionTable, QosDirection, StatusType, Strength};
 

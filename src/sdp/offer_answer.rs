@@ -262,6 +262,65 @@ fn answer_fmtp(
     Ok((!params.is_empty()).then(|| params.join(";")))
 }
 
+/// An offer of `local`'s streams (RFC 3264 §5): each stream on its port
+/// over its first protocol, its codecs in order of preference (a static
+/// RTP payload type where RFC 3551 gives one, else dynamic from 96, with
+/// their `rtpmap` and `fmtp`), `telephone-event` (events 0–15) at each
+/// codec clock rate when it takes DTMF, its `ptime` and its direction.
+pub fn offer(local: &Capabilities) -> SessionDescription {
+    let mut d = SessionDescription::new(local.address, local.session_id);
+    for stream in &local.streams {
+        let proto = stream.protocols.first().map_or("RTP/AVP", String::as_str);
+        let mut m = MediaDescription::new(&stream.media, stream.port, proto);
+        let mut dynamic = 96u8..=127;
+        let mut clocks: Vec<u32> = Vec::new();
+        let mut add = |m: &mut MediaDescription, codec: &Codec| {
+            let known = (0..96).find(|&pt| {
+                static_codec(pt).is_some_and(|(e, c)| {
+                    e.eq_ignore_ascii_case(&codec.encoding) && c == codec.clock
+                })
+            });
+            let Some(pt) = known.or_else(|| dynamic.next()) else {
+                return;
+            };
+            let map = Rtpmap {
+                payload: pt,
+                encoding: &codec.encoding,
+                clock: codec.clock,
+                channels: codec.channels,
+            };
+            m.push_format(&pt.to_string());
+            m.attributes
+                .push(AttributeLine::new("rtpmap", Some(&map.to_string())));
+            if let Some(p) = &codec.fmtp {
+                m.attributes
+                    .push(AttributeLine::new("fmtp", Some(&format!("{pt} {p}"))));
+            }
+        };
+        for codec in &stream.codecs {
+            add(&mut m, codec);
+            if !clocks.contains(&codec.clock) {
+                clocks.push(codec.clock);
+            }
+        }
+        if stream.telephone_event {
+            for clock in clocks {
+                add(
+                    &mut m,
+                    &Codec::new("telephone-event", clock).with_fmtp("0-15"),
+                );
+            }
+        }
+        if let Some(ms) = stream.ptime {
+            m.attributes
+                .push(AttributeLine::new("ptime", Some(&ms.to_string())));
+        }
+        m.set_direction(stream.direction);
+        d.media.push(m);
+    }
+    d
+}
+
 /// The answer to `offer` (RFC 3264 §6): one media description per offered
 /// one, in order. A stream of a type this side has, with a codec in
 /// common, is accepted on this side's port with the offered payload types

@@ -152,14 +152,32 @@ impl OfferAnswer {
         Some((|| {
             let offer = crate::sdp::Sdp::parse_bytes(remote)?;
             let mut d = crate::sdp::answer(&offer, capabilities)?;
-            if let Some(Ok(last)) = self.local_sdp()
-                && let Ok(o) = last.origin()
-            {
-                d.origin = o.into_owned();
-                d.origin.session_version = d.origin.session_version.wrapping_add(1);
-            }
+            self.follow_version(&mut d);
             Ok(d)
         })())
+    }
+
+    /// An offer of `capabilities` ([`crate::sdp::offer`]) for this
+    /// session: the first, or a new one (a re-INVITE, an UPDATE) with the
+    /// origin of the last description this side sent and its version one
+    /// higher (RFC 3264 §8).
+    #[cfg(feature = "sdp")]
+    pub fn offer(&self, capabilities: &crate::sdp::Capabilities) -> crate::sdp::SessionDescription {
+        let mut d = crate::sdp::offer(capabilities);
+        self.follow_version(&mut d);
+        d
+    }
+
+    /// Gives `d` the origin of the last description this side sent, its
+    /// version one higher.
+    #[cfg(feature = "sdp")]
+    fn follow_version(&self, d: &mut crate::sdp::SessionDescription) {
+        if let Some(Ok(last)) = self.local_sdp()
+            && let Ok(o) = last.origin()
+        {
+            d.origin = o.into_owned();
+            d.origin.session_version = d.origin.session_version.wrapping_add(1);
+        }
     }
 
     /// Checks the peer's answer against this side's offer
@@ -456,5 +474,26 @@ mod offer_answer_tests {
             "the last completed exchange was this side's offer"
         );
         assert_eq!(oa.completed(), 1);
+    }
+
+    #[cfg(feature = "sdp")]
+    #[test]
+    fn a_new_offer_follows_the_version_of_the_last_description() {
+        let caps = crate::sdp::Capabilities {
+            address: "192.0.2.1".parse().unwrap(),
+            session_id: 77,
+            streams: vec![crate::sdp::StreamConfig::audio(
+                4000,
+                vec![crate::sdp::Codec::new("PCMU", 8000)],
+            )],
+        };
+        let mut oa = OfferAnswer::new();
+        let first = oa.offer(&caps);
+        assert_eq!(first.origin.session_version, 77);
+        oa.sent(&Bytes::from(first.encode()));
+        oa.received(&Bytes::from_static(b"v=0\r\n"));
+        let second = oa.offer(&caps);
+        assert_eq!(second.origin.session_id, "77");
+        assert_eq!(second.origin.session_version, 78);
     }
 }
