@@ -28,6 +28,28 @@ fn scenario(name: &str) -> std::path::PathBuf {
         .join(format!("{name}.xml"))
 }
 
+/// SIPp with `args` (a scenario and, for a client, the target) for one
+/// call from `port` on 127.0.0.1 within `timeout` seconds, its errors in
+/// `log`.
+fn sipp(args: &[&str], port: &str, timeout: u32, log: &Path) -> Command {
+    let mut c = Command::new("sipp");
+    c.args(args)
+        .args([
+            "-i",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-m",
+            "1",
+            "-nostdin",
+            "-trace_err",
+        ])
+        .args(["-timeout", &timeout.to_string(), "-error_file"])
+        .arg(log)
+        .stdout(Stdio::null());
+    c
+}
+
 /// The example serving `options` on a free port of 127.0.0.1 until the
 /// flag is set.
 fn start(
@@ -56,80 +78,36 @@ fn sipp_calls_a_registered_sipp_through_the_proxy() {
     });
     let log =
         |n: &str| std::env::temp_dir().join(format!("imsip-proxy-{n}-{}.log", std::process::id()));
+    let to = addr.to_string();
+    let file = |name: &str| scenario(name).display().to_string();
     // The callee registers from its port, then answers there.
     let bob = free_udp_port().to_string();
-    let registered = Command::new("sipp")
-        .arg("-sf")
-        .arg(scenario("uac_register_bob"))
-        .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &bob])
-        .args([
-            "-m",
-            "1",
-            "-timeout",
-            "20",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-        ])
-        .arg(log("reg"))
-        .stdout(Stdio::null())
-        .status()
-        .expect("sipp runs");
-    let mut uas = Command::new("sipp")
-        .arg("-sf")
-        .arg(scenario("uas_through_proxy"))
-        .args(["-i", "127.0.0.1", "-p", &bob])
-        .args([
-            "-m",
-            "1",
-            "-timeout",
-            "30",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-        ])
-        .arg(log("uas"))
-        .stdout(Stdio::null())
+    let registered = sipp(
+        &["-sf", &file("uac_register_bob"), &to],
+        &bob,
+        20,
+        &log("reg"),
+    )
+    .status()
+    .expect("sipp runs");
+    let mut uas = sipp(&["-sf", &file("uas_through_proxy")], &bob, 30, &log("uas"))
         .spawn()
         .expect("sipp runs");
     thread::sleep(Duration::from_millis(500));
-    let uac = Command::new("sipp")
-        .args(["-sn", "uac", "-s", "bob"])
-        .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
-        .args([
-            "-m",
-            "1",
-            "-timeout",
-            "30",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-        ])
-        .arg(log("uac"))
-        .stdout(Stdio::null())
+    let port = free_udp_port().to_string();
+    let uac = sipp(&["-sn", "uac", "-s", "bob", &to], &port, 30, &log("uac"))
         .status()
         .expect("sipp runs");
     let uas_status = uas.wait().unwrap();
-    let unknown = Command::new("sipp")
-        .arg("-sf")
-        .arg(scenario("uac_unknown_404"))
-        .arg(addr.to_string())
-        .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
-        .args([
-            "-m",
-            "1",
-            "-timeout",
-            "20",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-        ])
-        .arg(log("404"))
-        .stdout(Stdio::null())
-        .status()
-        .expect("sipp runs");
+    let port = free_udp_port().to_string();
+    let unknown = sipp(
+        &["-sf", &file("uac_unknown_404"), &to],
+        &port,
+        20,
+        &log("404"),
+    )
+    .status()
+    .expect("sipp runs");
     stop.store(true, Ordering::Relaxed);
     server.join().unwrap();
     let read = |n: &str| std::fs::read_to_string(log(n)).unwrap_or_default();
@@ -161,15 +139,9 @@ fn sipp_registers_with_digest_to_the_proxy_with_users() {
             "imsip-proxy-digest-{name}-{}.log",
             std::process::id()
         ));
-        let status = Command::new("sipp")
-            .arg("-sf")
-            .arg(scenario(name))
-            .arg(addr.to_string())
-            .args(["-i", "127.0.0.1", "-p", &free_udp_port().to_string()])
-            .args(["-m", "1", "-timeout", "20", "-nostdin", "-trace_err"])
-            .arg("-error_file")
-            .arg(&log)
-            .stdout(Stdio::null())
+        let port = free_udp_port().to_string();
+        let file = scenario(name).display().to_string();
+        let status = sipp(&["-sf", &file, &addr.to_string()], &port, 20, &log)
             .status()
             .expect("sipp runs");
         (status, std::fs::read_to_string(&log).unwrap_or_default())
