@@ -46,6 +46,18 @@ fn parse_users(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// H(A1) of `user` in `realm` from the users file.
+fn credentials(
+    users: &HashMap<String, String>,
+    realm: &str,
+    user: &str,
+    algorithm: imsip::auth::digest::Algorithm,
+) -> Option<imsip::auth::digest::Ha1> {
+    users
+        .get(user)
+        .map(|pw| ha1(algorithm, user, realm, pw.as_bytes()))
+}
+
 /// The address-of-record a Request-URI names in this domain: its user at
 /// the domain, when its host is the domain or this proxy.
 fn local_aor(
@@ -150,31 +162,16 @@ pub(crate) fn serve(
     let mut registrar = Registrar::new(RegistrarConfig::default());
     // With users: the registrar's 401 and the proxy's 407 (calls from the
     // domain's users), one MD5 challenge each.
+    let digest =
+        || DigestServer::with_random_key(ServerConfig::interop(&options.domain), Instant::now());
     let mut calls_digest = None;
     if let Some(users) = &options.users {
-        let mut secret = [0u8; 32];
-        OsRandom::new().fill_bytes(&mut secret);
-        calls_digest = Some(DigestServer::new(
-            ServerConfig::interop(&options.domain),
-            secret,
-            Instant::now(),
-        ));
+        calls_digest = Some(digest());
         let users = users.clone();
         let realm = options.domain.clone();
-        let mut secret = [0u8; 32];
-        OsRandom::new().fill_bytes(&mut secret);
-        registrar = registrar.with_digest(
-            DigestServer::new(
-                ServerConfig::interop(&options.domain),
-                secret,
-                Instant::now(),
-            ),
-            move |user, alg| {
-                users
-                    .get(user)
-                    .map(|pw| ha1(alg, user, &realm, pw.as_bytes()))
-            },
-        );
+        registrar = registrar.with_digest(digest(), move |user, alg| {
+            credentials(&users, &realm, user, alg)
+        });
     }
     let mut location = MemoryLocation::default();
     let mut buf = vec![0u8; 65_535];
@@ -236,11 +233,8 @@ pub(crate) fn serve(
                         (&mut calls_digest, &options.users, &from_user)
                         && !matches!(m.method(), Some(Method::Ack | Method::Cancel))
                     {
-                        let realm = &options.domain;
                         let Some(v) = proxy.authenticate(now, id, server, |user, alg| {
-                            users
-                                .get(user)
-                                .map(|pw| ha1(alg, user, realm, pw.as_bytes()))
+                            credentials(users, &options.domain, user, alg)
                         }) else {
                             continue;
                         };
