@@ -553,7 +553,7 @@ impl Proxy {
 
     /// Sends `status` upstream for the request (a response the proxy makes).
     fn final_response(&mut self, now: Instant, server: ServerId, status: StatusCode) -> Option<()> {
-        let ctx = self.contexts.remove(&server)?;
+        let ctx = self.drop_context(server)?;
         let response = ctx.request.as_ref().response(status).ok()?.build().ok()?;
         let _ = self.endpoint.respond(now, server, response);
         self.completed(&ctx.request, status);
@@ -795,12 +795,7 @@ impl Proxy {
             self.next_group(now, server);
             return;
         }
-        let ctx = self.contexts.remove(&server).expect("found above");
-        for b in &ctx.branches {
-            if let Some(c) = b.client {
-                self.clients.remove(&c);
-            }
-        }
+        let ctx = self.drop_context(server).expect("found above");
         if ctx.final_sent {
             return;
         }
@@ -963,13 +958,7 @@ impl Proxy {
             }
             TransactionId::Server(server) => {
                 // Left unanswered until its transaction ended.
-                if let Some(ctx) = self.contexts.remove(&server) {
-                    for b in &ctx.branches {
-                        if let Some(c) = b.client {
-                            self.clients.remove(&c);
-                        }
-                    }
-                }
+                self.drop_context(server);
             }
         }
     }
